@@ -1,0 +1,52 @@
+// An HTTP request as features see it: already parsed, validated and size-limited by http::Server.
+// Features never see Boost.Beast; this header is all they need. Not thread-safe; one request, one thread.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace http {
+
+enum class Method { Get, Head, Post, Put, Patch, Delete, Options, Other };
+
+std::string_view to_string(Method method);
+Method method_from_string(std::string_view name);
+
+// Header names are stored in lower case; lookups are case-insensitive.
+class Headers {
+ public:
+  void add(std::string name, std::string value);
+  void set(std::string name, std::string value);  // replaces every earlier value
+  std::optional<std::string_view> get(std::string_view name) const;
+  std::vector<std::string_view> get_all(std::string_view name) const;
+  bool contains(std::string_view name) const { return get(name).has_value(); }
+  void remove(std::string_view name);
+  const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+struct Request {
+  Method method = Method::Get;
+  std::string target;  // as sent: path and query, e.g. "/zoeken?q=caf%C3%A9"
+  std::string path;    // percent-decoded, validated UTF-8, no ".." segments, e.g. "/zoeken"
+  std::string query;   // raw query string without '?', e.g. "q=caf%C3%A9"
+  Headers headers;
+  std::string body;
+  std::string remote_address;  // peer IP, e.g. "127.0.0.1"
+
+  // Filled by the router: the values of the route's {name} segments, percent-decoded.
+  std::map<std::string, std::string, std::less<>> path_params;
+  // The route pattern that matched (e.g. "/groepen/{slug}"), used for metrics and logs.
+  std::string route;
+
+  std::string_view header(std::string_view name) const { return headers.get(name).value_or(""); }
+  std::string_view path_param(std::string_view name) const;
+};
+
+}  // namespace http

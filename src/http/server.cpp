@@ -1,0 +1,382 @@
+// Boost.Beast lives only in this file: features see http::Request and http::Response.
+#include "http/server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <ctime>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "http/parsers.h"
+
+namespace http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// RFC 9110 wants a Date header; formatting it once per second keeps it off the hot path.
+std::string http_date_now() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm parts{};
+    gmtime_r(&now, &parts);
+    char text[64];
+    const std::size_t length = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
+    cached.assign(text, length);
+    cached_second = now;
+  }
+  return cached;
+}
+
+// The status a parse error deserves, or nullopt when the client just went away or timed out and
+// the connection should close without an answer.
+std::optional<int> status_for_read_error(const beast::error_code& error) {
+  if (error == bhttp::error::header_limit) return 431;
+  if (error == bhttp::error::body_limit) return 413;
+  if (error == bhttp::error::end_of_stream || error == beast::error::timeout ||
+      error == asio::error::operation_aborted || error == asio::error::connection_reset ||
+      error == asio::error::eof || error == bhttp::error::partial_message) {
+    return std::nullopt;
+  }
+  if (error.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) return 400;
+  return std::nullopt;
+}
+
+}  // namespace
+
+class Connection;
+
+struct Server::Impl {
+  Impl(ServerOptions server_options, Application app, ErrorPage errors, Observer observe)
+      : options(std::move(server_options)),
+        application(std::move(app)),
+        error_page(std::move(errors)),
+        observer(std::move(observe)),
+        io(options.io_threads),
+        workers(static_cast<std::size_t>(options.worker_threads)),
+        acceptor(asio::make_strand(io)),
+        signals(io),
+        grace_timer(io) {}
+
+  void accept();
+  void begin_stop();
+  void register_connection(std::uint64_t id, const std::shared_ptr<Connection>& connection);
+  void unregister_connection(std::uint64_t id);
+  Response run_application(Request& request);
+  Response run_error_page(int status);
+
+  ServerOptions options;
+  Application application;
+  ErrorPage error_page;
+  Observer observer;
+
+  asio::io_context io;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer grace_timer;
+  unsigned short bound_port = 0;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> connection_count{0};
+  std::atomic<std::uint64_t> next_connection_id{1};
+  mutable std::mutex connections_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;
+};
+
+// One TCP connection: reads requests one after another (keep-alive), hands each to the worker pool,
+// writes the answer. All socket work happens on this connection's strand.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Server::Impl& server, tcp::socket socket, std::uint64_t id)
+      : server_(server), stream_(std::move(socket)), id_(id) {}
+
+  ~Connection() { server_.unregister_connection(id_); }
+
+  void start() { wait_for_request(); }
+
+  // Answers with `status` and closes: used when the server is over its connection cap.
+  void reject(int status) {
+    request_ = Request{};
+    write(server_.run_error_page(status), /*keep_alive=*/false, /*head=*/false);
+  }
+
+  // At shutdown: a connection waiting for its next request closes now; a busy one closes after
+  // its answer (keep-alive is off once the server is stopping).
+  void close_if_idle() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  // Phase one: wait, up to the idle timeout, for the first byte of the next request. The whole-
+  // request deadline starts only then, so a slow sender cannot hold a connection forever and an
+  // idle keep-alive connection costs no deadline.
+  void wait_for_request() {
+    busy_ = false;
+    if (server_.stopping) return close();
+    if (buffer_.size() > 0) return read_request();
+    stream_.expires_after(server_.options.idle_timeout);
+    auto space = buffer_.prepare(4096);
+    stream_.async_read_some(space, [self = shared_from_this()](beast::error_code error, std::size_t n) {
+      if (error) return self->close();
+      self->buffer_.commit(n);
+      self->read_request();
+    });
+  }
+
+  void read_request() {
+    busy_ = true;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
+    parser_->body_limit(server_.options.max_body_bytes);
+    stream_.expires_after(server_.options.request_deadline);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        self->on_read(error);
+                      });
+  }
+
+  void on_read(beast::error_code error) {
+    started_ = Clock::now();
+    if (error) {
+      const std::optional<int> status = status_for_read_error(error);
+      if (!status) return close();
+      request_ = Request{};
+      return write(server_.run_error_page(*status), false, false);
+    }
+    stream_.expires_never();  // the handler may take its time; the write gets its own deadline
+
+    auto message = parser_->release();
+    const bool keep_alive = message.keep_alive();
+    request_ = Request{};
+    request_.method = method_from_string(message.method_string());
+    request_.target = std::string(message.target());
+    beast::error_code endpoint_error;
+    const auto remote = stream_.socket().remote_endpoint(endpoint_error);
+    if (!endpoint_error) request_.remote_address = remote.address().to_string();
+    for (const auto& field : message) {
+      request_.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    request_.body = std::move(message.body());
+
+    const std::string_view target = request_.target;
+    const std::size_t question = target.find('?');
+    std::optional<std::string> path = normalize_path(target.substr(0, question));
+    if (!path || message.version() < 10) {
+      return write(server_.run_error_page(400), false, false);
+    }
+    request_.path = std::move(*path);
+    if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
+
+    const bool head = request_.method == Method::Head;
+    // Handlers may block (database, hashing): they run on the worker pool, never on this I/O thread.
+    asio::post(server_.workers, [self = shared_from_this(), keep_alive, head] {
+      Response response = self->server_.run_application(self->request_);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive, head]() mutable {
+        self->write(std::move(response), keep_alive, head);
+      });
+    });
+  }
+
+  void write(Response response, bool keep_alive, bool head) {
+    busy_ = true;
+    keep_alive = keep_alive && !server_.stopping;
+    response_bytes_ = response.body.size();
+    status_ = response.status;
+
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+    message->version(11);
+    message->result(static_cast<unsigned>(response.status));
+    for (const auto& [name, value] : response.headers.entries()) message->insert(name, value);
+    message->set(bhttp::field::date, http_date_now());
+    message->keep_alive(keep_alive);
+    const bool no_body = response.status == 204 || response.status == 304 || response.status < 200;
+    if (head) {
+      // HEAD: the length the GET body would have, and no body.
+      message->set(bhttp::field::content_length, std::to_string(response.body.size()));
+    } else if (!no_body) {
+      message->body() = std::move(response.body);
+      message->prepare_payload();
+    }
+
+    stream_.expires_after(server_.options.request_deadline);
+    bhttp::async_write(stream_, *message,
+                       [self = shared_from_this(), message, keep_alive](beast::error_code error, std::size_t) {
+                         self->on_written(error, keep_alive);
+                       });
+  }
+
+  void on_written(beast::error_code error, bool keep_alive) {
+    if (server_.observer) {
+      server_.observer(CompletedRequest{request_, status_, response_bytes_, Clock::now() - started_});
+    }
+    if (error || !keep_alive) return close();
+    wait_for_request();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  Server::Impl& server_;
+  beast::tcp_stream stream_;
+  std::uint64_t id_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Request request_;
+  bool busy_ = false;
+  int status_ = 0;
+  std::size_t response_bytes_ = 0;
+  Clock::time_point started_ = Clock::now();
+};
+
+Response Server::Impl::run_application(Request& request) {
+  try {
+    return application(request);
+  } catch (...) {
+    // The application logs its own failures; the client learns nothing about internals.
+    return run_error_page(500);
+  }
+}
+
+Response Server::Impl::run_error_page(int status) {
+  try {
+    if (error_page) return error_page(status);
+  } catch (...) {
+  }
+  Response fallback = Response::text(status, std::string(reason_phrase(status)) + "\n");
+  return fallback;
+}
+
+void Server::Impl::register_connection(std::uint64_t id, const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(connections_mutex);
+  connections.emplace(id, connection);
+}
+
+void Server::Impl::unregister_connection(std::uint64_t id) {
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.erase(id);
+  }
+  if (connection_count.fetch_sub(1) == 1 && stopping) {
+    // The last connection closed during shutdown: nothing keeps the server up any more.
+    asio::post(io, [this] { grace_timer.cancel(); });
+  }
+}
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+    if (error) {
+      if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
+      // Out of file descriptors and the like: keep accepting, the condition may pass.
+      return accept();
+    }
+    const std::uint64_t id = next_connection_id++;
+    const std::size_t open = ++connection_count;
+    auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
+    register_connection(id, connection);
+    if (open > options.max_connections) {
+      connection->reject(503);
+    } else {
+      connection->start();
+    }
+    accept();
+  });
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  signals.cancel(ignored);
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(connections_mutex);
+    for (auto& [id, weak] : connections) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) connection->close_if_idle();
+  if (connection_count == 0) return;
+  grace_timer.expires_after(options.shutdown_grace);
+  grace_timer.async_wait([this](beast::error_code error) {
+    if (!error) io.stop();  // grace is over: whatever still runs is cut off
+  });
+}
+
+Server::Server(ServerOptions options, Application application, ErrorPage error_page, Observer observer)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(application), std::move(error_page),
+                                   std::move(observer))) {}
+
+Server::~Server() {
+  if (!impl_->io.stopped()) {
+    impl_->io.stop();
+  }
+  impl_->workers.join();
+}
+
+void Server::listen() {
+  beast::error_code error;
+  const auto address = asio::ip::make_address(impl_->options.host, error);
+  if (error) throw std::runtime_error("cannot listen on '" + impl_->options.host + "': not an IP address");
+  const tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    throw std::runtime_error("cannot listen on " + impl_->options.host + ":" +
+                             std::to_string(impl_->options.port) + ": " + error.message());
+  }
+  impl_->bound_port = acceptor.local_endpoint().port();
+}
+
+unsigned short Server::port() const { return impl_->bound_port; }
+
+void Server::run(bool handle_signals) {
+  if (handle_signals) {
+    impl_->signals.add(SIGTERM);
+    impl_->signals.add(SIGINT);
+    impl_->signals.async_wait([this](beast::error_code error, int) {
+      if (!error) impl_->begin_stop();
+    });
+  }
+  impl_->accept();
+  std::vector<std::thread> extra_io_threads;
+  for (int i = 1; i < impl_->options.io_threads; ++i) {
+    extra_io_threads.emplace_back([this] { impl_->io.run(); });
+  }
+  impl_->io.run();
+  for (auto& thread : extra_io_threads) thread.join();
+  impl_->workers.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->io, [this] { impl_->begin_stop(); });
+}
+
+std::size_t Server::open_connections() const { return impl_->connection_count; }
+
+}  // namespace http
