@@ -1,0 +1,288 @@
+#include "app/app.h"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "db/migrations.h"
+#include "regions/routes.h"
+#include "regions/seed.h"
+#include "regions/service.h"
+#include "web/site.h"
+
+namespace app {
+
+namespace {
+
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// The key that signs flash cookies and other stateless tokens. It lives in the database, not in a
+// file, so every instance behind a proxy shares it.
+std::string load_or_create_secret(db::Database& database) {
+  return database.write([](db::Session& session) {
+    if (auto row = session.query_one("SELECT value FROM settings WHERE key = ?", {std::string("cookie_secret")})) {
+      return row->text(0);
+    }
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[sizeof bytes * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    session.execute("INSERT INTO settings (key, value) VALUES (?, ?)", {std::string("cookie_secret"), std::string(hex)});
+    return std::string(hex);
+  });
+}
+
+void write_port_file(const std::string& path, unsigned short port) {
+  // Written whole, then renamed: a reader never sees a half-written number.
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << "\n";
+    if (!out) throw std::runtime_error("cannot write the port file " + path);
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+std::unique_ptr<db::Database> open_and_migrate(const Config& config) {
+  db::Options options;
+  options.pool_size = config.database_pool;
+  auto database = db::open(config.database, options);
+  const int applied = db::migrate(*database);
+  if (applied > 0) spdlog::info("applied {} database migration(s)", applied);
+  return database;
+}
+
+// Every connection is a file descriptor: the default soft limit (1024) would cap the server long
+// before --max-connections does.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+void prepare_data_dir(const Config& config) {
+  std::error_code error;
+  std::filesystem::create_directories(config.data_dir, error);
+  if (error) throw std::runtime_error("cannot create the data directory " + config.data_dir + ": " + error.message());
+}
+
+}  // namespace
+
+App::App(Config config, std::unique_ptr<db::Database> database)
+    : config_(std::move(config)), database_(std::move(database)), assets_("resources/assets/") {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  web::SiteOptions site_options;
+  site_options.secret = load_or_create_secret(*database_);
+  site_options.secure_cookies = config_.served_over_tls();
+  site_ = std::make_unique<web::Site>(assets_, std::move(site_options));
+  regions_ = std::make_unique<regions::Service>(*database_);
+
+  register_operations_routes();
+  regions::register_routes(router_, *site_, *regions_);
+
+  metrics_.add_gauge("knooppunt_build_info", "Version and database backend of this process.", [this] {
+    return std::vector<http::Metrics::Sample>{
+        {"version=\"" KNOOPPUNT_VERSION "\",backend=\"" + std::string(db::to_string(database_->backend())) + "\"",
+         1}};
+  });
+  metrics_.add_gauge("knooppunt_db_pool_connections", "Database connections, by state.", [this] {
+    const db::PoolStats stats = database_->pool_stats();
+    return std::vector<http::Metrics::Sample>{
+        {"state=\"in_use\"", static_cast<double>(stats.in_use)},
+        {"state=\"idle\"", static_cast<double>(stats.open - stats.in_use)},
+    };
+  });
+  metrics_.add_gauge("knooppunt_db_pool_waits", "Times a request waited for a database connection.", [this] {
+    return std::vector<http::Metrics::Sample>{{"", static_cast<double>(database_->pool_stats().waits)}};
+  });
+}
+
+App::~App() = default;
+
+void App::register_operations_routes() {
+  router_.get("/healthz", [this](http::Request&) {
+    nlohmann::json body;
+    body["version"] = KNOOPPUNT_VERSION;
+    body["database"]["backend"] = db::to_string(database_->backend());
+    bool healthy = database_->ping();
+    body["database"]["reachable"] = healthy;
+    if (healthy) {
+      try {
+        const db::MigrationStatus status = db::migration_status(*database_);
+        body["migrations"] = {{"applied", status.applied_version},
+                              {"latest", status.latest_version},
+                              {"up_to_date", status.up_to_date()}};
+        healthy = status.up_to_date();
+      } catch (const db::Error&) {
+        healthy = false;
+      }
+    }
+    body["status"] = healthy ? "ok" : "unavailable";
+    http::Response response = http::Response::json(healthy ? 200 : 503, body.dump());
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+  });
+
+  router_.get("/metrics", [this](http::Request&) {
+    http::Response response = http::Response::text(200, metrics_.render());
+    response.headers.set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    response.headers.set("Cache-Control", "no-store");
+    return response;
+  });
+}
+
+http::Response App::handle(http::Request& request) {
+  http::Response response = route(request);
+  add_security_headers(response);
+  return response;
+}
+
+http::Response App::route(http::Request& request) {
+  if (request.path.starts_with("/assets/")) {
+    request.route = "/assets/*";
+    if (request.method != http::Method::Get && request.method != http::Method::Head) {
+      http::Response response = site_->error_page(&request, 405);
+      response.headers.set("Allow", "GET, HEAD");
+      return response;
+    }
+    if (auto asset = assets_.serve(request)) return std::move(*asset);
+    return site_->error_page(&request, 404);
+  }
+
+  http::Router::Match match = router_.match(request.method, request.path);
+  switch (match.kind) {
+    case http::Router::Match::Kind::NotFound:
+      request.route = "(unmatched)";
+      return site_->error_page(&request, 404);
+    case http::Router::Match::Kind::MethodNotAllowed: {
+      request.route = "(method not allowed)";
+      http::Response response = site_->error_page(&request, 405);
+      std::string allow;
+      for (http::Method method : match.allowed) {
+        if (!allow.empty()) allow += ", ";
+        allow += http::to_string(method);
+      }
+      response.headers.set("Allow", allow);
+      return response;
+    }
+    case http::Router::Match::Kind::Found:
+      break;
+  }
+
+  request.route = std::move(match.pattern);
+  for (auto& [name, value] : match.params) request.path_params.emplace(std::move(name), std::move(value));
+  try {
+    return (*match.handler)(request);
+  } catch (const db::Error& error) {
+    if (error.kind() == db::Error::Kind::Unavailable) {
+      spdlog::error("database unavailable during {} {}: {}", http::to_string(request.method), request.path,
+                    error.what());
+      return site_->error_page(&request, 503);
+    }
+    spdlog::error("database error during {} {}: {}", http::to_string(request.method), request.path, error.what());
+    return site_->error_page(&request, 500);
+  } catch (const std::exception& error) {
+    spdlog::error("unhandled error during {} {}: {}", http::to_string(request.method), request.path, error.what());
+    return site_->error_page(&request, 500);
+  }
+}
+
+http::Response App::error_page(int status) const {
+  http::Response response = site_->error_page(nullptr, status);
+  add_security_headers(response);
+  return response;
+}
+
+void App::add_security_headers(http::Response& response) const {
+  auto set_default = [&](std::string name, std::string_view value) {
+    if (!response.headers.contains(name)) response.headers.set(std::move(name), std::string(value));
+  };
+  set_default("Content-Security-Policy", kContentSecurityPolicy);
+  set_default("X-Content-Type-Options", "nosniff");
+  set_default("X-Frame-Options", "DENY");
+  set_default("Referrer-Policy", "same-origin");
+  set_default("Cross-Origin-Opener-Policy", "same-origin");
+  set_default("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  if (config_.served_over_tls()) set_default("Strict-Transport-Security", "max-age=63072000");
+}
+
+void App::observe(const http::CompletedRequest& completed) {
+  const std::string_view route = completed.request.route.empty() ? "(bad request)" : completed.request.route;
+  metrics_.observe_request(route, completed.request.method, completed.status, completed.duration);
+  if (config_.access_log) {
+    spdlog::info("{} \"{} {}\" {} {}B {:.2f}ms", completed.request.remote_address,
+                 http::to_string(completed.request.method), completed.request.target, completed.status,
+                 completed.response_bytes,
+                 std::chrono::duration<double, std::milli>(completed.duration).count());
+  }
+}
+
+int serve(const Config& config) {
+  const std::optional<ListenAddress> listen = parse_listen_address(config.listen);
+  if (!listen) throw std::runtime_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8080; got '" + config.listen + "'");
+  raise_open_file_limit();
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  if (config.seed_demo_if_empty) {
+    if (database->write([](db::Session& session) {
+          if (regions::has_any_network(session)) return false;
+          regions::seed_demo(session);
+          return true;
+        })) {
+      spdlog::info("seeded the demo network into the empty database");
+    }
+  }
+
+  App application(config, std::move(database));
+  http::ServerOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.io_threads = config.io_threads;
+  options.worker_threads = config.worker_threads;
+  options.max_body_bytes = config.max_body_bytes;
+  options.max_connections = config.max_connections;
+  http::Server server(
+      options, [&](http::Request& request) { return application.handle(request); },
+      [&](int status) { return application.error_page(status); },
+      [&](const http::CompletedRequest& completed) { application.observe(completed); });
+  server.listen();
+  if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
+  spdlog::info("knooppunt {} serving http://{}:{} ({} database)", KNOOPPUNT_VERSION, listen->host, server.port(),
+               db::to_string(application.database().backend()));
+  server.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int migrate(const Config& config) {
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  const db::MigrationStatus status = db::migration_status(*database);
+  spdlog::info("database schema at version {} (latest {})", status.applied_version, status.latest_version);
+  return 0;
+}
+
+int seed_demo(const Config& config, bool only_if_empty) {
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  const bool seeded = database->write([&](db::Session& session) {
+    if (regions::has_any_network(session)) {
+      if (only_if_empty) return false;
+      throw std::runtime_error("the database already holds a network; the demo goes only into an empty database");
+    }
+    regions::seed_demo(session);
+    return true;
+  });
+  spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
+  return 0;
+}
+
+}  // namespace app

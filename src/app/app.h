@@ -1,0 +1,58 @@
+// The application: wires storage, the web layer and every feature's routes into one handler that
+// http::Server calls for each request. The only place that knows every part.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+#include "db/database.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/static_assets.h"
+
+namespace web {
+class Site;
+}
+namespace regions {
+class Service;
+}
+
+namespace app {
+
+class App {
+ public:
+  // `database` must be migrated already.
+  App(Config config, std::unique_ptr<db::Database> database);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // The three callbacks http::Server needs.
+  http::Response handle(http::Request& request);
+  http::Response error_page(int status) const;
+  void observe(const http::CompletedRequest& completed);
+
+  db::Database& database() { return *database_; }
+
+ private:
+  http::Response route(http::Request& request);
+  void add_security_headers(http::Response& response) const;
+  void register_operations_routes();
+
+  Config config_;
+  std::unique_ptr<db::Database> database_;
+  http::StaticAssets assets_;
+  std::unique_ptr<web::Site> site_;
+  std::unique_ptr<regions::Service> regions_;
+  http::Router router_;
+  http::Metrics metrics_;
+};
+
+// The subcommands; each returns the process exit code.
+int serve(const Config& config);
+int migrate(const Config& config);
+int seed_demo(const Config& config, bool only_if_empty);
+
+}  // namespace app

@@ -1,0 +1,36 @@
+// The settings of one knooppunt process, from flags or KNOOPPUNT_* environment variables.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace app {
+
+struct ListenAddress {
+  std::string host;
+  unsigned short port = 0;
+};
+
+// Parses "HOST:PORT", "[IPv6]:PORT" or ":PORT" (all interfaces). Returns nothing when malformed.
+std::optional<ListenAddress> parse_listen_address(const std::string& text);
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:data/knooppunt.db";
+  std::string data_dir = "data";
+  std::string public_url;   // e.g. https://kkp.example.nl; https turns on Secure cookies and HSTS
+  std::string port_file;    // where serve writes its bound port (for tests and supervisors)
+  bool seed_demo_if_empty = false;
+  int io_threads = 1;
+  int worker_threads = 4;
+  std::size_t database_pool = 8;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_connections = 10000;
+  std::string log_level = "info";
+  bool access_log = true;
+
+  bool served_over_tls() const { return public_url.rfind("https://", 0) == 0; }
+};
+
+}  // namespace app

@@ -1,0 +1,97 @@
+// knooppunt: the command line. Subcommands serve, migrate and seed; settings by flag or KNOOPPUNT_*
+// environment variable. Any failure at start-up is one clear line on stderr and exit code 1.
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/app.h"
+#include "db/database.h"
+
+namespace {
+
+void add_storage_options(CLI::App& command, app::Config& config) {
+  command.add_option("--database", config.database, "sqlite:PATH or postgresql://USER@HOST:PORT/NAME")
+      ->envname("KNOOPPUNT_DATABASE")
+      ->capture_default_str();
+  command.add_option("--data-dir", config.data_dir, "Directory for uploads, outgoing mail and the SQLite file")
+      ->envname("KNOOPPUNT_DATA_DIR")
+      ->capture_default_str();
+  command.add_option("--log-level", config.log_level, "trace, debug, info, warn or error")
+      ->envname("KNOOPPUNT_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  app::Config config;
+  CLI::App cli{"Knooppunt: the platform on which a network of independent professionals runs itself."};
+  cli.name("knooppunt");
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", KNOOPPUNT_VERSION);
+
+  CLI::App* serve = cli.add_subcommand("serve", "Migrate the database and serve the web site");
+  add_storage_options(*serve, config);
+  serve->add_option("--listen", config.listen, "HOST:PORT to listen on; port 0 picks a free one")
+      ->envname("KNOOPPUNT_LISTEN")
+      ->capture_default_str();
+  serve->add_option("--public-url", config.public_url, "The URL users reach, e.g. https://kkp.example.nl")
+      ->envname("KNOOPPUNT_PUBLIC_URL");
+  serve->add_option("--port-file", config.port_file, "Write the bound port to this file once listening")
+      ->envname("KNOOPPUNT_PORT_FILE");
+  serve->add_flag("--seed-demo-if-empty", config.seed_demo_if_empty,
+                  "Seed the demo network when the database holds none")
+      ->envname("KNOOPPUNT_SEED_DEMO_IF_EMPTY");
+  serve->add_option("--workers", config.worker_threads, "Threads that run request handlers")
+      ->envname("KNOOPPUNT_WORKERS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--io-threads", config.io_threads, "Threads that read and write sockets")
+      ->envname("KNOOPPUNT_IO_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve->add_option("--database-pool", config.database_pool, "Database connections per process")
+      ->envname("KNOOPPUNT_DATABASE_POOL")
+      ->check(CLI::Range(1, 512))
+      ->capture_default_str();
+  serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body accepted (413 above)")
+      ->envname("KNOOPPUNT_MAX_BODY_BYTES")
+      ->check(CLI::Range(1024, 1024 * 1024 * 1024))
+      ->capture_default_str();
+  serve->add_option("--max-connections", config.max_connections, "Open connections at most (503 above)")
+      ->envname("KNOOPPUNT_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve->add_flag("--access-log,!--no-access-log", config.access_log, "Log every request")
+      ->envname("KNOOPPUNT_ACCESS_LOG");
+
+  CLI::App* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  add_storage_options(*migrate, config);
+
+  bool demo = false;
+  bool only_if_empty = false;
+  CLI::App* seed = cli.add_subcommand("seed", "Fill an empty database with data");
+  add_storage_options(*seed, config);
+  seed->add_flag("--demo", demo, "The demo network: KKP West-Brabant & Zeeland and a second network")->required();
+  seed->add_flag("--if-empty", only_if_empty, "Do nothing, successfully, when the database holds a network");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return cli.exit(error);
+  }
+
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  try {
+    if (serve->parsed()) return app::serve(config);
+    if (migrate->parsed()) return app::migrate(config);
+    if (seed->parsed()) return app::seed_demo(config, only_if_empty);
+  } catch (const std::exception& error) {
+    std::cerr << "knooppunt: " << error.what() << "\n";
+    return 1;
+  }
+  return 1;
+}
