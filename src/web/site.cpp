@@ -1,0 +1,346 @@
+#include "web/site.h"
+
+#include <sodium.h>
+
+#include <array>
+#include <chrono>
+#include <spdlog/spdlog.h>
+#include <stdexcept>
+
+namespace web {
+
+namespace {
+
+using kainjow::mustache::data;
+
+constexpr std::string_view kLayoutTemplate = "layout";
+constexpr std::string_view kErrorTemplate = "error";
+constexpr std::size_t kCsrfNonceBytes = 24;
+constexpr long long kFlashLifetimeSeconds = 120;
+constexpr long long kLanguageCookieSeconds = 365LL * 24 * 60 * 60;
+constexpr std::size_t kMaxNextLength = 2048;
+constexpr std::array<int, 8> kErrorStatuses = {400, 403, 404, 405, 413, 431, 500, 503};
+
+std::string base64url(const unsigned char* bytes, std::size_t size) {
+  std::string out(sodium_base64_ENCODED_LEN(size, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes, size, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+bool equal_constant_time(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// "https://example.org:8443/path" -> "example.org:8443"; empty when it is not an absolute URL.
+std::string_view authority_of(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return {};
+  std::string_view rest = url.substr(scheme_end + 3);
+  const auto end = rest.find_first_of("/?#");
+  rest = rest.substr(0, end);
+  if (rest.find('@') != std::string_view::npos) return {};  // userinfo: never sent by browsers
+  return rest;
+}
+
+long long now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int page_status_for(int status) {
+  for (int known : kErrorStatuses) {
+    if (known == status) return status;
+  }
+  return status >= 500 ? 500 : 400;
+}
+
+// The last resort when even the error template cannot render: no template, no catalog.
+http::Response bare_error(int status) {
+  std::string body = "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\"><title>" + std::to_string(status) +
+                     "</title><h1>" + std::to_string(status) + " " + std::string(http::reason_phrase(status)) +
+                     "</h1></html>";
+  auto response = http::Response::html(status, std::move(body));
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+std::string local_path_or_root(std::string_view candidate) {
+  if (candidate.empty() || candidate.size() > kMaxNextLength || candidate.front() != '/') return "/";
+  if (candidate.size() > 1 && (candidate[1] == '/' || candidate[1] == '\\')) return "/";
+  for (char c : candidate) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F || c == '\\') return "/";
+  }
+  return std::string(candidate);
+}
+
+Site::Site(AssetUrls assets, SiteOptions options) : Site(std::move(assets), std::move(options), Catalog::load_embedded()) {}
+
+Site::Site(AssetUrls assets, SiteOptions options, Catalog catalog)
+    : Site(std::move(assets), std::move(options), catalog, Templates::load_embedded(catalog)) {}
+
+Site::Site(AssetUrls assets, SiteOptions options, Catalog catalog, Templates templates)
+    : assets_(std::move(assets)), options_(std::move(options)), catalog_(std::move(catalog)),
+      templates_(std::move(templates)) {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  if (options_.secret.empty()) throw std::runtime_error("the site secret (for cookies and forms) is empty");
+  require_templates({kLayoutTemplate, kErrorTemplate});
+
+  // Derive a fixed-size MAC key so that any secret length works.
+  key_.resize(crypto_auth_KEYBYTES);
+  crypto_generichash(reinterpret_cast<unsigned char*>(key_.data()), key_.size(),
+                     reinterpret_cast<const unsigned char*>(options_.secret.data()), options_.secret.size(),
+                     nullptr, 0);
+  for (auto language : kLanguages) {
+    kainjow::mustache::data others(kainjow::mustache::data::type::list);
+    for (auto other : kLanguages) {
+      if (other == language) continue;
+      kainjow::mustache::data entry;
+      entry.set("code", std::string(other));
+      // A language is offered in its own words: "English" on a Dutch page.
+      entry.set("name", std::string(catalog_.text(other, "language.self_name")));
+      others.push_back(entry);
+    }
+    other_languages_.emplace(std::string(language), std::move(others));
+  }
+}
+
+void Site::require_templates(std::initializer_list<std::string_view> names) const {
+  std::string missing;
+  for (auto name : names) {
+    if (!templates_.contains(name)) missing += (missing.empty() ? "" : ", ") + std::string(name);
+  }
+  if (!missing.empty()) throw std::runtime_error("templates not found in resources/templates/: " + missing);
+}
+
+std::string_view Site::language_of(const http::Request& request) const {
+  const auto header = request.headers.get("cookie");
+  if (!header) return kDefaultLanguage;
+  const auto cookies = http::Cookies::parse(*header);
+  const auto chosen = supported_language(cookies.get(kLanguageCookie).value_or(""));
+  return chosen.empty() ? kDefaultLanguage : chosen;
+}
+
+std::string Site::sign(std::string_view purpose, std::string_view message) const {
+  crypto_auth_hmacsha512256_state state;
+  crypto_auth_hmacsha512256_init(&state, reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
+  // The purpose keeps a signature for one use (a flash message) from passing as another (a token).
+  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size());
+  const unsigned char separator = 0;
+  crypto_auth_hmacsha512256_update(&state, &separator, 1);
+  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  std::array<unsigned char, crypto_auth_hmacsha512256_BYTES> tag{};
+  crypto_auth_hmacsha512256_final(&state, tag.data());
+  return base64url(tag.data(), tag.size());
+}
+
+bool Site::signature_ok(std::string_view purpose, std::string_view message, std::string_view signature) const {
+  return equal_constant_time(sign(purpose, message), signature);
+}
+
+std::string Site::new_csrf_token() const {
+  std::array<unsigned char, kCsrfNonceBytes> nonce{};
+  randombytes_buf(nonce.data(), nonce.size());
+  std::string token = base64url(nonce.data(), nonce.size());
+  token += '.';
+  token += sign("csrf", token.substr(0, token.size() - 1));
+  return token;
+}
+
+bool Site::csrf_token_valid(std::string_view token) const {
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  return signature_ok("csrf", token.substr(0, dot), token.substr(dot + 1));
+}
+
+bool Site::csrf_ok(const http::Request& request, const http::FormData& form) const {
+  // A cross-site form post carries the attacker's Origin; browsers send Origin on every POST, and
+  // Referer is the fallback for old ones. Neither present (curl, some privacy tools): the token decides.
+  const auto host = request.headers.get("host");
+  const auto origin = request.headers.get("origin");
+  const auto referer = request.headers.get("referer");
+  if (origin || referer) {
+    const std::string_view source = origin ? *origin : *referer;
+    const std::string_view authority = authority_of(source);
+    if (!host || authority.empty() || !equal_ignoring_case(authority, *host)) return false;
+  }
+
+  const auto header = request.headers.get("cookie");
+  if (!header) return false;
+  const auto cookies = http::Cookies::parse(*header);
+  const auto cookie_token = cookies.get(kCsrfCookie);
+  const auto form_token = form.get(kCsrfField);
+  if (!cookie_token || !form_token || cookie_token->empty()) return false;
+  if (!equal_constant_time(*cookie_token, *form_token)) return false;
+  return csrf_token_valid(*cookie_token);
+}
+
+http::SetCookie Site::cookie(std::string_view name, std::string value) const {
+  http::SetCookie cookie;
+  cookie.name = std::string(name);
+  cookie.value = std::move(value);
+  cookie.path = "/";
+  cookie.http_only = true;
+  cookie.secure = options_.secure_cookies;
+  cookie.same_site = "Lax";
+  return cookie;
+}
+
+void Site::set_flash(http::Response& response, std::string_view message_key) const {
+  if (!catalog_.has(message_key)) throw std::out_of_range("unknown flash message key '" + std::string(message_key) + "'");
+  // value: <expires>~<key>~<signature>; '~' never occurs in a key or a number.
+  std::string message = std::to_string(now_seconds() + kFlashLifetimeSeconds) + "~" + std::string(message_key);
+  std::string value = message + "~" + sign("flash", message);
+  auto set = cookie(kFlashCookie, std::move(value));
+  set.max_age_seconds = kFlashLifetimeSeconds;
+  response.headers.add("Set-Cookie", set.to_header());
+}
+
+std::string Site::flash_key_of(const http::Request& request) const {
+  const auto header = request.headers.get("cookie");
+  if (!header) return {};
+  const auto cookies = http::Cookies::parse(*header);
+  const std::string_view value = cookies.get(kFlashCookie).value_or("");
+  const auto last = value.rfind('~');
+  if (last == std::string_view::npos) return {};
+  const std::string_view message = value.substr(0, last);
+  if (!signature_ok("flash", message, value.substr(last + 1))) return {};
+  const auto first = message.find('~');
+  if (first == std::string_view::npos) return {};
+  long long expires = 0;
+  try {
+    expires = std::stoll(std::string(message.substr(0, first)));
+  } catch (const std::exception&) {
+    return {};
+  }
+  if (expires < now_seconds()) return {};
+  const std::string_view key = message.substr(first + 1);
+  // Only flash.* keys: a signed cookie from another purpose must not print arbitrary catalog text.
+  if (!key.starts_with("flash.") || !catalog_.has(key)) return {};
+  return std::string(key);
+}
+
+void Site::set_language(http::Response& response, std::string_view language) const {
+  const auto chosen = supported_language(language);
+  auto set = cookie(kLanguageCookie, std::string(chosen.empty() ? kDefaultLanguage : chosen));
+  set.max_age_seconds = kLanguageCookieSeconds;
+  response.headers.add("Set-Cookie", set.to_header());
+}
+
+http::Response Site::page(const http::Request& request, std::string_view template_name, kainjow::mustache::data data,
+                          int status) const {
+  return render_page(&request, language_of(request), template_name, std::move(data), status);
+}
+
+http::Response Site::render_page(const http::Request* request, std::string_view language,
+                                 std::string_view template_name, kainjow::mustache::data body_data, int status) const {
+  http::Response response;
+  response.status = status;
+
+  // The CSRF token: the browser's own when it carries our signature, else a new one for a cookie.
+  std::string csrf_token;
+  std::string flash_key;
+  if (request != nullptr) {
+    const auto header = request->headers.get("cookie");
+    if (header) {
+      const auto cookies = http::Cookies::parse(*header);
+      const auto existing = cookies.get(kCsrfCookie);
+      if (existing && csrf_token_valid(*existing)) csrf_token = std::string(*existing);
+      if (cookies.get(kFlashCookie)) {
+        flash_key = flash_key_of(*request);
+        // Shown once: the cookie goes now, whether it was valid or not.
+        auto clear = cookie(kFlashCookie, "");
+        clear.max_age_seconds = 0;
+        response.headers.add("Set-Cookie", clear.to_header());
+      }
+    }
+    if (csrf_token.empty()) {
+      csrf_token = new_csrf_token();
+      response.headers.add("Set-Cookie", cookie(kCsrfCookie, csrf_token).to_header());
+    }
+  }
+
+  std::string next;
+  if (const auto* given = body_data.get("next"); given != nullptr && given->is_string()) {
+    next = local_path_or_root(given->string_value());
+  } else {
+    next = request != nullptr ? local_path_or_root(request->target) : "/";
+  }
+  body_data.set("lang", std::string(language));
+  body_data.set("csrf", csrf_token);
+  body_data.set("next", next);
+
+  std::string body;
+  body.reserve(8 * 1024);
+  templates_.render(language, template_name, body_data, body);
+
+  kainjow::mustache::data layout;
+  layout.set("lang", std::string(language));
+  std::string title;
+  if (const auto* given = body_data.get("title"); given != nullptr && given->is_string()) {
+    title = given->string_value();
+    title += " · ";
+  }
+  title += catalog_.text(language, "site.name");
+  layout.set("title", title);
+  layout.set("body", body);
+  layout.set("stylesheet", assets_.stylesheet);
+  layout.set("logo", assets_.logo);
+  layout.set("favicon", assets_.favicon);
+  if (request != nullptr) {
+    layout.set("language_switch", true);
+    layout.set("csrf", csrf_token);
+    layout.set("next", next);
+    layout.set("other_languages", other_languages_.at(std::string(language)));
+    const std::string_view path = request->path;
+    layout.set("nav_home", path == "/");
+    layout.set("nav_networks", path == "/netwerken" || path.starts_with("/netwerken/"));
+    layout.set("nav_language", path == "/taal");
+  }
+  if (!flash_key.empty()) layout.set("flash", std::string(catalog_.text(language, flash_key)));
+
+  std::string html;
+  html.reserve(body.size() + 4 * 1024);
+  templates_.render(language, kLayoutTemplate, layout, html);
+
+  response.body = std::move(html);
+  response.headers.set("Content-Type", "text/html; charset=utf-8");
+  response.headers.set("Content-Language", std::string(language));
+  // Pages carry a per-browser CSRF token and depend on cookies: no shared caching.
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("Vary", "Cookie");
+  return response;
+}
+
+http::Response Site::error_page(const http::Request* request, int status) const {
+  try {
+    const std::string_view language = request != nullptr ? language_of(*request) : kDefaultLanguage;
+    const std::string prefix = "error." + std::to_string(page_status_for(status));
+    kainjow::mustache::data data;
+    data.set("status", std::to_string(status));
+    data.set("title", std::string(catalog_.text(language, prefix + ".title")));
+    data.set("message", std::string(catalog_.text(language, prefix + ".message")));
+    // The language form posts back to where the user was; for a POST error that is the home page.
+    if (request != nullptr && request->method != http::Method::Get) data.set("next", std::string("/"));
+    return render_page(request, language, kErrorTemplate, std::move(data), status);
+  } catch (const std::exception& error) {
+    spdlog::error("error page {} could not render: {}", status, error.what());
+    return bare_error(status);
+  }
+}
+
+}  // namespace web

@@ -1,0 +1,127 @@
+// The web layer every feature's routes use: language, the base layout, error pages, flash messages
+// and CSRF protection. Built once at start-up (catalogs and templates are loaded and checked then);
+// immutable afterwards and safe to share between worker threads.
+//
+// Example (a route):
+//   kainjow::mustache::data data;
+//   data.set("title", network.name);
+//   return site.page(request, "regions/network", std::move(data));
+#pragma once
+
+#include <initializer_list>
+#include <kainjow/mustache.hpp>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "http/parsers.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/static_assets.h"
+#include "web/catalog.h"
+#include "web/form_errors.h"
+#include "web/templates.h"
+
+namespace web {
+
+// The fingerprinted asset URLs the layout links to.
+struct AssetUrls {
+  std::string stylesheet;  // app.css
+  std::string logo;        // logo.svg
+  std::string favicon;     // favicon.svg
+
+  // Inline so that only callers that pass real StaticAssets link against them.
+  static AssetUrls from(const http::StaticAssets& assets) {
+    return {assets.url_for("app.css"), assets.url_for("logo.svg"), assets.url_for("favicon.svg")};
+  }
+};
+
+struct SiteOptions {
+  // Signs flash messages and CSRF tokens (any length; at least 32 bytes of randomness).
+  // Every instance behind one proxy needs the same secret.
+  std::string secret;
+  // Adds Secure to every cookie; set it when the site is served over TLS.
+  bool secure_cookies = false;
+};
+
+// Cookie names (shared with tests and the browser test).
+inline constexpr std::string_view kLanguageCookie = "taal";
+inline constexpr std::string_view kFlashCookie = "flash";
+inline constexpr std::string_view kCsrfCookie = "csrf";
+inline constexpr std::string_view kCsrfField = "csrf";
+
+// `candidate` when it is a path on this site ("/netwerken/x?y"), else "/". Refuses "//host",
+// "/\host", absolute URLs and control characters, so a `next` field cannot redirect elsewhere.
+std::string local_path_or_root(std::string_view candidate);
+
+class Site {
+ public:
+  // Loads the embedded catalogs and templates. Throws std::runtime_error with a clear message when
+  // any of them is broken or the secret is empty.
+  Site(const http::StaticAssets& assets, SiteOptions options) : Site(AssetUrls::from(assets), std::move(options)) {}
+  Site(AssetUrls assets, SiteOptions options);
+  // With an explicit catalog and the embedded templates (tests).
+  Site(AssetUrls assets, SiteOptions options, Catalog catalog);
+  // With explicit catalog and templates (tests).
+  Site(AssetUrls assets, SiteOptions options, Catalog catalog, Templates templates);
+
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
+
+  // Throws std::runtime_error naming each template that does not exist: routes call it at start-up.
+  void require_templates(std::initializer_list<std::string_view> names) const;
+
+  // The language for this request: the `taal` cookie when it names a language we speak, else "nl".
+  std::string_view language_of(const http::Request& request) const;
+  const Catalog& catalog() const { return catalog_; }
+  std::string_view text(std::string_view language, std::string_view key) const {
+    return catalog_.text(language, key);
+  }
+
+  // Renders `template_name` with `data`, then the layout around it. Adds to the body's data:
+  // "lang", "csrf" (the token for hidden fields) and "next" (the current path, unless data has it).
+  // data "title" becomes the page title. Sets Content-Type, Content-Language and Cache-Control, the
+  // CSRF cookie when the browser has none, and clears a flash message after showing it.
+  // `data` must hold no mustache lambdas (see templates.h).
+  http::Response page(const http::Request& request, std::string_view template_name,
+                      kainjow::mustache::data data, int status = 200) const;
+
+  // A short page for an error status in the user's language (nullptr: Dutch, no language form).
+  // Unknown statuses get the page of their class (4xx: 400, 5xx: 500). Never throws.
+  http::Response error_page(const http::Request* request, int status) const;
+
+  // Shows the message `message_key` on the next page this browser renders (a signed cookie).
+  // Throws std::out_of_range for a key the catalog lacks.
+  void set_flash(http::Response& response, std::string_view message_key) const;
+  // Stores the language choice for a year.
+  void set_language(http::Response& response, std::string_view language) const;
+
+  // True when the form's `csrf` field matches the `csrf` cookie (constant-time), the cookie carries
+  // our signature, and an Origin (or else Referer) header, when present, names the Host.
+  bool csrf_ok(const http::Request& request, const http::FormData& form) const;
+  bool csrf_ok(const http::Request& request) const {
+    return csrf_ok(request, http::FormData::parse(request.body));
+  }
+
+  // The flash message key carried by this request's cookie, when its signature and age are valid.
+  std::string flash_key_of(const http::Request& request) const;
+
+ private:
+  std::string sign(std::string_view purpose, std::string_view message) const;
+  bool signature_ok(std::string_view purpose, std::string_view message, std::string_view signature) const;
+  std::string new_csrf_token() const;
+  bool csrf_token_valid(std::string_view token) const;
+  http::SetCookie cookie(std::string_view name, std::string value) const;
+  http::Response render_page(const http::Request* request, std::string_view language, std::string_view template_name,
+                             kainjow::mustache::data body_data, int status) const;
+
+  AssetUrls assets_;
+  SiteOptions options_;
+  Catalog catalog_;
+  Templates templates_;
+  std::string key_;  // the MAC key, derived from options_.secret
+  // language -> the other languages as {code, name} for the layout's switch, built once.
+  std::map<std::string, kainjow::mustache::data, std::less<>> other_languages_;
+};
+
+}  // namespace web
