@@ -19,9 +19,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPoolWait = std::chrono::seconds(5);
 constexpr auto kPingTimeout = std::chrono::seconds(2);
 constexpr int kDefaultConnectTimeoutSeconds = 5;
-// Serializable writes under contention fail now and then by design; a few jittered retries absorb
-// that without the caller noticing.
-constexpr int kMaxWriteAttempts = 3;
+// Serializable writes under contention fail now and then by design; jittered retries absorb that
+// without the caller noticing. Eight threads updating one row need more than three attempts.
+constexpr int kMaxWriteAttempts = 10;
 
 // Type OIDs from the server's catalog (pg_type.h is not part of libpq's public headers).
 constexpr Oid kBoolOid = 16;
@@ -200,9 +200,18 @@ std::string redact_url(std::string_view url) {
   auto authority_start = scheme_end + 3;
   auto at = text.find('@', authority_start);
   auto slash = text.find('/', authority_start);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return text;
-  auto colon = text.find(':', authority_start);
-  if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    auto colon = text.find(':', authority_start);
+    if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+  }
+  // ...?password=secret&... is the other place a password can hide.
+  for (auto key = text.find("password=", authority_start); key != std::string::npos;
+       key = text.find("password=", key + 1)) {
+    if (text[key - 1] != '?' && text[key - 1] != '&') continue;
+    auto value = key + 9;
+    auto end = text.find('&', value);
+    text.replace(value, (end == std::string::npos ? text.size() : end) - value, "***");
+  }
   return text;
 }
 
@@ -412,7 +421,7 @@ PGconn* connect(const std::string& url, const std::vector<std::string>& keywords
 
 std::chrono::milliseconds backoff(int attempt) {
   thread_local std::minstd_rand random(std::random_device{}());
-  int ceiling = 5 << attempt;  // 10, 20, 40 ms ...
+  int ceiling = std::min(2 << attempt, 100);  // 4, 8, 16 ... 100 ms
   return std::chrono::milliseconds(std::uniform_int_distribution<int>(1, ceiling)(random));
 }
 
