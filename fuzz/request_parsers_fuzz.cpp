@@ -21,13 +21,14 @@ void require(bool condition, const char* promise) {
 }
 
 bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 
 void check_percent_coding(std::string_view text) {
   const std::string encoded = http::percent_encode(text);
-  for (const char c : encoded) require(is_unreserved(c) || c == '%', "percent_encode emits only unreserved or %");
+  for (const char c : encoded)
+    require(is_unreserved(c) || c == '%', "percent_encode emits only unreserved or %");
   require(http::percent_decode(encoded, false) == std::string(text), "decode(encode(x)) == x");
   require(http::percent_decode(encoded, true) == std::string(text), "decode(encode(x), plus) == x");
   const auto decoded = http::percent_decode(text, true);

@@ -31,14 +31,8 @@ bool is_unreserved(char c) {
 
 // RFC 7230 token characters: what a cookie name may hold.
 bool is_token_char(char c) {
-  if (is_ascii_alpha(c) || is_ascii_digit(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
+  constexpr std::string_view kTokenSymbols = "!#$%&'*+-.^_`|~";
+  return is_ascii_alpha(c) || is_ascii_digit(c) || kTokenSymbols.find(c) != std::string_view::npos;
 }
 
 // RFC 6265 cookie-octet: visible ASCII except '"', ',', ';' and '\'.
