@@ -215,7 +215,8 @@ void App::add_security_headers(http::Response& response) const {
 }
 
 void App::observe(const http::CompletedRequest& completed) {
-  const std::string_view route = completed.request.route.empty() ? "(bad request)" : completed.request.route;
+  const std::string_view route =
+      completed.request.route.empty() ? std::string_view("(bad request)") : std::string_view(completed.request.route);
   metrics_.observe_request(route, completed.request.method, completed.status, completed.duration);
   if (config_.access_log) {
     spdlog::info("{} \"{} {}\" {} {}B {:.2f}ms", completed.request.remote_address,

@@ -39,10 +39,13 @@ std::string read_file(const std::string& path) {
   return content.str();
 }
 
-pid_t spawn(const std::vector<std::string>& args, const std::string& log_path) {
+// Starts args[0] with its output in log_path and its working directory `directory`, so that
+// relative defaults (the data directory) land in the test's own temporary directory.
+pid_t spawn(const std::vector<std::string>& args, const std::string& log_path, const std::string& directory) {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    if (chdir(directory.c_str()) != 0) _exit(126);
     const int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (log >= 0) {
       dup2(log, STDOUT_FILENO);
@@ -103,7 +106,7 @@ ServerProcess::ServerProcess(Options options) {
                                 "--port-file",    port_file};
   if (options.seed_demo) args.emplace_back("--seed-demo-if-empty");
   for (auto& arg : options.extra_args) args.push_back(arg);
-  pid_ = spawn(args, log_path_);
+  pid_ = spawn(args, log_path_, directory_);
 
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -147,7 +150,7 @@ CommandResult run_knooppunt(const std::vector<std::string>& args) {
   const std::string log_path = directory + "/output.log";
   std::vector<std::string> argv{KNOOPPUNT_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  const pid_t pid = spawn(argv, log_path);
+  const pid_t pid = spawn(argv, log_path, directory);
   CommandResult result;
   result.exit_code = wait_pid(pid, 60s).value_or(-1);
   result.output = read_file(log_path);
