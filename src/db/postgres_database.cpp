@@ -19,6 +19,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kPoolWait = std::chrono::seconds(5);
 constexpr auto kPingTimeout = std::chrono::seconds(2);
 constexpr int kDefaultConnectTimeoutSeconds = 5;
+// SQL is normally a constant in a store, so the cache stays small; this bounds it when some
+// caller builds SQL dynamically (IN lists of varying length).
+constexpr std::size_t kMaxCachedStatements = 512;
 // Serializable writes under contention fail now and then by design; jittered retries absorb that
 // without the caller noticing. Eight threads updating one row need more than three attempts.
 constexpr int kMaxWriteAttempts = 10;
@@ -328,6 +331,10 @@ class PostgresConnection final : public Session {
     key_ += '\x1f';
     key_ += sql;
     if (auto found = statements_.find(key_); found != statements_.end()) return found->second;
+    if (statements_.size() >= kMaxCachedStatements) {
+      command("DEALLOCATE ALL");  // not transactional: fine inside the caller's transaction
+      statements_.clear();
+    }
 
     RewrittenSql rewritten = rewrite_placeholders(sql);
     if (static_cast<std::size_t>(rewritten.parameter_count) != params.size()) {

@@ -14,6 +14,9 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr auto kReaderWait = std::chrono::seconds(5);
+// SQL is normally a constant in a store, so the cache stays small; this bounds it when some
+// caller builds SQL dynamically (IN lists of varying length).
+constexpr std::size_t kMaxCachedStatements = 512;
 
 Error::Kind kind_of(int code) {
   switch (code & 0xff) {  // the primary code; extended codes refine it in the low byte
@@ -164,6 +167,11 @@ class SqliteConnection final : public Session {
 
   sqlite3_stmt* prepare(std::string_view sql) {
     if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
+    if (statements_.size() >= kMaxCachedStatements) {
+      // No statement is running now: each run() finishes before the next prepare().
+      for (auto& [cached_sql, cached] : statements_) sqlite3_finalize(cached);
+      statements_.clear();
+    }
     sqlite3_stmt* statement = nullptr;
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,

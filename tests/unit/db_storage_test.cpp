@@ -178,6 +178,18 @@ TEST_P(DbStorage, SameStatementRunsManyTimesThroughOnePreparedStatement) {
   }
 }
 
+TEST_P(DbStorage, ManyDistinctStatementsStayCorrectPastTheStatementCacheLimit) {
+  auto total = db_->read([](db::Session& s) {
+    std::int64_t sum = 0;
+    for (int i = 0; i < 700; ++i) {
+      sum += s.query_one("SELECT " + std::to_string(i) + " + ?", {std::int64_t{1}})->int64(0);
+      sum += s.query_one("SELECT ? - 1", {std::int64_t{i}})->int64(0);  // one that stays cached
+    }
+    return sum;
+  });
+  EXPECT_EQ(total, 2 * (699 * 700 / 2));
+}
+
 TEST_P(DbStorage, ConcurrentReadModifyWriteFromEightThreadsLosesNoUpdate) {
   create_counter();
   constexpr int kThreads = 8;
