@@ -4,6 +4,12 @@
 // handful of result types), and owning the connection loop lets ping() and connecting honour hard
 // deadlines, which /healthz needs when the server vanishes.
 //
+// Parameters: integers and reals are sent typed (int8, float8); text and NULL are sent untyped, so
+// the server takes the type from the context (a column, a comparison). A bare `? IS NULL` has no
+// context: write `CAST(? AS TEXT) IS NULL` (valid on SQLite too).
+// Writes run SERIALIZABLE, so a read-modify-write in one write() is as safe as on SQLite's single
+// writer; the losing transaction fails with 40001 and is retried with jittered backoff.
+//
 // Thread-safety: shareable between threads; a connection is lent to one thread at a time.
 #pragma once
 
