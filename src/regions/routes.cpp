@@ -1,5 +1,12 @@
 #include "regions/routes.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+
 #include "web/language_routes.h"
 #include "web/text_format.h"
 
@@ -48,19 +55,57 @@ data overview_data(const NetworkOverview& overview) {
   return page;
 }
 
+// A network page's body depends only on the network's rows and the language, yet rendering it is
+// most of a request's work. Each request still reads the rows; when they equal those of the cached
+// body, that body is reused, so a change in the database shows on the very next request.
+class NetworkBodyCache {
+ public:
+  std::shared_ptr<const std::string> body(const web::Site& site, std::string_view language,
+                                          const NetworkOverview& overview) {
+    const Key key{overview.network.id, std::string(language)};
+    {
+      std::shared_lock lock(mutex_);
+      auto found = entries_.find(key);
+      if (found != entries_.end() && found->second.source == overview) return found->second.html;
+    }
+    auto html = std::make_shared<const std::string>(site.render(language, kNetworkTemplate, overview_data(overview)));
+    std::unique_lock lock(mutex_);
+    entries_[key] = Entry{overview, html};
+    return html;
+  }
+
+ private:
+  using Key = std::pair<std::int64_t, std::string>;  // network id, language
+  struct Entry {
+    NetworkOverview source;
+    std::shared_ptr<const std::string> html;
+  };
+  std::shared_mutex mutex_;
+  std::map<Key, Entry> entries_;  // bounded: networks x languages
+};
+
+http::Response network_page(const web::Site& site, NetworkBodyCache& cache, const http::Request& request,
+                            const NetworkOverview& overview) {
+  const auto language = site.language_of(request);
+  const auto body = cache.body(site, language, overview);
+  return site.page_html(request, overview.network.name, *body);
+}
+
 }  // namespace
 
 void register_routes(http::Router& router, const web::Site& site, Service& service) {
   site.require_templates({kNetworkTemplate, kNetworksTemplate, kWelcomeTemplate});
 
-  router.get("/", [&site, &service](http::Request& request) {
+  auto cache = std::make_shared<NetworkBodyCache>();
+
+  router.get("/", [&site, &service, cache](http::Request& request) {
     auto overview = service.primary_overview();
     if (!overview) {
       data page;
       page.set("title", std::string(site.text(site.language_of(request), "networks.empty_home_title")));
       return site.page(request, kWelcomeTemplate, std::move(page));
     }
-    return site.page(request, kNetworkTemplate, overview_data(*overview));
+    return network_page(site, *cache, request, *overview);
   });
 
   router.get("/netwerken", [&site, &service](http::Request& request) {
@@ -74,10 +119,10 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
     return site.page(request, kNetworksTemplate, std::move(page));
   });
 
-  router.get("/netwerken/{slug}", [&site, &service](http::Request& request) {
+  router.get("/netwerken/{slug}", [&site, &service, cache](http::Request& request) {
     auto overview = service.overview(request.path_param("slug"));
     if (!overview) return site.error_page(&request, 404);
-    return site.page(request, kNetworkTemplate, overview_data(*overview));
+    return network_page(site, *cache, request, *overview);
   });
 
   web::register_language_routes(router, site);

@@ -16,6 +16,8 @@ struct Network {
   std::string story;       // plain text with light Markdown habits (see web/text_format.h)
   std::string region;      // "West-Brabant en Zeeland"
   std::int64_t created_at = 0;  // Unix seconds
+
+  bool operator==(const Network&) const = default;
 };
 
 struct KnowledgeGroup {
@@ -26,6 +28,8 @@ struct KnowledgeGroup {
   std::string description;
   std::int64_t position = 0;  // display order within the network
   std::int64_t created_at = 0;
+
+  bool operator==(const KnowledgeGroup&) const = default;
 };
 
 // What a network's home page shows.
@@ -33,6 +37,8 @@ struct NetworkOverview {
   Network network;
   std::vector<KnowledgeGroup> groups;     // in display order
   std::vector<Network> other_networks;    // every other network of this installation, by id
+
+  bool operator==(const NetworkOverview&) const = default;
 };
 
 }  // namespace regions

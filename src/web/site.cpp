@@ -19,6 +19,7 @@ constexpr std::size_t kCsrfNonceBytes = 24;
 constexpr long long kFlashLifetimeSeconds = 120;
 constexpr long long kLanguageCookieSeconds = 365LL * 24 * 60 * 60;
 constexpr std::size_t kMaxNextLength = 2048;
+constexpr char kSlotMarkerByte = '\x01';  // never in catalog text, URLs or markup
 constexpr std::array<int, 8> kErrorStatuses = {400, 403, 404, 405, 413, 431, 500, 503};
 
 std::string base64url(const unsigned char* bytes, std::size_t size) {
@@ -117,6 +118,7 @@ Site::Site(AssetUrls assets, SiteOptions options, Catalog catalog, Templates tem
     }
     other_languages_.emplace(std::string(language), std::move(others));
   }
+  build_layout_frames();
 }
 
 void Site::require_templates(std::initializer_list<std::string_view> names) const {
@@ -241,85 +243,171 @@ void Site::set_language(http::Response& response, std::string_view language) con
   response.headers.add("Set-Cookie", set.to_header());
 }
 
-http::Response Site::page(const http::Request& request, std::string_view template_name, kainjow::mustache::data data,
-                          int status) const {
-  return render_page(&request, language_of(request), template_name, std::move(data), status);
-}
-
-http::Response Site::render_page(const http::Request* request, std::string_view language,
-                                 std::string_view template_name, kainjow::mustache::data body_data, int status) const {
-  http::Response response;
-  response.status = status;
-
-  // The CSRF token: the browser's own when it carries our signature, else a new one for a cookie.
-  std::string csrf_token;
-  std::string flash_key;
+Site::RequestState Site::request_state(const http::Request* request, const kainjow::mustache::data* body_data) const {
+  RequestState state;
   if (request != nullptr) {
-    const auto header = request->headers.get("cookie");
-    if (header) {
+    state.language = language_of(*request);
+    // The CSRF token: the browser's own when it carries our signature, else a new one for a cookie.
+    if (const auto header = request->headers.get("cookie")) {
       const auto cookies = http::Cookies::parse(*header);
       const auto existing = cookies.get(kCsrfCookie);
-      if (existing && csrf_token_valid(*existing)) csrf_token = std::string(*existing);
+      if (existing && csrf_token_valid(*existing)) state.csrf_token = std::string(*existing);
       if (cookies.get(kFlashCookie)) {
-        flash_key = flash_key_of(*request);
+        state.flash_key = flash_key_of(*request);
         // Shown once: the cookie goes now, whether it was valid or not.
         auto clear = cookie(kFlashCookie, "");
         clear.max_age_seconds = 0;
-        response.headers.add("Set-Cookie", clear.to_header());
+        state.set_cookies.push_back(clear.to_header());
       }
     }
-    if (csrf_token.empty()) {
-      csrf_token = new_csrf_token();
-      response.headers.add("Set-Cookie", cookie(kCsrfCookie, csrf_token).to_header());
+    if (state.csrf_token.empty()) {
+      state.csrf_token = new_csrf_token();
+      state.set_cookies.push_back(cookie(kCsrfCookie, state.csrf_token).to_header());
+    }
+    const std::string_view path = request->path;
+    if (path == "/") {
+      state.nav = NavItem::Home;
+    } else if (path == "/netwerken" || path.starts_with("/netwerken/")) {
+      state.nav = NavItem::Networks;
+    } else if (path == "/taal") {
+      state.nav = NavItem::Language;
     }
   }
-
-  std::string next;
-  if (const auto* given = body_data.get("next"); given != nullptr && given->is_string()) {
-    next = local_path_or_root(given->string_value());
+  const kainjow::mustache::data* given = body_data != nullptr ? body_data->get("next") : nullptr;
+  if (given != nullptr && given->is_string()) {
+    state.next = local_path_or_root(given->string_value());
   } else {
-    next = request != nullptr ? local_path_or_root(request->target) : "/";
+    state.next = request != nullptr ? local_path_or_root(request->target) : "/";
   }
-  body_data.set("lang", std::string(language));
-  body_data.set("csrf", csrf_token);
-  body_data.set("next", next);
+  return state;
+}
 
-  std::string body;
-  body.reserve(8 * 1024);
-  templates_.render(language, template_name, body_data, body);
+std::string Site::render(std::string_view language, std::string_view template_name,
+                         const kainjow::mustache::data& data) const {
+  std::string html;
+  html.reserve(8 * 1024);
+  templates_.render(language, template_name, data, html);
+  return html;
+}
 
-  kainjow::mustache::data layout;
-  layout.set("lang", std::string(language));
-  std::string title;
-  if (const auto* given = body_data.get("title"); given != nullptr && given->is_string()) {
-    title = given->string_value();
-    title += " · ";
+http::Response Site::page(const http::Request& request, std::string_view template_name, kainjow::mustache::data data,
+                          int status) const {
+  RequestState state = request_state(&request, &data);
+  data.set("lang", std::string(state.language));
+  data.set("csrf", state.csrf_token);
+  data.set("next", state.next);
+  const std::string body = render(state.language, template_name, data);
+  const auto* title = data.get("title");
+  return assemble(&request, state, title != nullptr && title->is_string() ? title->string_value() : "", body, status);
+}
+
+http::Response Site::page_html(const http::Request& request, std::string_view title, std::string_view body_html,
+                               int status) const {
+  return assemble(&request, request_state(&request, nullptr), title, body_html, status);
+}
+
+const Site::LayoutFrame& Site::frame_for(std::string_view language, NavItem nav, bool with_flash,
+                                         bool with_language_switch) const {
+  std::size_t language_index = 0;
+  while (language_index + 1 < kLanguages.size() && kLanguages[language_index] != language) ++language_index;
+  return frames_[frame_index(language_index, nav, with_flash, with_language_switch)];
+}
+
+std::size_t Site::frame_index(std::size_t language_index, NavItem nav, bool with_flash, bool with_language_switch) {
+  return ((language_index * kNavItems + static_cast<std::size_t>(nav)) * 2 + (with_flash ? 1 : 0)) * 2 +
+         (with_language_switch ? 1 : 0);
+}
+
+void Site::build_layout_frames() {
+  // The layout is rendered once per combination of its switches, with a marker in each per-request
+  // slot; a page is then the frame's literal pieces joined with the slot values. This keeps the
+  // layout as a mustache template while costing a few appends per request.
+  frames_.resize(kLanguages.size() * kNavItems * 4);
+  for (std::size_t language_index = 0; language_index < kLanguages.size(); ++language_index) {
+    const std::string_view language = kLanguages[language_index];
+    for (std::size_t nav = 0; nav < kNavItems; ++nav) {
+      for (int with_flash = 0; with_flash < 2; ++with_flash) {
+        for (int with_switch = 0; with_switch < 2; ++with_switch) {
+          kainjow::mustache::data layout;
+          layout.set("lang", std::string(language));
+          layout.set("title", slot_marker(Slot::Title));
+          layout.set("body", slot_marker(Slot::Body));
+          layout.set("stylesheet", assets_.stylesheet);
+          layout.set("logo", assets_.logo);
+          layout.set("favicon", assets_.favicon);
+          layout.set("nav_home", nav == static_cast<std::size_t>(NavItem::Home));
+          layout.set("nav_networks", nav == static_cast<std::size_t>(NavItem::Networks));
+          layout.set("nav_language", nav == static_cast<std::size_t>(NavItem::Language));
+          if (with_flash != 0) layout.set("flash", slot_marker(Slot::Flash));
+          if (with_switch != 0) {
+            layout.set("language_switch", true);
+            layout.set("csrf", slot_marker(Slot::Csrf));
+            layout.set("next", slot_marker(Slot::Next));
+            layout.set("other_languages", other_languages_.at(std::string(language)));
+          }
+          std::string html;
+          templates_.render(language, kLayoutTemplate, layout, html);
+
+          LayoutFrame& frame = frames_[frame_index(language_index, static_cast<NavItem>(nav), with_flash != 0,
+                                                   with_switch != 0)];
+          std::size_t start = 0;
+          while (true) {
+            const auto marker = html.find(kSlotMarkerByte, start);
+            if (marker == std::string::npos) break;
+            if (marker + 2 >= html.size() || html[marker + 2] != kSlotMarkerByte) {
+              throw std::runtime_error("template 'layout': a slot marker was mangled");
+            }
+            frame.literals.push_back(html.substr(start, marker - start));
+            frame.slots.push_back(static_cast<Slot>(html[marker + 1] - 'A'));
+            start = marker + 3;
+          }
+          frame.literals.push_back(html.substr(start));
+          frame.size = html.size();
+          bool has_body = false;
+          for (Slot slot : frame.slots) has_body = has_body || slot == Slot::Body;
+          if (!has_body) throw std::runtime_error("template 'layout' never shows {{{body}}}");
+        }
+      }
+    }
   }
-  title += catalog_.text(language, "site.name");
-  layout.set("title", title);
-  layout.set("body", body);
-  layout.set("stylesheet", assets_.stylesheet);
-  layout.set("logo", assets_.logo);
-  layout.set("favicon", assets_.favicon);
-  if (request != nullptr) {
-    layout.set("language_switch", true);
-    layout.set("csrf", csrf_token);
-    layout.set("next", next);
-    layout.set("other_languages", other_languages_.at(std::string(language)));
-    const std::string_view path = request->path;
-    layout.set("nav_home", path == "/");
-    layout.set("nav_networks", path == "/netwerken" || path.starts_with("/netwerken/"));
-    layout.set("nav_language", path == "/taal");
-  }
-  if (!flash_key.empty()) layout.set("flash", std::string(catalog_.text(language, flash_key)));
+}
+
+std::string Site::slot_marker(Slot slot) {
+  return std::string{kSlotMarkerByte, static_cast<char>('A' + static_cast<int>(slot)), kSlotMarkerByte};
+}
+
+http::Response Site::assemble(const http::Request* request, const RequestState& state, std::string_view title,
+                              std::string_view body_html, int status) const {
+  std::string flash_text;
+  if (!state.flash_key.empty()) flash_text = std::string(catalog_.text(state.language, state.flash_key));
+  const LayoutFrame& frame = frame_for(state.language, state.nav, !flash_text.empty(), request != nullptr);
 
   std::string html;
-  html.reserve(body.size() + 4 * 1024);
-  templates_.render(language, kLayoutTemplate, layout, html);
+  html.reserve(frame.size + body_html.size() + title.size() + 256);
+  for (std::size_t i = 0; i < frame.slots.size(); ++i) {
+    html += frame.literals[i];
+    switch (frame.slots[i]) {
+      case Slot::Title:
+        if (!title.empty()) {
+          append_html_escaped(html, title);
+          html += " · ";
+        }
+        append_html_escaped(html, catalog_.text(state.language, "site.name"));
+        break;
+      case Slot::Body: html += body_html; break;  // rendered by our templates: already escaped
+      case Slot::Csrf: append_html_escaped(html, state.csrf_token); break;
+      case Slot::Next: append_html_escaped(html, state.next); break;
+      case Slot::Flash: append_html_escaped(html, flash_text); break;
+    }
+  }
+  html += frame.literals.back();
 
+  http::Response response;
+  response.status = status;
   response.body = std::move(html);
+  for (const auto& set_cookie : state.set_cookies) response.headers.add("Set-Cookie", set_cookie);
   response.headers.set("Content-Type", "text/html; charset=utf-8");
-  response.headers.set("Content-Language", std::string(language));
+  response.headers.set("Content-Language", std::string(state.language));
   // Pages carry a per-browser CSRF token and depend on cookies: no shared caching.
   response.headers.set("Cache-Control", "no-store");
   response.headers.set("Vary", "Cookie");
@@ -328,15 +416,17 @@ http::Response Site::render_page(const http::Request* request, std::string_view 
 
 http::Response Site::error_page(const http::Request* request, int status) const {
   try {
-    const std::string_view language = request != nullptr ? language_of(*request) : kDefaultLanguage;
-    const std::string prefix = "error." + std::to_string(page_status_for(status));
     kainjow::mustache::data data;
-    data.set("status", std::to_string(status));
-    data.set("title", std::string(catalog_.text(language, prefix + ".title")));
-    data.set("message", std::string(catalog_.text(language, prefix + ".message")));
-    // The language form posts back to where the user was; for a POST error that is the home page.
+    // The language form posts back to where the user was; after a failed POST that is the home page.
     if (request != nullptr && request->method != http::Method::Get) data.set("next", std::string("/"));
-    return render_page(request, language, kErrorTemplate, std::move(data), status);
+    RequestState state = request_state(request, &data);
+    const std::string prefix = "error." + std::to_string(page_status_for(status));
+    const std::string title(catalog_.text(state.language, prefix + ".title"));
+    data.set("status", std::to_string(status));
+    data.set("title", title);
+    data.set("message", std::string(catalog_.text(state.language, prefix + ".message")));
+    const std::string body = render(state.language, kErrorTemplate, data);
+    return assemble(request, state, title, body, status);
   } catch (const std::exception& error) {
     spdlog::error("error page {} could not render: {}", status, error.what());
     return bare_error(status);

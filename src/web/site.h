@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/parsers.h"
 #include "http/request.h"
@@ -86,6 +87,16 @@ class Site {
   http::Response page(const http::Request& request, std::string_view template_name,
                       kainjow::mustache::data data, int status = 200) const;
 
+  // The same around a body rendered earlier with render() (for pages whose body a route caches).
+  // `body_html` must come from our templates; `title` is plain text.
+  http::Response page_html(const http::Request& request, std::string_view title, std::string_view body_html,
+                           int status = 200) const;
+
+  // Renders a template alone, with exactly `data` (no csrf, next or lang added): a fragment that does
+  // not depend on the request and may therefore be cached by the caller.
+  std::string render(std::string_view language, std::string_view template_name,
+                     const kainjow::mustache::data& data) const;
+
   // A short page for an error status in the user's language (nullptr: Dutch, no language form).
   // Unknown statuses get the page of their class (4xx: 400, 5xx: 500). Never throws.
   http::Response error_page(const http::Request* request, int status) const;
@@ -112,8 +123,33 @@ class Site {
   std::string new_csrf_token() const;
   bool csrf_token_valid(std::string_view token) const;
   http::SetCookie cookie(std::string_view name, std::string value) const;
-  http::Response render_page(const http::Request* request, std::string_view language, std::string_view template_name,
-                             kainjow::mustache::data body_data, int status) const;
+  enum class NavItem { None, Home, Networks, Language };
+  static constexpr std::size_t kNavItems = 4;
+  enum class Slot { Title, Body, Csrf, Next, Flash };
+  // The layout pre-rendered for one combination of language, current nav item, flash and language
+  // switch: literal HTML with per-request slots between the pieces (literals.size() == slots.size() + 1).
+  struct LayoutFrame {
+    std::vector<std::string> literals;
+    std::vector<Slot> slots;
+    std::size_t size = 0;
+  };
+  // What one request contributes to its page.
+  struct RequestState {
+    std::string_view language = kDefaultLanguage;
+    std::string csrf_token;
+    std::string next;
+    std::string flash_key;
+    NavItem nav = NavItem::None;
+    std::vector<std::string> set_cookies;
+  };
+
+  RequestState request_state(const http::Request* request, const kainjow::mustache::data* body_data) const;
+  http::Response assemble(const http::Request* request, const RequestState& state, std::string_view title,
+                          std::string_view body_html, int status) const;
+  void build_layout_frames();
+  const LayoutFrame& frame_for(std::string_view language, NavItem nav, bool with_flash, bool with_language_switch) const;
+  static std::size_t frame_index(std::size_t language_index, NavItem nav, bool with_flash, bool with_language_switch);
+  static std::string slot_marker(Slot slot);
 
   AssetUrls assets_;
   SiteOptions options_;
@@ -122,6 +158,7 @@ class Site {
   std::string key_;  // the MAC key, derived from options_.secret
   // language -> the other languages as {code, name} for the layout's switch, built once.
   std::map<std::string, kainjow::mustache::data, std::less<>> other_languages_;
+  std::vector<LayoutFrame> frames_;  // see frame_index()
 };
 
 }  // namespace web
