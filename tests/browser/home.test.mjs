@@ -119,6 +119,9 @@ describe('home page in the browser', { timeout: 150_000 }, () => {
     }
     assert.ok(await page.getByRole('main').isVisible(), 'the page has a main landmark');
     assert.deepEqual(await cspViolations(), []);
+
+    await mkdir(screenshotDir, { recursive: true });
+    await page.screenshot({ path: path.join(screenshotDir, 'home-nl.png'), fullPage: true });
   });
 
   test('switches to English with the language button', async () => {
@@ -130,10 +133,14 @@ describe('home page in the browser', { timeout: 150_000 }, () => {
     assert.ok(await page.getByRole('heading', { name: 'The knowledge groups' }).isVisible());
     assert.ok(await page.getByRole('link', { name: 'Knowledge groups' }).isVisible());
     assert.ok(await page.getByRole('button', { name: 'Nederlands' }).isVisible(), 'the way back is offered');
+    assert.match(await page.getByRole('status').textContent(), /English/, 'a message confirms the change');
     assert.deepEqual(await cspViolations(), []);
-
-    await mkdir(screenshotDir, { recursive: true });
     await page.screenshot({ path: path.join(screenshotDir, 'home-en.png'), fullPage: true });
+
+    // The choice is remembered: the next visit is in English too.
+    await page.goto(`${running.baseUrl}/`, { waitUntil: 'load' });
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.deepEqual(await cspViolations(), []);
   });
 
   test('logged no console errors, failed requests or CSP violations', () => {
