@@ -68,7 +68,8 @@ class NetworkBodyCache {
       auto found = entries_.find(key);
       if (found != entries_.end() && found->second.source == overview) return found->second.html;
     }
-    auto html = std::make_shared<const std::string>(site.render(language, kNetworkTemplate, overview_data(overview)));
+    auto html =
+        std::make_shared<const std::string>(site.render(language, kNetworkTemplate, overview_data(overview)));
     std::unique_lock lock(mutex_);
     entries_[key] = Entry{overview, html};
     return html;

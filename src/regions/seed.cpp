@@ -18,7 +18,8 @@ struct GroupSeed {
 constexpr std::int64_t kWestBrabantFounded = 1705312800;
 constexpr std::int64_t kMiddenBrabantFounded = 1719828000;
 
-constexpr std::string_view kWestBrabantStory = R"(Het Kennisknooppunt West-Brabant & Zeeland is een netwerk van zelfstandige adviseurs: financieel adviseurs, juristen, ICT'ers, technici, ontwerpers, HR-specialisten, organisatieadviseurs en marketeers. Iedereen blijft zelfstandig, maar niemand hoeft het alleen te doen.
+constexpr std::string_view kWestBrabantStory =
+    R"(Het Kennisknooppunt West-Brabant & Zeeland is een netwerk van zelfstandige adviseurs: financieel adviseurs, juristen, ICT'ers, technici, ontwerpers, HR-specialisten, organisatieadviseurs en marketeers. Iedereen blijft zelfstandig, maar niemand hoeft het alleen te doen.
 
 ## Hoe het begon
 Het begon met een brief. We schreven 1.700 zelfstandige professionals in de regio aan, van Bergen op Zoom en Roosendaal tot Goes en Vlissingen, met één vraag: zou u meedoen aan een netwerk waarin we kennis delen en elkaar verder helpen? Er kwamen 230 reacties, en bij de eerste bijeenkomst zaten 45 mensen aan tafel.
@@ -38,7 +39,8 @@ constexpr GroupSeed kWestBrabantGroups[] = {
      "Boekhouders, belastingadviseurs en financieel planners over jaarafsluitingen, fiscale wijzigingen, "
      "financiering en de cijfers achter een onderneming."},
     {"juridisch-advies", "Juridisch advies",
-     "Juristen en mediators over contracten, algemene voorwaarden, arbeidsrecht, privacy (AVG) en de geschillen "
+     "Juristen en mediators over contracten, algemene voorwaarden, arbeidsrecht, privacy (AVG) en de "
+     "geschillen "
      "die u liever voorkomt."},
     {"ict", "ICT",
      "Ontwikkelaars, systeembeheerders en informatieadviseurs over software, beveiliging, de cloud en de "
@@ -60,7 +62,8 @@ constexpr GroupSeed kWestBrabantGroups[] = {
      "zichtbaarheid en teksten die mensen echt lezen."},
 };
 
-constexpr std::string_view kMiddenBrabantStory = R"(Kennisknooppunt Midden-Brabant verbindt zelfstandige adviseurs in Tilburg, Waalwijk, Oisterwijk en omgeving. Het netwerk begon in 2024 met een kleine groep die het voorbeeld uit West-Brabant wilde volgen.
+constexpr std::string_view kMiddenBrabantStory =
+    R"(Kennisknooppunt Midden-Brabant verbindt zelfstandige adviseurs in Tilburg, Waalwijk, Oisterwijk en omgeving. Het netwerk begon in 2024 met een kleine groep die het voorbeeld uit West-Brabant wilde volgen.
 
 ## Hoe we werken
 We houden het klein en praktisch: vakgenoten die elkaar kennen, elkaar om raad vragen en elkaar aanbevelen wanneer een klant iets nodig heeft dat buiten hun eigen vak valt.

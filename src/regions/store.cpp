@@ -4,8 +4,7 @@ namespace regions::store {
 
 namespace {
 
-constexpr std::string_view kNetworkColumns =
-    "id, slug, name, short_name, tagline, story, region, created_at";
+constexpr std::string_view kNetworkColumns = "id, slug, name, short_name, tagline, story, region, created_at";
 
 Network network_from(const db::Row& row) {
   Network network;

@@ -13,8 +13,8 @@ struct Network {
   std::string name;        // "Kennisknooppunt West-Brabant & Zeeland"
   std::string short_name;  // "KKP"
   std::string tagline;
-  std::string story;       // plain text with light Markdown habits (see web/text_format.h)
-  std::string region;      // "West-Brabant en Zeeland"
+  std::string story;            // plain text with light Markdown habits (see web/text_format.h)
+  std::string region;           // "West-Brabant en Zeeland"
   std::int64_t created_at = 0;  // Unix seconds
 
   bool operator==(const Network&) const = default;
@@ -35,8 +35,8 @@ struct KnowledgeGroup {
 // What a network's home page shows.
 struct NetworkOverview {
   Network network;
-  std::vector<KnowledgeGroup> groups;     // in display order
-  std::vector<Network> other_networks;    // every other network of this installation, by id
+  std::vector<KnowledgeGroup> groups;   // in display order
+  std::vector<Network> other_networks;  // every other network of this installation, by id
 
   bool operator==(const NetworkOverview&) const = default;
 };

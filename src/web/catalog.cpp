@@ -81,9 +81,8 @@ Catalog Catalog::from_json(const std::map<std::string, std::string, std::less<>>
                                "' lacks keys: " + list_keys(missing));
     }
     if (!extra.empty()) {
-      throw std::runtime_error("message catalog '" + std::string(kDefaultLanguage) +
-                               "' lacks keys that '" + std::string(language) +
-                               "' has: " + list_keys(extra));
+      throw std::runtime_error("message catalog '" + std::string(kDefaultLanguage) + "' lacks keys that '" +
+                               std::string(language) + "' has: " + list_keys(extra));
     }
   }
   return catalog;

@@ -14,7 +14,8 @@ bool FormErrors::has(std::string_view field) const {
   return false;
 }
 
-void FormErrors::add_to(kainjow::mustache::data& data, const Catalog& catalog, std::string_view language) const {
+void FormErrors::add_to(kainjow::mustache::data& data, const Catalog& catalog,
+                        std::string_view language) const {
   if (errors_.empty()) return;
   kainjow::mustache::data by_field;
   kainjow::mustache::data list(kainjow::mustache::data::type::list);

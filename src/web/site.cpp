@@ -1,10 +1,10 @@
 #include "web/site.h"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <chrono>
-#include <spdlog/spdlog.h>
 #include <stdexcept>
 
 namespace web {
@@ -69,9 +69,9 @@ int page_status_for(int status) {
 
 // The last resort when even the error template cannot render: no template, no catalog.
 http::Response bare_error(int status) {
-  std::string body = "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\"><title>" + std::to_string(status) +
-                     "</title><h1>" + std::to_string(status) + " " + std::string(http::reason_phrase(status)) +
-                     "</h1></html>";
+  std::string body = "<!doctype html><html lang=\"nl\"><meta charset=\"utf-8\"><title>" +
+                     std::to_string(status) + "</title><h1>" + std::to_string(status) + " " +
+                     std::string(http::reason_phrase(status)) + "</h1></html>";
   auto response = http::Response::html(status, std::move(body));
   response.headers.set("Cache-Control", "no-store");
   return response;
@@ -89,13 +89,16 @@ std::string local_path_or_root(std::string_view candidate) {
   return std::string(candidate);
 }
 
-Site::Site(AssetUrls assets, SiteOptions options) : Site(std::move(assets), std::move(options), Catalog::load_embedded()) {}
+Site::Site(AssetUrls assets, SiteOptions options)
+    : Site(std::move(assets), std::move(options), Catalog::load_embedded()) {}
 
 Site::Site(AssetUrls assets, SiteOptions options, Catalog catalog)
     : Site(std::move(assets), std::move(options), catalog, Templates::load_embedded(catalog)) {}
 
 Site::Site(AssetUrls assets, SiteOptions options, Catalog catalog, Templates templates)
-    : assets_(std::move(assets)), options_(std::move(options)), catalog_(std::move(catalog)),
+    : assets_(std::move(assets)),
+      options_(std::move(options)),
+      catalog_(std::move(catalog)),
       templates_(std::move(templates)) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
   if (options_.secret.empty()) throw std::runtime_error("the site secret (for cookies and forms) is empty");
@@ -141,16 +144,19 @@ std::string Site::sign(std::string_view purpose, std::string_view message) const
   crypto_auth_hmacsha512256_state state;
   crypto_auth_hmacsha512256_init(&state, reinterpret_cast<const unsigned char*>(key_.data()), key_.size());
   // The purpose keeps a signature for one use (a flash message) from passing as another (a token).
-  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(purpose.data()), purpose.size());
+  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(purpose.data()),
+                                   purpose.size());
   const unsigned char separator = 0;
   crypto_auth_hmacsha512256_update(&state, &separator, 1);
-  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(message.data()),
+                                   message.size());
   std::array<unsigned char, crypto_auth_hmacsha512256_BYTES> tag{};
   crypto_auth_hmacsha512256_final(&state, tag.data());
   return base64url(tag.data(), tag.size());
 }
 
-bool Site::signature_ok(std::string_view purpose, std::string_view message, std::string_view signature) const {
+bool Site::signature_ok(std::string_view purpose, std::string_view message,
+                        std::string_view signature) const {
   return equal_constant_time(sign(purpose, message), signature);
 }
 
@@ -203,9 +209,11 @@ http::SetCookie Site::cookie(std::string_view name, std::string value) const {
 }
 
 void Site::set_flash(http::Response& response, std::string_view message_key) const {
-  if (!catalog_.has(message_key)) throw std::out_of_range("unknown flash message key '" + std::string(message_key) + "'");
+  if (!catalog_.has(message_key))
+    throw std::out_of_range("unknown flash message key '" + std::string(message_key) + "'");
   // value: <expires>~<key>~<signature>; '~' never occurs in a key or a number.
-  std::string message = std::to_string(now_seconds() + kFlashLifetimeSeconds) + "~" + std::string(message_key);
+  std::string message =
+      std::to_string(now_seconds() + kFlashLifetimeSeconds) + "~" + std::string(message_key);
   std::string value = message + "~" + sign("flash", message);
   auto set = cookie(kFlashCookie, std::move(value));
   set.max_age_seconds = kFlashLifetimeSeconds;
@@ -243,7 +251,8 @@ void Site::set_language(http::Response& response, std::string_view language) con
   response.headers.add("Set-Cookie", set.to_header());
 }
 
-Site::RequestState Site::request_state(const http::Request* request, const kainjow::mustache::data* body_data) const {
+Site::RequestState Site::request_state(const http::Request* request,
+                                       const kainjow::mustache::data* body_data) const {
   RequestState state;
   if (request != nullptr) {
     state.language = language_of(*request);
@@ -290,19 +299,20 @@ std::string Site::render(std::string_view language, std::string_view template_na
   return html;
 }
 
-http::Response Site::page(const http::Request& request, std::string_view template_name, kainjow::mustache::data data,
-                          int status) const {
+http::Response Site::page(const http::Request& request, std::string_view template_name,
+                          kainjow::mustache::data data, int status) const {
   RequestState state = request_state(&request, &data);
   data.set("lang", std::string(state.language));
   data.set("csrf", state.csrf_token);
   data.set("next", state.next);
   const std::string body = render(state.language, template_name, data);
   const auto* title = data.get("title");
-  return assemble(&request, state, title != nullptr && title->is_string() ? title->string_value() : "", body, status);
+  return assemble(&request, state, title != nullptr && title->is_string() ? title->string_value() : "", body,
+                  status);
 }
 
-http::Response Site::page_html(const http::Request& request, std::string_view title, std::string_view body_html,
-                               int status) const {
+http::Response Site::page_html(const http::Request& request, std::string_view title,
+                               std::string_view body_html, int status) const {
   return assemble(&request, request_state(&request, nullptr), title, body_html, status);
 }
 
@@ -313,7 +323,8 @@ const Site::LayoutFrame& Site::frame_for(std::string_view language, NavItem nav,
   return frames_[frame_index(language_index, nav, with_flash, with_language_switch)];
 }
 
-std::size_t Site::frame_index(std::size_t language_index, NavItem nav, bool with_flash, bool with_language_switch) {
+std::size_t Site::frame_index(std::size_t language_index, NavItem nav, bool with_flash,
+                              bool with_language_switch) {
   return ((language_index * kNavItems + static_cast<std::size_t>(nav)) * 2 + (with_flash ? 1 : 0)) * 2 +
          (with_language_switch ? 1 : 0);
 }
@@ -394,10 +405,18 @@ http::Response Site::assemble(const http::Request* request, const RequestState& 
         }
         append_html_escaped(html, catalog_.text(state.language, "site.name"));
         break;
-      case Slot::Body: html += body_html; break;  // rendered by our templates: already escaped
-      case Slot::Csrf: append_html_escaped(html, state.csrf_token); break;
-      case Slot::Next: append_html_escaped(html, state.next); break;
-      case Slot::Flash: append_html_escaped(html, flash_text); break;
+      case Slot::Body:
+        html += body_html;
+        break;  // rendered by our templates: already escaped
+      case Slot::Csrf:
+        append_html_escaped(html, state.csrf_token);
+        break;
+      case Slot::Next:
+        append_html_escaped(html, state.next);
+        break;
+      case Slot::Flash:
+        append_html_escaped(html, flash_text);
+        break;
     }
   }
   html += frame.literals.back();

@@ -59,7 +59,8 @@ class Site {
  public:
   // Loads the embedded catalogs and templates. Throws std::runtime_error with a clear message when
   // any of them is broken or the secret is empty.
-  Site(const http::StaticAssets& assets, SiteOptions options) : Site(AssetUrls::from(assets), std::move(options)) {}
+  Site(const http::StaticAssets& assets, SiteOptions options)
+      : Site(AssetUrls::from(assets), std::move(options)) {}
   Site(AssetUrls assets, SiteOptions options);
   // With an explicit catalog and the embedded templates (tests).
   Site(AssetUrls assets, SiteOptions options, Catalog catalog);
@@ -147,8 +148,10 @@ class Site {
   http::Response assemble(const http::Request* request, const RequestState& state, std::string_view title,
                           std::string_view body_html, int status) const;
   void build_layout_frames();
-  const LayoutFrame& frame_for(std::string_view language, NavItem nav, bool with_flash, bool with_language_switch) const;
-  static std::size_t frame_index(std::size_t language_index, NavItem nav, bool with_flash, bool with_language_switch);
+  const LayoutFrame& frame_for(std::string_view language, NavItem nav, bool with_flash,
+                               bool with_language_switch) const;
+  static std::size_t frame_index(std::size_t language_index, NavItem nav, bool with_flash,
+                                 bool with_language_switch);
   static std::string slot_marker(Slot slot);
 
   AssetUrls assets_;

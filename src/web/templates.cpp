@@ -39,8 +39,8 @@ void append_literal_text(std::string& out, std::string_view text) {
   }
 }
 
-void expand_into(std::string& out, std::string_view source, std::string_view language,
-                 const Catalog& catalog, const Templates::Sources& partials, int depth) {
+void expand_into(std::string& out, std::string_view source, std::string_view language, const Catalog& catalog,
+                 const Templates::Sources& partials, int depth) {
   if (depth > kMaxPartialDepth) {
     throw std::runtime_error("partials nest deeper than " + std::to_string(kMaxPartialDepth) +
                              " levels (a partial includes itself?)");
@@ -89,7 +89,10 @@ class RenderContext final : public kainjow::mustache::basic_context<std::string>
  public:
   using Data = kainjow::mustache::data;
 
-  explicit RenderContext(const Data* root) { scopes_.reserve(8); scopes_.push_back(root); }
+  explicit RenderContext(const Data* root) {
+    scopes_.reserve(8);
+    scopes_.push_back(root);
+  }
 
   void push(const Data* data) override { scopes_.push_back(data); }
   void pop() override { scopes_.pop_back(); }
@@ -135,12 +138,23 @@ struct StringSink {
 void append_html_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -178,7 +192,8 @@ Templates Templates::load_embedded(const Catalog& catalog) {
       templates.emplace(std::string(name), std::string(resource.content));
     }
   }
-  if (templates.empty()) throw std::runtime_error("no templates are embedded under " + std::string(kTemplateDirectory));
+  if (templates.empty())
+    throw std::runtime_error("no templates are embedded under " + std::string(kTemplateDirectory));
   return from_sources(catalog, templates, partials);
 }
 

@@ -16,8 +16,9 @@ namespace {
 using kainjow::mustache::data;
 
 const web::Site& site() {
-  static const web::Site instance(web::AssetUrls{"/assets/app.test.css", "/assets/logo.test.svg", "/assets/favicon.test.svg"},
-                                  web::SiteOptions{"a test secret that is long enough to sign with", false});
+  static const web::Site instance(
+      web::AssetUrls{"/assets/app.test.css", "/assets/logo.test.svg", "/assets/favicon.test.svg"},
+      web::SiteOptions{"a test secret that is long enough to sign with", false});
   return instance;
 }
 
@@ -48,7 +49,9 @@ std::string cookie_value(const http::Response& response, std::string_view name) 
   return "";
 }
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 http::Response error_page_text_page(const http::Request& request) {
   data values;
@@ -135,7 +138,8 @@ TEST(WebSite, ErrorPagesSpeakTheUsersLanguageForEveryStatus) {
 TEST(WebSite, ErrorPagesLeakNoInternals) {
   for (int status : {400, 403, 404, 405, 413, 431, 500, 503, 418, 502}) {
     const auto request = get("/geheim/pad?token=abc");
-    for (const auto& html : {site().error_page(nullptr, status).body, site().error_page(&request, status).body}) {
+    for (const auto& html :
+         {site().error_page(nullptr, status).body, site().error_page(&request, status).body}) {
       for (std::string_view leak : {"exception", "what()", "mustache", "sqlite", "postgres", "stack", ".cpp",
                                     "{{", "\x01", "Internal Server Error"}) {
         EXPECT_FALSE(contains(html, leak)) << status << " leaks " << leak;
@@ -189,7 +193,8 @@ TEST(WebSite, FirstPageViewSetsAnHttpOnlySameSiteCsrfCookieAndTheSameTokenInForm
   ASSERT_FALSE(token.empty());
   bool attributes_ok = false;
   for (const auto& header : set_cookies(response)) {
-    if (header.starts_with("csrf=")) attributes_ok = contains(header, "HttpOnly") && contains(header, "SameSite=Lax");
+    if (header.starts_with("csrf="))
+      attributes_ok = contains(header, "HttpOnly") && contains(header, "SameSite=Lax");
   }
   EXPECT_TRUE(attributes_ok);
   EXPECT_TRUE(contains(response.body, "name=\"csrf\" value=\"" + token + "\""));
@@ -202,7 +207,8 @@ TEST(WebSite, FirstPageViewSetsAnHttpOnlySameSiteCsrfCookieAndTheSameTokenInForm
 TEST(WebSite, CsrfAcceptsMatchingTokenFromTheSameOrigin) {
   const std::string token = issued_token();
   EXPECT_TRUE(site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "http://knooppunt.test")));
-  EXPECT_TRUE(site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "")));  // no Origin: token decides
+  EXPECT_TRUE(
+      site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "")));  // no Origin: token decides
   auto with_referer = post("/taal", "csrf=" + token, "csrf=" + token, "");
   with_referer.headers.add("referer", "http://knooppunt.test/netwerken");
   EXPECT_TRUE(site().csrf_ok(with_referer));
@@ -211,21 +217,23 @@ TEST(WebSite, CsrfAcceptsMatchingTokenFromTheSameOrigin) {
 TEST(WebSite, CsrfRejectsMissingMismatchedForgedOrCrossOriginRequests) {
   const std::string token = issued_token();
   const std::string other = issued_token();
-  EXPECT_FALSE(site().csrf_ok(post("/taal", "", "csrf=" + token, "")));                  // no field
-  EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + token, "", "")));                  // no cookie
-  EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + other, "csrf=" + token, "")));     // mismatch
+  EXPECT_FALSE(site().csrf_ok(post("/taal", "", "csrf=" + token, "")));                   // no field
+  EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + token, "", "")));                   // no cookie
+  EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + other, "csrf=" + token, "")));      // mismatch
   EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=forged.sig", "csrf=forged.sig", "")));  // not ours
   EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=", "csrf=", "")));
   EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "https://evil.example")));
   EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "null")));
-  EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "http://knooppunt.test.evil.example")));
+  EXPECT_FALSE(
+      site().csrf_ok(post("/taal", "csrf=" + token, "csrf=" + token, "http://knooppunt.test.evil.example")));
   auto cross_referer = post("/taal", "csrf=" + token, "csrf=" + token, "");
   cross_referer.headers.add("referer", "https://evil.example/knooppunt.test");
   EXPECT_FALSE(site().csrf_ok(cross_referer));
 }
 
 TEST(WebSite, TokenSignedWithAnotherSecretIsRejected) {
-  const web::Site other_site(web::AssetUrls{"/a.css", "/l.svg", "/f.svg"}, web::SiteOptions{"another secret", false});
+  const web::Site other_site(web::AssetUrls{"/a.css", "/l.svg", "/f.svg"},
+                             web::SiteOptions{"another secret", false});
   const std::string foreign = cookie_value(other_site.page(get("/"), "error", data()), "csrf");
   ASSERT_FALSE(foreign.empty());
   EXPECT_FALSE(site().csrf_ok(post("/taal", "csrf=" + foreign, "csrf=" + foreign, "")));
@@ -368,8 +376,9 @@ TEST(WebFormErrors, NoErrorsAddNothing) {
 TEST(WebLocalPath, OnlyPathsOnThisSiteAreAccepted) {
   EXPECT_EQ(web::local_path_or_root("/netwerken/midden-brabant?x=1#y"), "/netwerken/midden-brabant?x=1#y");
   EXPECT_EQ(web::local_path_or_root("/"), "/");
-  for (std::string_view bad : {"//evil.example", "https://evil.example", "/\\evil.example", "\\\\evil.example",
-                               "evil.example", "", "javascript:alert(1)", "/\t/evil.example", "/a\r\nSet-Cookie: x"}) {
+  for (std::string_view bad :
+       {"//evil.example", "https://evil.example", "/\\evil.example", "\\\\evil.example", "evil.example", "",
+        "javascript:alert(1)", "/\t/evil.example", "/a\r\nSet-Cookie: x"}) {
     EXPECT_EQ(web::local_path_or_root(bad), "/") << bad;
   }
 }

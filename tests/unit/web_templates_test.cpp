@@ -29,7 +29,8 @@ TEST(WebTemplates, EveryEmbeddedTemplateParsesAndEveryTranslationKeyExists) {
   // load_embedded() throws on an unknown {{t:key}}, an unknown partial or a parse error.
   const web::Catalog catalog = web::Catalog::load_embedded();
   const web::Templates templates = web::Templates::load_embedded(catalog);
-  for (auto name : {"layout", "error", "language", "regions/network", "regions/networks", "regions/welcome"}) {
+  for (auto name :
+       {"layout", "error", "language", "regions/network", "regions/networks", "regions/welcome"}) {
     EXPECT_TRUE(templates.contains(name)) << name;
   }
   EXPECT_FALSE(templates.contains("form_errors")) << "partials are not pages";
@@ -64,8 +65,8 @@ TEST(WebTemplates, CatalogTextCanNeverBecomeAMustacheTag) {
 }
 
 TEST(WebTemplates, VariablesAreHtmlEscapedByDefault) {
-  const auto templates = web::Templates::from_sources(
-      small_catalog(), {{"page", "<h1 title=\"{{name}}\">{{name}}</h1>"}}, {});
+  const auto templates =
+      web::Templates::from_sources(small_catalog(), {{"page", "<h1 title=\"{{name}}\">{{name}}</h1>"}}, {});
   data values;
   values.set("name", std::string("<script>alert('x')</script> \"quoted\" & more"));
   const std::string html = render(templates, "nl", "page", values);
@@ -76,17 +77,17 @@ TEST(WebTemplates, VariablesAreHtmlEscapedByDefault) {
 }
 
 TEST(WebTemplates, PartialsAreInlinedBeforeParsing) {
-  const auto templates = web::Templates::from_sources(
-      small_catalog(), {{"page", "<div>{{> greeting}}</div>"}},
-      {{"greeting", "{{t:hello}}, {{name}}{{> mark}}"}, {"mark", "!"}});
+  const auto templates =
+      web::Templates::from_sources(small_catalog(), {{"page", "<div>{{> greeting}}</div>"}},
+                                   {{"greeting", "{{t:hello}}, {{name}}{{> mark}}"}, {"mark", "!"}});
   data values;
   values.set("name", std::string("Anouk"));
   EXPECT_EQ(render(templates, "en", "page", values), "<div>Hello &amp; welcome, Anouk!</div>");
 }
 
 TEST(WebTemplates, UnknownKeyUnknownPartialOrBadSyntaxStopsStartUpWithTheTemplateName) {
-  const auto expect_start_up_error = [](const web::Templates::Sources& pages, const web::Templates::Sources& partials,
-                                        std::string_view needle) {
+  const auto expect_start_up_error = [](const web::Templates::Sources& pages,
+                                        const web::Templates::Sources& partials, std::string_view needle) {
     try {
       web::Templates::from_sources(small_catalog(), pages, partials);
       ADD_FAILURE() << "loaded although broken: " << needle;

@@ -20,12 +20,15 @@ namespace {
 using testing_support::TestDatabase;
 
 const web::Site& site() {
-  static const web::Site instance(web::AssetUrls{"/assets/app.css", "/assets/logo.svg", "/assets/favicon.svg"},
-                                  web::SiteOptions{"regions test secret", false});
+  static const web::Site instance(
+      web::AssetUrls{"/assets/app.css", "/assets/logo.svg", "/assets/favicon.svg"},
+      web::SiteOptions{"regions test secret", false});
   return instance;
 }
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 class RegionsOnDatabase : public ::testing::TestWithParam<db::Backend> {
  protected:
@@ -79,9 +82,9 @@ TEST_P(RegionsOnDatabase, DemoSeedBuildsKkpWithItsEightKnowledgeGroupsInOrder) {
   EXPECT_EQ(overview->network.slug, "west-brabant-zeeland");
   EXPECT_EQ(overview->network.name, "Kennisknooppunt West-Brabant & Zeeland");
   EXPECT_EQ(overview->network.short_name, "KKP");
-  const std::vector<std::string> expected = {"Financieel advies", "Juridisch advies", "ICT", "Techniek",
-                                             "Grafisch ontwerp", "HRM", "Organisatieadvies",
-                                             "Marketing & communicatie"};
+  const std::vector<std::string> expected = {"Financieel advies", "Juridisch advies",        "ICT",
+                                             "Techniek",          "Grafisch ontwerp",        "HRM",
+                                             "Organisatieadvies", "Marketing & communicatie"};
   ASSERT_EQ(overview->groups.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(overview->groups[i].name, expected[i]);
@@ -120,13 +123,13 @@ TEST_P(RegionsOnDatabase, GroupSlugsAreUniquePerNetworkOnly) {
     regions::store::insert_group(s, group);
   });
   EXPECT_THROW(db_->write([](db::Session& s) {
-                 const auto midden = regions::store::find_network(s, "midden-brabant");
-                 regions::KnowledgeGroup group;
-                 group.network_id = midden->id;
-                 group.slug = "ict";
-                 group.name = "ICT again";
-                 regions::store::insert_group(s, group);
-               }),
+    const auto midden = regions::store::find_network(s, "midden-brabant");
+    regions::KnowledgeGroup group;
+    group.network_id = midden->id;
+    group.slug = "ict";
+    group.name = "ICT again";
+    regions::store::insert_group(s, group);
+  }),
                db::Error);
 }
 
@@ -215,9 +218,9 @@ TEST(RegionsSlug, OnlyLowerCaseLettersDigitsAndSingleHyphens) {
   for (std::string_view good : {"west-brabant-zeeland", "kkp", "regio-2"}) {
     EXPECT_TRUE(regions::Service::is_valid_slug(good)) << good;
   }
-  for (std::string_view bad : {std::string_view(""), std::string_view("-a"), std::string_view("a-"), std::string_view("a--b"),
-                               std::string_view("A"), std::string_view("a b"), std::string_view("a/b"),
-                               std::string_view("é"), std::string_view("a\0b", 3)}) {
+  for (std::string_view bad : {std::string_view(""), std::string_view("-a"), std::string_view("a-"),
+                               std::string_view("a--b"), std::string_view("A"), std::string_view("a b"),
+                               std::string_view("a/b"), std::string_view("é"), std::string_view("a\0b", 3)}) {
     EXPECT_FALSE(regions::Service::is_valid_slug(bad)) << bad;
   }
   EXPECT_FALSE(regions::Service::is_valid_slug(std::string(65, 'a')));
