@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include "regions/routes.h"
 #include "regions/seed.h"
 #include "regions/service.h"
+#include "web/anonymous_cache.h"
 #include "web/site.h"
 
 namespace app {
@@ -83,10 +85,12 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   site_options.secret = load_or_create_secret(*database_);
   site_options.secure_cookies = config_.served_over_tls();
   site_ = std::make_unique<web::Site>(assets_, std::move(site_options));
+  page_cache_ = std::make_unique<web::AnonymousPageCache>(*site_, std::chrono::seconds(config_.page_cache_seconds));
   regions_ = std::make_unique<regions::Service>(*database_);
 
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
+  for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);
 
   metrics_.add_gauge("knooppunt_build_info", "Version and database backend of this process.", [this] {
     return std::vector<http::Metrics::Sample>{
@@ -142,21 +146,29 @@ void App::register_operations_routes() {
 http::Response App::handle(http::Request& request) {
   http::Response response = route(request);
   add_security_headers(response);
+  page_cache_->offer(request, response);
+  return response;
+}
+
+std::optional<http::Response> App::fast_path(http::Request& request) {
+  if (!request.path.starts_with("/assets/")) {
+    return page_cache_->lookup(request);  // cached with its security headers
+  }
+  request.route = "/assets/*";
+  http::Response response;
+  if (request.method != http::Method::Get && request.method != http::Method::Head) {
+    response = site_->error_page(&request, 405);
+    response.headers.set("Allow", "GET, HEAD");
+  } else if (auto asset = assets_.serve(request)) {
+    response = std::move(*asset);
+  } else {
+    response = site_->error_page(&request, 404);
+  }
+  add_security_headers(response);
   return response;
 }
 
 http::Response App::route(http::Request& request) {
-  if (request.path.starts_with("/assets/")) {
-    request.route = "/assets/*";
-    if (request.method != http::Method::Get && request.method != http::Method::Head) {
-      http::Response response = site_->error_page(&request, 405);
-      response.headers.set("Allow", "GET, HEAD");
-      return response;
-    }
-    if (auto asset = assets_.serve(request)) return std::move(*asset);
-    return site_->error_page(&request, 404);
-  }
-
   http::Router::Match match = router_.match(request.method, request.path);
   switch (match.kind) {
     case http::Router::Match::Kind::NotFound:
@@ -246,14 +258,16 @@ int serve(const Config& config) {
   http::ServerOptions options;
   options.host = listen->host;
   options.port = listen->port;
-  options.io_threads = config.io_threads;
+  options.io_threads = config.io_threads > 0 ? config.io_threads
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.worker_threads = config.worker_threads;
   options.max_body_bytes = config.max_body_bytes;
   options.max_connections = config.max_connections;
   http::Server server(
       options, [&](http::Request& request) { return application.handle(request); },
       [&](int status) { return application.error_page(status); },
-      [&](const http::CompletedRequest& completed) { application.observe(completed); });
+      [&](const http::CompletedRequest& completed) { application.observe(completed); },
+      [&](http::Request& request) { return application.fast_path(request); });
   server.listen();
   if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
   spdlog::info("knooppunt {} serving http://{}:{} ({} database)", KNOOPPUNT_VERSION, listen->host, server.port(),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/config.h"
@@ -14,6 +15,7 @@
 
 namespace web {
 class Site;
+class AnonymousPageCache;
 }
 namespace regions {
 class Service;
@@ -29,8 +31,9 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // The three callbacks http::Server needs.
+  // The callbacks http::Server needs.
   http::Response handle(http::Request& request);
+  std::optional<http::Response> fast_path(http::Request& request);  // on an I/O thread: memory only
   http::Response error_page(int status) const;
   void observe(const http::CompletedRequest& completed);
 
@@ -45,6 +48,7 @@ class App {
   std::unique_ptr<db::Database> database_;
   http::StaticAssets assets_;
   std::unique_ptr<web::Site> site_;
+  std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
   http::Router router_;
   http::Metrics metrics_;

@@ -22,13 +22,14 @@ struct Config {
   std::string public_url;   // e.g. https://kkp.example.nl; https turns on Secure cookies and HSTS
   std::string port_file;    // where serve writes its bound port (for tests and supervisors)
   bool seed_demo_if_empty = false;
-  int io_threads = 1;
+  int io_threads = 0;  // 0: one per core
   int worker_threads = 4;
   std::size_t database_pool = 8;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 10000;
   std::string log_level = "info";
   bool access_log = true;
+  int page_cache_seconds = 2;  // how long an anonymous visitor's page may be served from memory; 0: off
 
   bool served_over_tls() const { return public_url.rfind("https://", 0) == 0; }
 };

@@ -48,9 +48,9 @@ int main(int argc, char** argv) {
       ->envname("KNOOPPUNT_WORKERS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  serve->add_option("--io-threads", config.io_threads, "Threads that read and write sockets")
+  serve->add_option("--io-threads", config.io_threads, "Threads that read and write sockets (0: one per core)")
       ->envname("KNOOPPUNT_IO_THREADS")
-      ->check(CLI::Range(1, 64))
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
   serve->add_option("--database-pool", config.database_pool, "Database connections per process")
       ->envname("KNOOPPUNT_DATABASE_POOL")
@@ -63,6 +63,11 @@ int main(int argc, char** argv) {
   serve->add_option("--max-connections", config.max_connections, "Open connections at most (503 above)")
       ->envname("KNOOPPUNT_MAX_CONNECTIONS")
       ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve->add_option("--page-cache-seconds", config.page_cache_seconds,
+                    "How long public pages for visitors without an account are served from memory (0: off)")
+      ->envname("KNOOPPUNT_PAGE_CACHE_SECONDS")
+      ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   serve->add_flag("--access-log,!--no-access-log", config.access_log, "Log every request")
       ->envname("KNOOPPUNT_ACCESS_LOG");

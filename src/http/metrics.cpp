@@ -27,20 +27,21 @@ void Metrics::observe_request(std::string_view route, Method method, int status,
                               std::chrono::nanoseconds duration) {
   const double seconds = std::chrono::duration<double>(duration).count();
   std::lock_guard lock(mutex_);
-  ++requests_[{std::string(route), std::string(to_string(method)), status}];
-  auto histogram = latency_.find(route);
-  if (histogram == latency_.end()) {
-    histogram = latency_.emplace(std::string(route), Histogram{}).first;
-    histogram->second.bucket_counts.assign(kBuckets.size(), 0);
+  auto stats = routes_.find(route);
+  if (stats == routes_.end()) {
+    stats = routes_.emplace(std::string(route), RouteStats{}).first;
+    stats->second.bucket_counts.assign(kBuckets.size(), 0);
   }
+  RouteStats& route_stats = stats->second;
+  ++route_stats.requests[{method, status}];
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) {
-      ++histogram->second.bucket_counts[i];
+      ++route_stats.bucket_counts[i];
       break;
     }
   }
-  ++histogram->second.count;
-  histogram->second.sum_seconds += seconds;
+  ++route_stats.count;
+  route_stats.sum_seconds += seconds;
 }
 
 void Metrics::add_gauge(std::string name, std::string help, GaugeReader reader) {
@@ -55,15 +56,17 @@ std::string Metrics::render() const {
     std::lock_guard lock(mutex_);
     out << "# HELP knooppunt_http_requests_total HTTP requests answered, by route, method and status.\n"
         << "# TYPE knooppunt_http_requests_total counter\n";
-    for (const auto& [key, count] : requests_) {
-      const auto& [route, method, status] = key;
-      out << "knooppunt_http_requests_total{route=\"" << escape_label_value(route) << "\",method=\""
-          << method << "\",status=\"" << status << "\"} " << count << "\n";
+    for (const auto& [route, stats] : routes_) {
+      const std::string label = escape_label_value(route);
+      for (const auto& [key, count] : stats.requests) {
+        out << "knooppunt_http_requests_total{route=\"" << label << "\",method=\"" << to_string(key.first)
+            << "\",status=\"" << key.second << "\"} " << count << "\n";
+      }
     }
     out << "# HELP knooppunt_http_request_duration_seconds Time from a complete request to the "
            "response written, by route.\n"
         << "# TYPE knooppunt_http_request_duration_seconds histogram\n";
-    for (const auto& [route, histogram] : latency_) {
+    for (const auto& [route, histogram] : routes_) {
       const std::string label = escape_label_value(route);
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {

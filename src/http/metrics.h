@@ -8,7 +8,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "http/request.h"
@@ -33,8 +32,10 @@ class Metrics {
   std::string render() const;
 
  private:
-  struct Histogram {
-    std::vector<std::uint64_t> bucket_counts;  // cumulative at render time, per-bucket here
+  // Everything about one route, found with one lookup that allocates nothing once the route is known.
+  struct RouteStats {
+    std::map<std::pair<Method, int>, std::uint64_t> requests;  // by method and status
+    std::vector<std::uint64_t> bucket_counts;  // per bucket here; cumulative in the exposition
     std::uint64_t count = 0;
     double sum_seconds = 0;
   };
@@ -45,8 +46,7 @@ class Metrics {
   };
 
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // route, method, status
-  std::map<std::string, Histogram, std::less<>> latency_;                        // per route
+  std::map<std::string, RouteStats, std::less<>> routes_;
   std::vector<Gauge> gauges_;
 };
 

@@ -59,35 +59,52 @@ std::optional<int> status_for_read_error(const beast::error_code& error) {
 
 class Connection;
 
+// One I/O thread with its own io_context and its own listening socket (SO_REUSEPORT lets the
+// kernel spread connections over the shards). Nothing is shared between shards on the hot path:
+// one io_context run by several threads spent most of its time in its own locks.
+struct Shard {
+  explicit Shard(int index_in_server)
+      : io(1), acceptor(io), keep_running(asio::make_work_guard(io)), index(index_in_server) {}
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  // While a handler runs on the worker pool its connection has no operation pending here; without
+  // this guard a stopping shard would run out of work and never write that handler's answer.
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running;
+  int index;
+};
+
 struct Server::Impl {
-  Impl(ServerOptions server_options, Application app, ErrorPage errors, Observer observe)
+  Impl(ServerOptions server_options, Application app, ErrorPage errors, Observer observe, FastPath fast)
       : options(std::move(server_options)),
         application(std::move(app)),
+        fast_path(std::move(fast)),
         error_page(std::move(errors)),
         observer(std::move(observe)),
-        io(options.io_threads),
-        workers(static_cast<std::size_t>(options.worker_threads)),
-        acceptor(asio::make_strand(io)),
-        signals(io),
-        grace_timer(io) {}
+        workers(static_cast<std::size_t>(options.worker_threads)) {
+    for (int i = 0; i < std::max(1, options.io_threads); ++i) shards.push_back(std::make_unique<Shard>(i));
+    signals.emplace(shards.front()->io);
+    grace_timer.emplace(shards.front()->io);
+  }
 
-  void accept();
+  void accept(Shard& shard);
   void begin_stop();
+  void finish_stop();
   void register_connection(std::uint64_t id, const std::shared_ptr<Connection>& connection);
   void unregister_connection(std::uint64_t id);
   Response run_application(Request& request);
+  std::optional<Response> run_fast_path(Request& request);
   Response run_error_page(int status);
 
   ServerOptions options;
   Application application;
+  FastPath fast_path;
   ErrorPage error_page;
   Observer observer;
 
-  asio::io_context io;
+  std::vector<std::unique_ptr<Shard>> shards;
   asio::thread_pool workers;
-  tcp::acceptor acceptor;
-  asio::signal_set signals;
-  asio::steady_timer grace_timer;
+  std::optional<asio::signal_set> signals;      // on the first shard
+  std::optional<asio::steady_timer> grace_timer;  // on the first shard
   unsigned short bound_port = 0;
 
   std::atomic<bool> stopping{false};
@@ -102,7 +119,7 @@ struct Server::Impl {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server::Impl& server, tcp::socket socket, std::uint64_t id)
-      : server_(server), stream_(std::move(socket)), id_(id) {}
+      : server_(server), stream_(std::move(socket)), id_(id) {}  // the socket's executor is its shard
 
   ~Connection() { server_.unregister_connection(id_); }
 
@@ -170,9 +187,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_ = Request{};
     request_.method = method_from_string(message.method_string());
     request_.target = std::string(message.target());
-    beast::error_code endpoint_error;
-    const auto remote = stream_.socket().remote_endpoint(endpoint_error);
-    if (!endpoint_error) request_.remote_address = remote.address().to_string();
+    if (remote_address_.empty()) {
+      beast::error_code endpoint_error;
+      const auto remote = stream_.socket().remote_endpoint(endpoint_error);
+      if (!endpoint_error) remote_address_ = remote.address().to_string();
+    }
+    request_.remote_address = remote_address_;
     for (const auto& field : message) {
       request_.headers.add(std::string(field.name_string()), std::string(field.value()));
     }
@@ -188,6 +208,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
 
     const bool head = request_.method == Method::Head;
+    if (std::optional<Response> answered = server_.run_fast_path(request_)) {
+      return write(std::move(*answered), keep_alive, head);
+    }
     // Handlers may block (database, hashing): they run on the worker pool, never on this I/O thread.
     asio::post(server_.workers, [self = shared_from_this(), keep_alive, head] {
       Response response = self->server_.run_application(self->request_);
@@ -203,26 +226,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
     response_bytes_ = response.body.size();
     status_ = response.status;
 
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
-    message->version(11);
-    message->result(static_cast<unsigned>(response.status));
-    for (const auto& [name, value] : response.headers.entries()) message->insert(name, value);
-    message->set(bhttp::field::date, http_date_now());
-    message->keep_alive(keep_alive);
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(response.status));
+    for (const auto& [name, value] : response.headers.entries()) response_.insert(name, value);
+    response_.set(bhttp::field::date, http_date_now());
+    response_.keep_alive(keep_alive);
     const bool no_body = response.status == 204 || response.status == 304 || response.status < 200;
     if (head) {
       // HEAD: the length the GET body would have, and no body.
-      message->set(bhttp::field::content_length, std::to_string(response.body.size()));
+      response_.set(bhttp::field::content_length, std::to_string(response.body.size()));
     } else if (!no_body) {
-      message->body() = std::move(response.body);
-      message->prepare_payload();
+      response_.body() = std::move(response.body);
+      response_.prepare_payload();
     }
 
     stream_.expires_after(server_.options.request_deadline);
-    bhttp::async_write(stream_, *message,
-                       [self = shared_from_this(), message, keep_alive](beast::error_code error, std::size_t) {
-                         self->on_written(error, keep_alive);
-                       });
+    bhttp::async_write(stream_, response_, [self = shared_from_this(), keep_alive](beast::error_code error, std::size_t) {
+      self->on_written(error, keep_alive);
+    });
   }
 
   void on_written(beast::error_code error, bool keep_alive) {
@@ -245,6 +267,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
+  bhttp::response<bhttp::string_body> response_;  // one request at a time: reused, not reallocated
+  std::string remote_address_;
   bool busy_ = false;
   int status_ = 0;
   std::size_t response_bytes_ = 0;
@@ -256,6 +280,15 @@ Response Server::Impl::run_application(Request& request) {
     return application(request);
   } catch (...) {
     // The application logs its own failures; the client learns nothing about internals.
+    return run_error_page(500);
+  }
+}
+
+std::optional<Response> Server::Impl::run_fast_path(Request& request) {
+  if (!fast_path) return std::nullopt;
+  try {
+    return fast_path(request);
+  } catch (...) {
     return run_error_page(500);
   }
 }
@@ -281,17 +314,18 @@ void Server::Impl::unregister_connection(std::uint64_t id) {
   }
   if (connection_count.fetch_sub(1) == 1 && stopping) {
     // The last connection closed during shutdown: nothing keeps the server up any more.
-    asio::post(io, [this] { grace_timer.cancel(); });
+    asio::post(shards.front()->io, [this] { finish_stop(); });
   }
 }
 
-void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+void Server::Impl::accept(Shard& shard) {
+  shard.acceptor.async_accept(shard.io, [this, &shard](beast::error_code error, tcp::socket socket) {
     if (error) {
-      if (error == asio::error::operation_aborted || !acceptor.is_open()) return;
+      if (error == asio::error::operation_aborted || !shard.acceptor.is_open()) return;
       // Out of file descriptors and the like: keep accepting, the condition may pass.
-      return accept();
+      return accept(shard);
     }
+    socket.set_option(tcp::no_delay(true), error);
     const std::uint64_t id = next_connection_id++;
     const std::size_t open = ++connection_count;
     auto connection = std::make_shared<Connection>(*this, std::move(socket), id);
@@ -301,15 +335,18 @@ void Server::Impl::accept() {
     } else {
       connection->start();
     }
-    accept();
+    accept(shard);
   });
 }
 
 void Server::Impl::begin_stop() {
   if (stopping.exchange(true)) return;
-  beast::error_code ignored;
-  acceptor.close(ignored);
-  signals.cancel(ignored);
+  for (auto& shard : shards) {
+    asio::post(shard->io, [&shard = *shard] {
+      beast::error_code ignored;
+      shard.acceptor.close(ignored);
+    });
+  }
   std::vector<std::shared_ptr<Connection>> open;
   {
     std::lock_guard lock(connections_mutex);
@@ -318,21 +355,31 @@ void Server::Impl::begin_stop() {
     }
   }
   for (auto& connection : open) connection->close_if_idle();
-  if (connection_count == 0) return;
-  grace_timer.expires_after(options.shutdown_grace);
-  grace_timer.async_wait([this](beast::error_code error) {
-    if (!error) io.stop();  // grace is over: whatever still runs is cut off
+  if (connection_count == 0) return finish_stop();
+  grace_timer->expires_after(options.shutdown_grace);
+  grace_timer->async_wait([this](beast::error_code error) {
+    if (error) return;
+    // Grace is over: whatever still runs is cut off.
+    for (auto& shard : shards) shard->io.stop();
   });
 }
 
-Server::Server(ServerOptions options, Application application, ErrorPage error_page, Observer observer)
+// Runs on the first shard once no connection is left: with the acceptors closed, the signal set and
+// timer cancelled and the work guards gone, every shard's run() returns.
+void Server::Impl::finish_stop() {
+  beast::error_code ignored;
+  signals->cancel(ignored);
+  grace_timer->cancel();
+  for (auto& shard : shards) shard->keep_running.reset();
+}
+
+Server::Server(ServerOptions options, Application application, ErrorPage error_page, Observer observer,
+               FastPath fast_path)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(application), std::move(error_page),
-                                   std::move(observer))) {}
+                                   std::move(observer), std::move(fast_path))) {}
 
 Server::~Server() {
-  if (!impl_->io.stopped()) {
-    impl_->io.stop();
-  }
+  for (auto& shard : impl_->shards) shard->io.stop();
   impl_->workers.join();
 }
 
@@ -340,41 +387,48 @@ void Server::listen() {
   beast::error_code error;
   const auto address = asio::ip::make_address(impl_->options.host, error);
   if (error) throw std::runtime_error("cannot listen on '" + impl_->options.host + "': not an IP address");
-  const tcp::endpoint endpoint(address, impl_->options.port);
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol(), error);
-  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
-  if (!error) acceptor.bind(endpoint, error);
-  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    throw std::runtime_error("cannot listen on " + impl_->options.host + ":" +
-                             std::to_string(impl_->options.port) + ": " + error.message());
+  unsigned short port = impl_->options.port;
+  using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+  for (auto& shard : impl_->shards) {
+    // With port 0 the first shard gets a free port from the kernel and the others join it.
+    const tcp::endpoint endpoint(address, port);
+    auto& acceptor = shard->acceptor;
+    acceptor.open(endpoint.protocol(), error);
+    if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) acceptor.set_option(reuse_port(true), error);
+    if (!error) acceptor.bind(endpoint, error);
+    if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+      throw std::runtime_error("cannot listen on " + impl_->options.host + ":" + std::to_string(port) + ": " +
+                               error.message());
+    }
+    port = acceptor.local_endpoint().port();
   }
-  impl_->bound_port = acceptor.local_endpoint().port();
+  impl_->bound_port = port;
 }
 
 unsigned short Server::port() const { return impl_->bound_port; }
 
 void Server::run(bool handle_signals) {
   if (handle_signals) {
-    impl_->signals.add(SIGTERM);
-    impl_->signals.add(SIGINT);
-    impl_->signals.async_wait([this](beast::error_code error, int) {
+    impl_->signals->add(SIGTERM);
+    impl_->signals->add(SIGINT);
+    impl_->signals->async_wait([this](beast::error_code error, int) {
       if (!error) impl_->begin_stop();
     });
   }
-  impl_->accept();
-  std::vector<std::thread> extra_io_threads;
-  for (int i = 1; i < impl_->options.io_threads; ++i) {
-    extra_io_threads.emplace_back([this] { impl_->io.run(); });
+  std::vector<std::thread> other_shards;
+  for (auto& shard : impl_->shards) {
+    impl_->accept(*shard);
+    if (shard->index > 0) other_shards.emplace_back([&io = shard->io] { io.run(); });
   }
-  impl_->io.run();
-  for (auto& thread : extra_io_threads) thread.join();
+  impl_->shards.front()->io.run();
+  for (auto& thread : other_shards) thread.join();
   impl_->workers.join();
 }
 
 void Server::stop() {
-  asio::post(impl_->io, [this] { impl_->begin_stop(); });
+  asio::post(impl_->shards.front()->io, [this] { impl_->begin_stop(); });
 }
 
 std::size_t Server::open_connections() const { return impl_->connection_count; }

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/request.h"
@@ -34,6 +35,9 @@ struct ServerOptions {
 
 // Runs on a worker thread. Exceptions are caught by the server and answered with error_page(500).
 using Application = std::function<Response(Request&)>;
+// Runs on an I/O thread before a request goes to the worker pool: answers what can be answered from
+// memory (static assets, cached pages) and returns nothing for the rest. It must never block.
+using FastPath = std::function<std::optional<Response>(Request&)>;
 // Renders the short page for a status the server produces itself (400, 413, 431, 500, 503, ...).
 using ErrorPage = std::function<Response(int status)>;
 // Called after each response, on a worker or I/O thread: for the access log and metrics.
@@ -47,7 +51,8 @@ using Observer = std::function<void(const CompletedRequest&)>;
 
 class Server {
  public:
-  Server(ServerOptions options, Application application, ErrorPage error_page, Observer observer);
+  Server(ServerOptions options, Application application, ErrorPage error_page, Observer observer,
+         FastPath fast_path = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

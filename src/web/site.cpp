@@ -175,6 +175,23 @@ bool Site::csrf_token_valid(std::string_view token) const {
   return signature_ok("csrf", token.substr(0, dot), token.substr(dot + 1));
 }
 
+std::string Site::valid_csrf_cookie(const http::Request& request) const {
+  const auto header = request.headers.get("cookie");
+  if (!header) return {};
+  const http::Cookies cookies = http::Cookies::parse(*header);  // the token views into it
+  const auto token = cookies.get(kCsrfCookie);
+  return token && csrf_token_valid(*token) ? std::string(*token) : std::string();
+}
+
+std::string Site::csrf_token_for(const http::Request& request, http::Response& response) const {
+  std::string token = valid_csrf_cookie(request);
+  if (token.empty()) {
+    token = new_csrf_token();
+    response.headers.add("Set-Cookie", cookie(kCsrfCookie, token).to_header());
+  }
+  return token;
+}
+
 bool Site::csrf_ok(const http::Request& request, const http::FormData& form) const {
   // A cross-site form post carries the attacker's Origin; browsers send Origin on every POST, and
   // Referer is the fallback for old ones. Neither present (curl, some privacy tools): the token decides.

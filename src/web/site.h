@@ -115,6 +115,12 @@ class Site {
     return csrf_ok(request, http::FormData::parse(request.body));
   }
 
+  // The CSRF token a page for this request carries: the browser's own when its cookie holds a token
+  // we signed, else a new one, which is then also set as the cookie on `response`.
+  std::string csrf_token_for(const http::Request& request, http::Response& response) const;
+  // The token in the request's csrf cookie when it carries our signature, else "".
+  std::string valid_csrf_cookie(const http::Request& request) const;
+
   // The flash message key carried by this request's cookie, when its signature and age are valid.
   std::string flash_key_of(const http::Request& request) const;
 

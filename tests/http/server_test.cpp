@@ -293,8 +293,12 @@ TEST_F(Http, OverTheConnectionCapNewConnectionsGet503) {
   server_.reset();
   server_ = std::make_unique<ServerProcess>(ServerProcess::Options{"", true, {"--max-connections", "3"}});
   std::vector<std::unique_ptr<Connection>> held;
-  for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<Connection>(port()));
-  std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<Connection>(port()));
+    // A full exchange proves the server has accepted this connection and counts it.
+    held.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(held.back()->read_response());
+  }
   Connection extra(port());
   auto response = extra.read_response();
   ASSERT_TRUE(response);
@@ -384,4 +388,33 @@ TEST(HttpPostgres, HealthzAnswers503WhileTheDatabaseIsGoneAnd200WhenItIsBack) {
   set_reachable(true);
   EXPECT_EQ(request(server.port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(request(server.port(), "GET", "/").status, 200);
+}
+
+TEST_F(Http, CachedPublicPagesStillGiveEveryBrowserItsOwnCsrfToken) {
+  auto first = request(port(), "GET", "/");
+  auto second = request(port(), "GET", "/");  // from the anonymous page cache
+  const std::string first_token = first_match(first.body, "name=\"csrf\" value=\"([^\"]+)\"");
+  const std::string second_token = first_match(second.body, "name=\"csrf\" value=\"([^\"]+)\"");
+  ASSERT_FALSE(first_token.empty());
+  ASSERT_FALSE(second_token.empty());
+  EXPECT_NE(first_token, second_token);
+  EXPECT_EQ(cookie_value(second, "csrf"), second_token);
+  EXPECT_NE(second.header("content-security-policy").find("frame-ancestors"), std::string::npos);
+
+  // A browser that has a token keeps it, and gets no new cookie.
+  auto returning = request(port(), "GET", "/", {{"Cookie", "csrf=" + first_token}});
+  EXPECT_EQ(first_match(returning.body, "name=\"csrf\" value=\"([^\"]+)\""), first_token);
+  EXPECT_TRUE(returning.header_all("set-cookie").empty());
+
+  // The language is part of what is cached.
+  auto english = request(port(), "GET", "/", {{"Cookie", "taal=en"}});
+  EXPECT_NE(english.body.find("<html lang=\"en\""), std::string::npos);
+  auto dutch = request(port(), "GET", "/");
+  EXPECT_NE(dutch.body.find("<html lang=\"nl\""), std::string::npos);
+
+  // The page as a whole is the same as a freshly rendered one, but for the token.
+  std::string a = first.body, b = second.body;
+  a.replace(a.find(first_token), first_token.size(), "TOKEN");
+  b.replace(b.find(second_token), second_token.size(), "TOKEN");
+  EXPECT_EQ(a, b);
 }
