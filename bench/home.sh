@@ -140,7 +140,11 @@ printf '%-6s %-14s %12s %10s %8s\n' round target requests/s p99_ms errors
 for round in $(seq 1 "${rounds}"); do
   for target in "${targets[@]}"; do
     out="${work}/wrk-${target}-${round}.txt"
-    wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency "${urls[${target}]}" >"${out}"
+    if ! wrk -t"${threads}" -c"${connections}" -d"${duration}" --latency "${urls[${target}]}" >"${out}" 2>&1; then
+      cat "${out}" >&2
+      kill -0 "${server_pid}" 2>/dev/null || { tail -n 20 "${work}/knooppunt.log" >&2; die "knooppunt stopped during the load"; }
+      die "wrk failed against ${urls[${target}]}"
+    fi
     rps="$(awk '/^Requests\/sec:/ { print $2 }' "${out}")"
     p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "${out}")")"
     errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
