@@ -31,6 +31,55 @@ Response Response::redirect(std::string_view location, int status) {
   return response;
 }
 
+namespace {
+
+bool is_token_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u <= 32 || u >= 127) return false;
+  return std::string_view("()<>@,;:\\\"/[]?={}").find(c) == std::string_view::npos;
+}
+
+bool safe_header(std::string_view name, std::string_view value) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!is_token_char(c)) return false;
+  }
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+bool owned_by_server(std::string_view lower_name) {
+  return lower_name == "content-length" || lower_name == "connection" || lower_name == "date" ||
+         lower_name == "transfer-encoding";
+}
+
+}  // namespace
+
+void serialize_response_head(const Response& response, bool keep_alive, std::optional<std::size_t> content_length,
+                             std::string_view date, std::string& out) {
+  out += "HTTP/1.1 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += reason_phrase(response.status);
+  out += "\r\n";
+  for (const auto& [name, value] : response.headers.entries()) {
+    if (owned_by_server(name) || !safe_header(name, value)) continue;
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "date: ";
+  out += date;
+  out += "\r\n";
+  if (!keep_alive) out += "connection: close\r\n";
+  if (content_length) {
+    out += "content-length: ";
+    out += std::to_string(*content_length);
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 200: return "OK";

@@ -1,6 +1,7 @@
 // An HTTP response built by a handler. Plain data; http::Server turns it into bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,5 +23,12 @@ struct Response {
 
 // The reason phrase for a status code, e.g. "Not Found" for 404.
 std::string_view reason_phrase(int status);
+
+// Appends the HTTP/1.1 status line and header block of `response` to `out`, ending with the empty
+// line. The server owns Date, Connection and Content-Length (content_length, or none when nullopt);
+// a handler's own values for those are ignored, and a header whose name or value could split the
+// response (CR, LF, NUL, or a name that is not a token) is dropped.
+void serialize_response_head(const Response& response, bool keep_alive, std::optional<std::size_t> content_length,
+                             std::string_view date, std::string& out);
 
 }  // namespace http
