@@ -2,6 +2,7 @@
 // Features never see Boost.Beast; this header is all they need. Not thread-safe; one request, one thread.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,17 @@ class Headers {
   std::vector<std::pair<std::string, std::string>> entries_;
 };
 
+// Who sends a request, resolved by the application before routing: from the session cookie (a
+// browser) or from an `Authorization: Bearer` API token. Absent for visitors.
+struct Viewer {
+  std::int64_t account_id = 0;
+  std::string name;
+  std::string email;
+  std::string language;        // the member's preferred language, "nl" or "en"
+  bool administrator = false;  // installation-wide; per-network roles are asked of the services
+  bool via_api_token = false;  // a Bearer token: no cookies were involved, so no CSRF check applies
+};
+
 struct Request {
   Method method = Method::Get;
   std::string target;  // as sent: path and query, e.g. "/zoeken?q=caf%C3%A9"
@@ -42,6 +54,11 @@ struct Request {
 
   // Filled by the router: the values of the route's {name} segments, percent-decoded.
   std::map<std::string, std::string, std::less<>> path_params;
+  // Set by the application's authentication before routing; empty for visitors.
+  std::optional<Viewer> viewer;
+  // The hash of the session token when the viewer came with a session cookie (for sign-out).
+  std::string session_token_hash;
+
   // The route pattern that matched (e.g. "/groepen/{slug}"), used for metrics and logs.
   std::string route;
 
