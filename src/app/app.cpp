@@ -143,7 +143,23 @@ void App::register_operations_routes() {
   });
 }
 
+// The client's address as a loopback reverse proxy reports it: the last X-Forwarded-For entry is the
+// one our proxy added (earlier ones come from the client and can be forged).
+void App::apply_forwarded_for(http::Request& request) const {
+  if (!config_.trust_proxy) return;
+  const std::string_view peer = request.remote_address;
+  if (!(peer.starts_with("127.") || peer == "::1" || peer.starts_with("::ffff:127."))) return;
+  const auto forwarded = request.headers.get("x-forwarded-for");
+  if (!forwarded || forwarded->empty()) return;
+  std::string_view last = *forwarded;
+  if (const std::size_t comma = last.rfind(','); comma != std::string_view::npos) last = last.substr(comma + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+  if (!last.empty() && last.size() <= 64) request.remote_address = std::string(last);
+}
+
 http::Response App::handle(http::Request& request) {
+  apply_forwarded_for(request);
   http::Response response = route(request);
   add_security_headers(response);
   page_cache_->offer(request, response);

@@ -42,6 +42,7 @@ class App {
  private:
   http::Response route(http::Request& request);
   void add_security_headers(http::Response& response) const;
+  void apply_forwarded_for(http::Request& request) const;
   void register_operations_routes();
 
   Config config_;

@@ -29,6 +29,9 @@ struct Config {
   std::size_t max_connections = 10000;
   std::string log_level = "info";
   bool access_log = true;
+  // Behind a reverse proxy on the same machine: take the client's address from the proxy's
+  // X-Forwarded-For (only when the connection comes from a loopback address).
+  bool trust_proxy = false;
   int page_cache_seconds = 2;  // how long an anonymous visitor's page may be served from memory; 0: off
 
   bool served_over_tls() const { return public_url.rfind("https://", 0) == 0; }

@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
       ->envname("KNOOPPUNT_PAGE_CACHE_SECONDS")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
+  serve->add_flag("--trust-proxy", config.trust_proxy,
+                  "Take the client address from X-Forwarded-For when the peer is a loopback proxy")
+      ->envname("KNOOPPUNT_TRUST_PROXY");
   serve->add_flag("--access-log,!--no-access-log", config.access_log, "Log every request")
       ->envname("KNOOPPUNT_ACCESS_LOG");
 

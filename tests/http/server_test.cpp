@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
@@ -417,4 +418,31 @@ TEST_F(Http, CachedPublicPagesStillGiveEveryBrowserItsOwnCsrfToken) {
   a.replace(a.find(first_token), first_token.size(), "TOKEN");
   b.replace(b.find(second_token), second_token.size(), "TOKEN");
   EXPECT_EQ(a, b);
+}
+
+TEST_F(Http, ConcurrentKeepAliveClientsAllGetAnswers) {
+  // Several clients at once on keep-alive connections: every request is answered, whichever I/O
+  // shard and worker it lands on.
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&] {
+      Connection connection(port());
+      for (int i = 0; i < 150; ++i) {
+        connection.send(i % 2 == 0 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" : "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        auto response = connection.read_response();
+        if (response && response->status == 200) ++answered;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(answered.load(), 8 * 150);
+}
+
+TEST(HttpProxy, TrustedLoopbackProxyReportsTheVisitorsAddressInTheAccessLog) {
+  ServerProcess server(ServerProcess::Options{"", true, {"--trust-proxy"}});
+  request(server.port(), "GET", "/healthz", {{"X-Forwarded-For", "1.2.3.4, 203.0.113.9"}});
+  std::this_thread::sleep_for(200ms);
+  EXPECT_NE(server.log().find("203.0.113.9 \"GET /healthz\""), std::string::npos) << server.log();
+  EXPECT_EQ(server.log().find("1.2.3.4 \"GET"), std::string::npos) << "a client-supplied entry is not trusted";
 }
