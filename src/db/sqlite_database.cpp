@@ -8,6 +8,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "db/search_index.h"
+
 namespace db {
 
 namespace {
@@ -81,6 +83,7 @@ class SqliteConnection final : public Session {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     try {
+      initialise_connection();
       exec("PRAGMA foreign_keys=ON");
       if (role == Role::Writer) {
         // WAL lets readers keep reading while the writer commits; NORMAL is durable across
@@ -129,6 +132,9 @@ class SqliteConnection final : public Session {
   }
 
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+  // What every connection needs before its first statement: schemas and queries may name these.
+  void initialise_connection() { register_sqlite_search_tokenizer(db_); }
 
   // Rolls back after a failure; true when the connection is clean again.
   bool rollback() {
@@ -254,6 +260,10 @@ class SqliteConnection final : public Session {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*, StringHash, std::equal_to<>> statements_;
 };
+
+bool is_sqlite_session(const Session& session) {
+  return dynamic_cast<const SqliteConnection*>(&session) != nullptr;
+}
 
 SqliteDatabase::SqliteDatabase(std::string path, const Options& options)
     : path_(std::move(path)), max_readers_(options.pool_size) {

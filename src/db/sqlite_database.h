@@ -17,6 +17,9 @@ namespace db {
 
 class SqliteConnection;
 
+// True when `session` is a connection of a SqliteDatabase (see db::backend_of in search_index.h).
+bool is_sqlite_session(const Session& session);
+
 class SqliteDatabase final : public Database {
  public:
   // Opens (creating if needed) the database file at `path`. Throws Error(Unavailable) when the
