@@ -12,7 +12,9 @@
 namespace mail {
 
 // Queues `message` for delivery as part of the caller's write transaction. Returns the outbox id.
-// Throws std::invalid_argument for a message without recipient, subject or text.
+// Throws std::invalid_argument for a message without a valid recipient address, subject or text, or
+// with a line break in the name, subject or a header (checks in mail/address.h), or with a header the
+// mailer sets itself (From, To, Subject, Date, Message-ID, MIME-Version, Content-*).
 std::int64_t enqueue(db::Session& session, const Message& message);
 
 }  // namespace mail

@@ -1,0 +1,108 @@
+#include "mail/sender.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "mail/store.h"
+
+namespace mail {
+
+OutboxSender::OutboxSender(db::Database& database, Transport& transport, SenderOptions options)
+    : database_(database), transport_(transport), options_(std::move(options)) {
+  options_.batch_size = std::max<std::int64_t>(1, options_.batch_size);
+  options_.max_attempts = std::max<std::int64_t>(1, options_.max_attempts);
+  options_.per_minute = std::max<std::int64_t>(1, options_.per_minute);
+}
+
+std::chrono::seconds OutboxSender::retry_delay(std::int64_t attempts) const {
+  std::chrono::seconds delay = options_.first_retry;
+  for (std::int64_t i = 1; i < attempts && delay < options_.longest_retry; ++i) delay *= 2;
+  return std::min(delay, options_.longest_retry);
+}
+
+std::int64_t OutboxSender::attempts_left_this_minute(std::int64_t now) {
+  while (!recent_attempts_.empty() && recent_attempts_.front() <= now - 60) recent_attempts_.pop_front();
+  return options_.per_minute - static_cast<std::int64_t>(recent_attempts_.size());
+}
+
+int OutboxSender::deliver_due(std::int64_t now) {
+  std::lock_guard lock(mutex_);
+  const std::int64_t limit = std::min(options_.batch_size, attempts_left_this_minute(now));
+  if (limit <= 0) return 0;
+
+  const auto claimed_at = std::chrono::steady_clock::now();
+  const std::int64_t lease_until = now + options_.claim_lease.count();
+  const db::Backend backend = database_.backend();
+  const std::vector<store::OutboxRow> rows = database_.write([&](db::Session& session) {
+    return store::claim_due(session, backend, now, lease_until, limit);
+  });
+
+  int sent = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const store::OutboxRow& row = rows[i];
+    // Past this point another instance could take the row while we are still talking to the server.
+    if (std::chrono::steady_clock::now() - claimed_at + options_.longest_send > options_.claim_lease) {
+      database_.write([&](db::Session& session) {
+        for (std::size_t j = i; j < rows.size(); ++j) store::release(session, rows[j].id, lease_until);
+      });
+      spdlog::warn("mail: released {} claimed message(s) untried: the lease ran short", rows.size() - i);
+      break;
+    }
+
+    OutgoingMessage message;
+    message.outbox_id = row.id;
+    message.from_address = options_.from_address;
+    message.from_name = options_.from_name;
+    message.to_address = row.message.to_address;
+    message.to_name = row.message.to_name;
+    message.subject = row.message.subject;
+    message.text = row.message.text;
+    message.html = row.message.html;
+    message.headers = row.message.headers;
+    message.message_id = row.message_id;
+    message.date = row.created_at;  // when the event happened, the same on every attempt
+    message.kind = row.message.kind;
+
+    recent_attempts_.push_back(now);
+    SendResult result = SendResult::temporary_failure("not attempted");
+    try {
+      result = transport_.send(message);  // outside any transaction: the network may take a while
+    } catch (const std::exception& error) {
+      result = SendResult::temporary_failure(std::string("transport error: ") + error.what());
+    }
+
+    switch (result.outcome()) {
+      case SendResult::Outcome::Sent:
+        database_.write([&](db::Session& session) { store::mark_sent(session, row.id, now); });
+        ++sent;
+        spdlog::info("mail {} ({}) sent", row.id, row.message.kind);
+        break;
+      case SendResult::Outcome::TemporaryFailure:
+        if (row.attempts >= options_.max_attempts) {
+          database_.write([&](db::Session& session) {
+            store::mark_failed(session, row.id, lease_until, now, result.reason());
+          });
+          spdlog::error("mail {} ({}) given up after {} attempts: {}", row.id, row.message.kind, row.attempts,
+                        result.reason());
+        } else {
+          const std::int64_t next = now + retry_delay(row.attempts).count();
+          database_.write([&](db::Session& session) {
+            store::schedule_retry(session, row.id, lease_until, next, result.reason());
+          });
+          spdlog::warn("mail {} ({}) attempt {} failed, retrying in {} s: {}", row.id, row.message.kind,
+                       row.attempts, next - now, result.reason());
+        }
+        break;
+      case SendResult::Outcome::PermanentFailure:
+        database_.write(
+            [&](db::Session& session) { store::mark_failed(session, row.id, lease_until, now, result.reason()); });
+        spdlog::error("mail {} ({}) refused for good: {}", row.id, row.message.kind, result.reason());
+        break;
+    }
+  }
+  return sent;
+}
+
+}  // namespace mail

@@ -1,0 +1,61 @@
+// Delivers the outbox: claims due rows, sends each through a Transport outside any transaction, and
+// records every outcome in its own small write. Run periodically by jobs::Runner ("mail.outbox").
+//
+// Delivery is at least once, never silently lost: a crash after claiming only delays the claimed
+// rows until their lease (claimed_until) runs out, after which any instance takes them again. The
+// only duplicate possible is a message the SMTP server accepted just before the crash, and it carries
+// the same Message-ID, which mail clients use to drop it. Several instances never send the same row
+// at the same time: claiming happens in one write transaction (PostgreSQL: FOR UPDATE SKIP LOCKED).
+//
+// Thread-safety: deliver_due() may be called from several threads; calls on one sender run one at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+
+#include "db/database.h"
+#include "mail/transport.h"
+
+namespace mail {
+
+struct SenderOptions {
+  std::string from_address = "knooppunt@localhost";
+  std::string from_name = "Knooppunt";
+  std::int64_t batch_size = 20;  // rows claimed per run
+  std::int64_t max_attempts = 8;  // temporary failures before giving up
+  std::chrono::seconds first_retry{60};  // then doubling: 1, 2, 4, ... minutes
+  std::chrono::seconds longest_retry{6 * 3600};
+  std::int64_t per_minute = 120;  // attempts per rolling minute, so a burst never floods the relay
+  std::chrono::seconds claim_lease{300};  // how long other instances leave a claimed row alone
+  // The transport's worst case for one message (the SMTP total timeout): a claimed row is only
+  // tried while at least this much of the lease is left, so it is never sent after others may take it.
+  std::chrono::seconds longest_send{60};
+};
+
+class OutboxSender {
+ public:
+  OutboxSender(db::Database& database, Transport& transport, SenderOptions options);
+
+  // Claims the rows due at `now` (unix seconds), delivers them, records the outcomes. Returns how
+  // many were sent. Throws db::Error when the database fails (the runner logs it and tries again).
+  int deliver_due(std::int64_t now);
+
+  // The pause before the next attempt after `attempts` failed ones: first_retry, doubling, capped.
+  std::chrono::seconds retry_delay(std::int64_t attempts) const;
+
+  const SenderOptions& options() const { return options_; }
+
+ private:
+  std::int64_t attempts_left_this_minute(std::int64_t now);
+
+  db::Database& database_;
+  Transport& transport_;
+  SenderOptions options_;
+  std::mutex mutex_;
+  std::deque<std::int64_t> recent_attempts_;  // unix seconds of attempts in the last minute
+};
+
+}  // namespace mail
