@@ -24,6 +24,8 @@ packages=(
   # passwords and tokens, logs, command line, JSON, compression, Dutch stemming, e-mail over SMTP
   libsodium-dev libspdlog-dev libcli11-dev nlohmann-json3-dev zlib1g-dev libstemmer-dev
   libcurl4-openssl-dev
+  # events: recurrence rules, time zones, iCalendar feeds
+  libical-dev
   # member photos: re-encoding (libvips) and type checks (libmagic)
   libvips-dev libmagic-dev
   # tests and benchmarks: GoogleTest/GoogleMock, Google Benchmark, a real SMTP server, the browser,
