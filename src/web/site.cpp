@@ -290,6 +290,12 @@ Site::RequestState Site::request_state(const http::Request* request,
       state.csrf_token = new_csrf_token();
       state.set_cookies.push_back(cookie(kCsrfCookie, state.csrf_token).to_header());
     }
+    // Pages for API tokens are never rendered; a browser's session shows its user menu.
+    if (request->viewer && !request->viewer->via_api_token) {
+      state.signed_in = true;
+      state.account_name = request->viewer->name;
+      state.account_id = request->viewer->account_id;
+    }
     const std::string_view path = request->path;
     if (path == "/") {
       state.nav = NavItem::Home;
@@ -334,66 +340,77 @@ http::Response Site::page_html(const http::Request& request, std::string_view ti
 }
 
 const Site::LayoutFrame& Site::frame_for(std::string_view language, NavItem nav, bool with_flash,
-                                         bool with_language_switch) const {
+                                         bool with_language_switch, bool signed_in) const {
   std::size_t language_index = 0;
   while (language_index + 1 < kLanguages.size() && kLanguages[language_index] != language) ++language_index;
-  return frames_[frame_index(language_index, nav, with_flash, with_language_switch)];
+  return frames_[frame_index(language_index, nav, with_flash, with_language_switch, signed_in)];
 }
 
 std::size_t Site::frame_index(std::size_t language_index, NavItem nav, bool with_flash,
-                              bool with_language_switch) {
-  return ((language_index * kNavItems + static_cast<std::size_t>(nav)) * 2 + (with_flash ? 1 : 0)) * 2 +
-         (with_language_switch ? 1 : 0);
+                              bool with_language_switch, bool signed_in) {
+  return (((language_index * kNavItems + static_cast<std::size_t>(nav)) * 2 + (with_flash ? 1 : 0)) * 2 +
+          (with_language_switch ? 1 : 0)) *
+             2 +
+         (signed_in ? 1 : 0);
 }
 
 void Site::build_layout_frames() {
   // The layout is rendered once per combination of its switches, with a marker in each per-request
   // slot; a page is then the frame's literal pieces joined with the slot values. This keeps the
   // layout as a mustache template while costing a few appends per request.
-  frames_.resize(kLanguages.size() * kNavItems * 4);
+  frames_.resize(kLanguages.size() * kNavItems * 8);
   for (std::size_t language_index = 0; language_index < kLanguages.size(); ++language_index) {
     const std::string_view language = kLanguages[language_index];
     for (std::size_t nav = 0; nav < kNavItems; ++nav) {
       for (int with_flash = 0; with_flash < 2; ++with_flash) {
         for (int with_switch = 0; with_switch < 2; ++with_switch) {
-          kainjow::mustache::data layout;
-          layout.set("lang", std::string(language));
-          layout.set("title", slot_marker(Slot::Title));
-          layout.set("body", slot_marker(Slot::Body));
-          layout.set("stylesheet", assets_.stylesheet);
-          layout.set("logo", assets_.logo);
-          layout.set("favicon", assets_.favicon);
-          layout.set("nav_home", nav == static_cast<std::size_t>(NavItem::Home));
-          layout.set("nav_networks", nav == static_cast<std::size_t>(NavItem::Networks));
-          layout.set("nav_language", nav == static_cast<std::size_t>(NavItem::Language));
-          if (with_flash != 0) layout.set("flash", slot_marker(Slot::Flash));
-          if (with_switch != 0) {
-            layout.set("language_switch", true);
-            layout.set("csrf", slot_marker(Slot::Csrf));
-            layout.set("next", slot_marker(Slot::Next));
-            layout.set("other_languages", other_languages_.at(std::string(language)));
-          }
-          std::string html;
-          templates_.render(language, kLayoutTemplate, layout, html);
-
-          LayoutFrame& frame = frames_[frame_index(language_index, static_cast<NavItem>(nav), with_flash != 0,
-                                                   with_switch != 0)];
-          std::size_t start = 0;
-          while (true) {
-            const auto marker = html.find(kSlotMarkerByte, start);
-            if (marker == std::string::npos) break;
-            if (marker + 2 >= html.size() || html[marker + 2] != kSlotMarkerByte) {
-              throw std::runtime_error("template 'layout': a slot marker was mangled");
+          for (int signed_in = 0; signed_in < 2; ++signed_in) {
+            kainjow::mustache::data layout;
+            layout.set("lang", std::string(language));
+            layout.set("title", slot_marker(Slot::Title));
+            layout.set("body", slot_marker(Slot::Body));
+            layout.set("stylesheet", assets_.stylesheet);
+            layout.set("logo", assets_.logo);
+            layout.set("favicon", assets_.favicon);
+            layout.set("nav_home", nav == static_cast<std::size_t>(NavItem::Home));
+            layout.set("nav_networks", nav == static_cast<std::size_t>(NavItem::Networks));
+            layout.set("nav_language", nav == static_cast<std::size_t>(NavItem::Language));
+            if (with_flash != 0) layout.set("flash", slot_marker(Slot::Flash));
+            if (with_switch != 0) {
+              layout.set("language_switch", true);
+              layout.set("csrf", slot_marker(Slot::Csrf));
+              layout.set("next", slot_marker(Slot::Next));
+              layout.set("other_languages", other_languages_.at(std::string(language)));
             }
-            frame.literals.push_back(html.substr(start, marker - start));
-            frame.slots.push_back(static_cast<Slot>(html[marker + 1] - 'A'));
-            start = marker + 3;
+            // The user menu: a signed-in page has a request, so its csrf slot is there for sign-out.
+            if (signed_in != 0) {
+              layout.set("signed_in", true);
+              layout.set("csrf", slot_marker(Slot::Csrf));
+              layout.set("account_name", slot_marker(Slot::AccountName));
+              layout.set("account_id", slot_marker(Slot::AccountId));
+            }
+            std::string html;
+            templates_.render(language, kLayoutTemplate, layout, html);
+
+            LayoutFrame& frame = frames_[frame_index(language_index, static_cast<NavItem>(nav),
+                                                     with_flash != 0, with_switch != 0, signed_in != 0)];
+            std::size_t start = 0;
+            while (true) {
+              const auto marker = html.find(kSlotMarkerByte, start);
+              if (marker == std::string::npos) break;
+              if (marker + 2 >= html.size() || html[marker + 2] != kSlotMarkerByte) {
+                throw std::runtime_error("template 'layout': a slot marker was mangled");
+              }
+              frame.literals.push_back(html.substr(start, marker - start));
+              frame.slots.push_back(static_cast<Slot>(html[marker + 1] - 'A'));
+              start = marker + 3;
+            }
+            frame.literals.push_back(html.substr(start));
+            frame.size = html.size();
+            bool has_body = false;
+            for (Slot slot : frame.slots) has_body = has_body || slot == Slot::Body;
+            if (!has_body) throw std::runtime_error("template 'layout' never shows {{{body}}}");
           }
-          frame.literals.push_back(html.substr(start));
-          frame.size = html.size();
-          bool has_body = false;
-          for (Slot slot : frame.slots) has_body = has_body || slot == Slot::Body;
-          if (!has_body) throw std::runtime_error("template 'layout' never shows {{{body}}}");
         }
       }
     }
@@ -408,7 +425,8 @@ http::Response Site::assemble(const http::Request* request, const RequestState& 
                               std::string_view body_html, int status) const {
   std::string flash_text;
   if (!state.flash_key.empty()) flash_text = std::string(catalog_.text(state.language, state.flash_key));
-  const LayoutFrame& frame = frame_for(state.language, state.nav, !flash_text.empty(), request != nullptr);
+  const LayoutFrame& frame =
+      frame_for(state.language, state.nav, !flash_text.empty(), request != nullptr, state.signed_in);
 
   std::string html;
   html.reserve(frame.size + body_html.size() + title.size() + 256);
@@ -433,6 +451,12 @@ http::Response Site::assemble(const http::Request* request, const RequestState& 
         break;
       case Slot::Flash:
         append_html_escaped(html, flash_text);
+        break;
+      case Slot::AccountName:
+        append_html_escaped(html, state.account_name);
+        break;
+      case Slot::AccountId:
+        html += std::to_string(state.account_id);
         break;
     }
   }

@@ -132,9 +132,10 @@ class Site {
   http::SetCookie cookie(std::string_view name, std::string value) const;
   enum class NavItem { None, Home, Networks, Language };
   static constexpr std::size_t kNavItems = 4;
-  enum class Slot { Title, Body, Csrf, Next, Flash };
-  // The layout pre-rendered for one combination of language, current nav item, flash and language
-  // switch: literal HTML with per-request slots between the pieces (literals.size() == slots.size() + 1).
+  enum class Slot { Title, Body, Csrf, Next, Flash, AccountName, AccountId };
+  // The layout pre-rendered for one combination of language, current nav item, flash, language
+  // switch and signed-in user menu: literal HTML with per-request slots between the pieces
+  // (literals.size() == slots.size() + 1).
   struct LayoutFrame {
     std::vector<std::string> literals;
     std::vector<Slot> slots;
@@ -148,6 +149,10 @@ class Site {
     std::string flash_key;
     NavItem nav = NavItem::None;
     std::vector<std::string> set_cookies;
+    // The user menu: a signed-in browser's name and profile link, else sign-in and sign-up links.
+    bool signed_in = false;
+    std::string account_name;
+    std::int64_t account_id = 0;
   };
 
   RequestState request_state(const http::Request* request, const kainjow::mustache::data* body_data) const;
@@ -155,9 +160,9 @@ class Site {
                           std::string_view body_html, int status) const;
   void build_layout_frames();
   const LayoutFrame& frame_for(std::string_view language, NavItem nav, bool with_flash,
-                               bool with_language_switch) const;
+                               bool with_language_switch, bool signed_in) const;
   static std::size_t frame_index(std::size_t language_index, NavItem nav, bool with_flash,
-                                 bool with_language_switch);
+                                 bool with_language_switch, bool signed_in);
   static std::string slot_marker(Slot slot);
 
   AssetUrls assets_;
