@@ -4,11 +4,16 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "auth/passwords.h"
+#include "auth/routes.h"
+#include "auth/seed.h"
+#include "auth/service.h"
 #include "db/migrations.h"
 #include "regions/routes.h"
 #include "regions/seed.h"
@@ -70,6 +75,15 @@ void raise_open_file_limit() {
   }
 }
 
+// "http://127.0.0.1:8080" for a listen host and port (all interfaces: the loopback address).
+std::string local_url(const std::string& host, unsigned short port) {
+  std::string name = host;
+  if (name.empty() || name == "0.0.0.0") name = "127.0.0.1";
+  if (name == "::") name = "::1";
+  if (name.find(':') != std::string::npos) name = "[" + name + "]";
+  return "http://" + name + ":" + std::to_string(port);
+}
+
 void prepare_data_dir(const Config& config) {
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
@@ -87,9 +101,15 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   site_ = std::make_unique<web::Site>(assets_, std::move(site_options));
   page_cache_ = std::make_unique<web::AnonymousPageCache>(*site_, std::chrono::seconds(config_.page_cache_seconds));
   regions_ = std::make_unique<regions::Service>(*database_);
+  password_hasher_ = std::make_unique<auth::PasswordHasher>();
+  auth::ServiceOptions auth_options;
+  auth_options.secure_cookies = config_.served_over_tls();
+  if (!config_.public_url.empty()) auth_options.public_url = config_.public_url;
+  auth_ = std::make_unique<auth::Service>(*database_, *password_hasher_, *site_, std::move(auth_options));
 
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
+  auth::register_routes(router_, *site_, *auth_);
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);
 
   metrics_.add_gauge("knooppunt_build_info", "Version and database backend of this process.", [this] {
@@ -160,7 +180,17 @@ void App::apply_forwarded_for(http::Request& request) const {
 
 http::Response App::handle(http::Request& request) {
   apply_forwarded_for(request);
-  http::Response response = route(request);
+  // Who is asking, before routing (pages and the layout's user menu depend on it). Requests without
+  // a session cookie or token cost nothing here; the anonymous page cache never sees those with one.
+  http::Response response;
+  try {
+    auth_->resolve_viewer(request);
+    response = route(request);
+  } catch (const db::Error& error) {
+    spdlog::error("database error while resolving the session of {} {}: {}", http::to_string(request.method),
+                  request.path, error.what());
+    response = site_->error_page(&request, error.kind() == db::Error::Kind::Unavailable ? 503 : 500);
+  }
   add_security_headers(response);
   page_cache_->offer(request, response);
   return response;
@@ -264,6 +294,7 @@ int serve(const Config& config) {
     if (database->write([](db::Session& session) {
           if (regions::has_any_network(session)) return false;
           regions::seed_demo(session);
+          auth::seed_demo(session);
           return true;
         })) {
       spdlog::info("seeded the demo network into the empty database");
@@ -285,6 +316,8 @@ int serve(const Config& config) {
       [&](const http::CompletedRequest& completed) { application.observe(completed); },
       [&](http::Request& request) { return application.fast_path(request); });
   server.listen();
+  // Links in mail need the site's address; without --public-url it is where we listen.
+  if (config.public_url.empty()) application.auth().set_public_url(local_url(listen->host, server.port()));
   if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
   spdlog::info("knooppunt {} serving http://{}:{} ({} database)", KNOOPPUNT_VERSION, listen->host, server.port(),
                db::to_string(application.database().backend()));
@@ -310,9 +343,33 @@ int seed_demo(const Config& config, bool only_if_empty) {
       throw std::runtime_error("the database already holds a network; the demo goes only into an empty database");
     }
     regions::seed_demo(session);
+    auth::seed_demo(session);
     return true;
   });
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
+  return 0;
+}
+
+int create_admin(const Config& config, const std::string& email, const std::string& name,
+                 const std::optional<std::string>& password) {
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  App application(config, std::move(database));
+  if (config.public_url.empty()) application.auth().set_public_url("http://127.0.0.1:8080");
+  const auth::AdminCreated created = application.auth().create_admin(email, name, password);
+  if (!created.errors.empty()) {
+    std::string message;
+    for (const auto& error : created.errors) {
+      message += (message.empty() ? "" : " ") + std::string(application.site().text("en", error.message_key));
+    }
+    throw std::runtime_error(message);
+  }
+  std::printf("Created administrator %s (account %lld).\n", auth::normalize_email(email).c_str(),
+              static_cast<long long>(created.account_id));
+  if (!created.sign_in_url.empty()) {
+    std::printf("Sign in within 24 hours, once, with this link (it asks for a password):\n%s\n",
+                created.sign_in_url.c_str());
+  }
   return 0;
 }
 

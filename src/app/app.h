@@ -20,6 +20,10 @@ class AnonymousPageCache;
 namespace regions {
 class Service;
 }
+namespace auth {
+class PasswordHasher;
+class Service;
+}
 
 namespace app {
 
@@ -38,6 +42,8 @@ class App {
   void observe(const http::CompletedRequest& completed);
 
   db::Database& database() { return *database_; }
+  auth::Service& auth() { return *auth_; }
+  const web::Site& site() const { return *site_; }
 
  private:
   http::Response route(http::Request& request);
@@ -51,6 +57,8 @@ class App {
   std::unique_ptr<web::Site> site_;
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
+  std::unique_ptr<auth::PasswordHasher> password_hasher_;
+  std::unique_ptr<auth::Service> auth_;
   http::Router router_;
   http::Metrics metrics_;
 };
@@ -59,5 +67,10 @@ class App {
 int serve(const Config& config);
 int migrate(const Config& config);
 int seed_demo(const Config& config, bool only_if_empty);
+// `knooppunt admin create`: an administrator, verified and active in every network. The password
+// comes from `password` when given (read from standard input by main), else a one-time sign-in
+// link is printed.
+int create_admin(const Config& config, const std::string& email, const std::string& name,
+                 const std::optional<std::string>& password);
 
 }  // namespace app

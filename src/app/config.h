@@ -23,7 +23,9 @@ struct Config {
   std::string port_file;    // where serve writes its bound port (for tests and supervisors)
   bool seed_demo_if_empty = false;
   int io_threads = 0;  // 0: one per core
-  int worker_threads = 4;
+  // Many, though the machine has few cores: a sign-in waits on the bounded password hasher
+  // (auth/passwords.h) while holding its worker, and /healthz and pages must still find a free one.
+  int worker_threads = 16;
   std::size_t database_pool = 8;
   std::size_t max_body_bytes = 1024 * 1024;
   std::size_t max_connections = 10000;

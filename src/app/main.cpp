@@ -1,9 +1,12 @@
 // knooppunt: the command line. Subcommands serve, migrate and seed; settings by flag or KNOOPPUNT_*
 // environment variable. Any failure at start-up is one clear line on stderr and exit code 1.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "app/app.h"
 #include "db/database.h"
@@ -21,6 +24,25 @@ void add_storage_options(CLI::App& command, app::Config& config) {
       ->envname("KNOOPPUNT_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
+}
+
+// `admin create`'s password: standard input when it is not a terminal (a pipe or a file), without
+// the line end. Nothing when it is a terminal or empty: then a sign-in link is printed instead.
+std::optional<std::string> password_from_stdin() {
+  if (isatty(STDIN_FILENO) != 0) return std::nullopt;
+  std::string password;
+  char buffer[4096];
+  std::size_t total = 0;
+  while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+    total += static_cast<std::size_t>(std::cin.gcount());
+    // Far above the rules' limit: read no further, the rules refuse it anyway.
+    if (total > 64 * 1024) break;
+    password.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+  }
+  if (!password.empty() && password.back() == '\n') password.pop_back();
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.empty()) return std::nullopt;
+  return password;
 }
 
 }  // namespace
@@ -85,6 +107,20 @@ int main(int argc, char** argv) {
   seed->add_flag("--demo", demo, "The demo network: KKP West-Brabant & Zeeland and a second network")->required();
   seed->add_flag("--if-empty", only_if_empty, "Do nothing, successfully, when the database holds a network");
 
+  CLI::App* admin = cli.add_subcommand("admin", "Manage administrators");
+  admin->require_subcommand(1);
+  std::string admin_email;
+  std::string admin_name;
+  CLI::App* admin_create = admin->add_subcommand(
+      "create",
+      "Create an administrator, verified and active in every network. No prompt: the password is read from "
+      "standard input when it is piped in; otherwise a one-time sign-in link (24 hours) is printed");
+  add_storage_options(*admin_create, config);
+  admin_create->add_option("--email", admin_email, "The administrator's e-mail address")->required();
+  admin_create->add_option("--name", admin_name, "The administrator's name")->required();
+  admin_create->add_option("--public-url", config.public_url, "The URL users reach, for the sign-in link")
+      ->envname("KNOOPPUNT_PUBLIC_URL");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -97,6 +133,7 @@ int main(int argc, char** argv) {
     if (serve->parsed()) return app::serve(config);
     if (migrate->parsed()) return app::migrate(config);
     if (seed->parsed()) return app::seed_demo(config, only_if_empty);
+    if (admin_create->parsed()) return app::create_admin(config, admin_email, admin_name, password_from_stdin());
   } catch (const std::exception& error) {
     std::cerr << "knooppunt: " << error.what() << "\n";
     return 1;
