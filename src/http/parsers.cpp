@@ -213,6 +213,14 @@ FormData FormData::parse(std::string_view encoded) {
   return form;
 }
 
+FormData FormData::from_entries(std::vector<std::pair<std::string, std::string>> entries) {
+  FormData form;
+  for (auto& [name, value] : entries) {
+    if (is_valid_utf8(name) && is_valid_utf8(value)) form.entries_.emplace_back(std::move(name), std::move(value));
+  }
+  return form;
+}
+
 std::optional<std::string_view> FormData::get(std::string_view name) const {
   for (const auto& [entry_name, entry_value] : entries_) {
     if (entry_name == name) return std::string_view(entry_value);
@@ -348,6 +356,187 @@ std::vector<std::string> parse_accept_language(std::string_view header) {
   tags.reserve(preferences.size());
   for (auto& preference : preferences) tags.push_back(std::move(preference.tag));
   return tags;
+}
+
+// --- multipart/form-data
+
+namespace {
+
+// A header value with parameters, as in Content-Type and Content-Disposition:
+// `type; name=token; other="quoted \"string\""`. Parameter names are lower-cased.
+struct ParameterizedValue {
+  std::string value;  // lower-cased
+  std::vector<std::pair<std::string, std::string>> parameters;
+
+  std::optional<std::string_view> parameter(std::string_view name) const {
+    for (const auto& [key, text] : parameters) {
+      if (key == name) return std::string_view(text);
+    }
+    return std::nullopt;
+  }
+};
+
+std::optional<ParameterizedValue> parse_parameterized(std::string_view text) {
+  ParameterizedValue result;
+  std::size_t i = 0;
+  const auto skip_whitespace = [&] {
+    while (i < text.size() && is_optional_whitespace(text[i])) ++i;
+  };
+  const std::size_t semicolon = text.find(';');
+  for (char c : trim(text.substr(0, semicolon))) result.value += to_ascii_lower(c);
+  if (result.value.empty()) return std::nullopt;
+  i = semicolon == std::string_view::npos ? text.size() : semicolon;
+  while (i < text.size()) {
+    ++i;  // the ';'
+    skip_whitespace();
+    if (i == text.size()) break;  // a trailing ';'
+    std::string name;
+    while (i < text.size() && is_token_char(text[i])) name += to_ascii_lower(text[i++]);
+    if (name.empty() || i == text.size() || text[i] != '=') return std::nullopt;
+    ++i;
+    std::string value;
+    if (i < text.size() && text[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < text.size()) {
+        char c = text[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\' && i < text.size()) c = text[i++];
+        value += c;
+      }
+      if (!closed) return std::nullopt;
+    } else {
+      while (i < text.size() && is_token_char(text[i])) value += text[i++];
+      if (value.empty()) return std::nullopt;
+    }
+    skip_whitespace();
+    if (i < text.size() && text[i] != ';') return std::nullopt;
+    result.parameters.emplace_back(std::move(name), std::move(value));
+  }
+  return result;
+}
+
+// RFC 2046 bchars: letters, digits, "'()+_,-./:=?" and space (not at the end).
+bool is_valid_boundary(std::string_view boundary) {
+  if (boundary.empty() || boundary.size() > 70 || boundary.back() == ' ') return false;
+  constexpr std::string_view kSpecials = "'()+_,-./:=? ";
+  for (char c : boundary) {
+    if (!is_ascii_alpha(c) && !is_ascii_digit(c) && kSpecials.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (to_ascii_lower(a[i]) != to_ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Reads one part's header block into `part`; false when it is malformed or lacks a form-data name.
+bool parse_part_headers(std::string_view block, MultipartPart& part) {
+  bool has_disposition = false;
+  part.content_type = "text/plain";
+  std::size_t start = 0;
+  while (start < block.size()) {
+    std::size_t end = block.find("\r\n", start);
+    if (end == std::string_view::npos) end = block.size();
+    const std::string_view line = block.substr(start, end - start);
+    start = end + 2;
+    if (line.empty() || is_optional_whitespace(line.front())) return false;  // no obsolete line folding
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    const std::string_view name = line.substr(0, colon);
+    const std::string_view value = trim(line.substr(colon + 1));
+    if (equals_ignoring_case(name, "content-disposition")) {
+      if (has_disposition) return false;
+      const auto disposition = parse_parameterized(value);
+      if (!disposition || disposition->value != "form-data") return false;
+      const auto field_name = disposition->parameter("name");
+      if (!field_name || field_name->empty() || !is_valid_utf8(*field_name)) return false;
+      part.name = std::string(*field_name);
+      if (const auto filename = disposition->parameter("filename")) {
+        // Some browsers send a whole client path: keep only its last segment.
+        std::string_view base = *filename;
+        const std::size_t slash = base.find_last_of("/\\");
+        if (slash != std::string_view::npos) base.remove_prefix(slash + 1);
+        part.filename = std::string(base);
+      }
+      has_disposition = true;
+    } else if (equals_ignoring_case(name, "content-type")) {
+      part.content_type = std::string(value);
+    }
+  }
+  return has_disposition;
+}
+
+}  // namespace
+
+std::optional<std::string> multipart_boundary(std::string_view content_type) {
+  const auto parsed = parse_parameterized(content_type);
+  if (!parsed || parsed->value != "multipart/form-data") return std::nullopt;
+  const auto boundary = parsed->parameter("boundary");
+  if (!boundary || !is_valid_boundary(*boundary)) return std::nullopt;
+  return std::string(*boundary);
+}
+
+std::optional<Multipart> Multipart::parse(std::string_view content_type, std::string_view body,
+                                          const MultipartLimits& limits) {
+  const std::optional<std::string> boundary = multipart_boundary(content_type);
+  if (!boundary) return std::nullopt;
+  const std::string delimiter = "--" + *boundary;
+  const std::string next_delimiter = "\r\n" + delimiter;
+
+  std::size_t position = 0;
+  if (body.starts_with(delimiter)) {
+    position = delimiter.size();
+  } else {
+    const std::size_t found = body.find(next_delimiter);  // after a preamble
+    if (found == std::string_view::npos) return std::nullopt;
+    position = found + next_delimiter.size();
+  }
+
+  Multipart form;
+  for (;;) {
+    // Just after a delimiter: "--" closes the body (an epilogue may follow), else padding and CRLF.
+    if (body.substr(position, 2) == "--") return form;
+    while (position < body.size() && is_optional_whitespace(body[position])) ++position;
+    if (body.substr(position, 2) != "\r\n") return std::nullopt;
+    position += 2;
+
+    if (form.parts_.size() == limits.max_parts) return std::nullopt;
+    const std::string_view rest = body.substr(position);
+    const std::size_t header_end = rest.substr(0, limits.max_part_header_bytes + 4).find("\r\n\r\n");
+    if (header_end == std::string_view::npos || rest.starts_with("\r\n")) return std::nullopt;
+    MultipartPart part;
+    if (!parse_part_headers(rest.substr(0, header_end), part)) return std::nullopt;
+
+    const std::size_t content_start = position + header_end + 4;
+    const std::size_t content_end = body.find(next_delimiter, content_start);
+    if (content_end == std::string_view::npos) return std::nullopt;
+    part.body = std::string(body.substr(content_start, content_end - content_start));
+    form.parts_.push_back(std::move(part));
+    position = content_end + next_delimiter.size();
+  }
+}
+
+const MultipartPart* Multipart::file(std::string_view name) const {
+  for (const MultipartPart& part : parts_) {
+    if (part.name == name && part.filename) return &part;
+  }
+  return nullptr;
+}
+
+FormData Multipart::fields() const {
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const MultipartPart& part : parts_) {
+    if (!part.filename) entries.emplace_back(part.name, part.body);
+  }
+  return FormData::from_entries(std::move(entries));
 }
 
 }  // namespace http

@@ -1,5 +1,5 @@
-// Parsers for the request-side formats features read: URL paths and queries, urlencoded forms and
-// cookies. Pure functions over strings, no I/O, no Boost: fuzzed by fuzz/request_parsers_fuzz.cpp.
+// Parsers for the request-side formats features read: URL paths and queries, urlencoded and
+// multipart forms, and cookies. Pure functions over strings, no I/O, no Boost: fuzzed by fuzz/request_parsers_fuzz.cpp.
 // Every parser accepts any byte sequence without crashing and reports malformed input as nullopt or
 // by skipping the malformed part, as documented per function.
 #pragma once
@@ -32,6 +32,9 @@ std::optional<std::string> normalize_path(std::string_view raw_path);
 class FormData {
  public:
   static FormData parse(std::string_view encoded);
+  // From decoded pairs (e.g. the text fields of a multipart form); pairs that are not valid UTF-8
+  // are skipped, as parse() does.
+  static FormData from_entries(std::vector<std::pair<std::string, std::string>> entries);
 
   std::optional<std::string_view> get(std::string_view name) const;  // the first value
   std::vector<std::string_view> get_all(std::string_view name) const;
@@ -43,6 +46,47 @@ class FormData {
  private:
   std::vector<std::pair<std::string, std::string>> entries_;
 };
+
+// One part of a multipart/form-data body (RFC 7578).
+struct MultipartPart {
+  std::string name;                     // the form field's name (valid UTF-8)
+  std::optional<std::string> filename;  // present for file inputs; "" when no file was chosen
+  std::string content_type;             // as the client claims it: never trust it for files
+  std::string body;                     // the bytes, undecoded
+};
+
+struct MultipartLimits {
+  std::size_t max_parts = 64;
+  std::size_t max_part_header_bytes = 4 * 1024;  // the header block of one part
+};
+
+// A multipart/form-data body. parse() returns nullopt when `content_type` is not multipart/form-data
+// with a valid boundary (1-70 characters, token or quoted), when the body does not start with the
+// boundary or lacks the closing one, when a part has no form-data Content-Disposition with a name,
+// or when a limit is exceeded. Anything else about the input is the caller's to check (file types
+// and sizes, text that must be UTF-8).
+// Example:
+//   auto form = http::Multipart::parse(request.header("content-type"), request.body);
+//   if (!form) return 400;
+//   const http::MultipartPart* photo = form->file("foto");      // nullptr when absent
+//   std::string_view headline = form->fields().value_or("kopregel", "");
+class Multipart {
+ public:
+  static std::optional<Multipart> parse(std::string_view content_type, std::string_view body,
+                                        const MultipartLimits& limits = {});
+
+  const std::vector<MultipartPart>& parts() const { return parts_; }
+  // The first part named `name` that came with a filename, or nullptr.
+  const MultipartPart* file(std::string_view name) const;
+  // The parts without a filename, as form fields (non-UTF-8 values skipped).
+  FormData fields() const;
+
+ private:
+  std::vector<MultipartPart> parts_;
+};
+
+// The boundary of a "multipart/form-data; boundary=..." Content-Type, or nullopt.
+std::optional<std::string> multipart_boundary(std::string_view content_type);
 
 // Cookies from a Cookie request header ("a=1; b=2"). Malformed pairs are skipped; the first value
 // of a repeated name wins (the most specific path, as browsers send it first).
