@@ -1,6 +1,7 @@
 // Boost.Beast lives only in this file: features see http::Request and http::Response.
 #include "http/server.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
@@ -165,11 +166,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
     busy_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.max_header_bytes));
-    parser_->body_limit(server_.options.max_body_bytes);
+    // Beast compares Content-Length with the limit while parsing the head; the route's own limit is
+    // applied in on_head(), so the head is read with the largest one.
+    parser_->body_limit(largest_body_limit());
     stream_.expires_after(server_.options.request_deadline);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code error, std::size_t) {
+                               self->on_head(error);
+                             });
+  }
+
+  std::size_t largest_body_limit() const {
+    std::size_t largest = server_.options.max_body_bytes;
+    for (const auto& [path, limit] : server_.options.max_body_bytes_by_path) largest = std::max(largest, limit);
+    return largest;
+  }
+
+  void on_head(beast::error_code error) {
+    if (error) return on_read(error);
+    const std::string_view target = parser_->get().target();
+    const auto route_limit = server_.options.max_body_bytes_by_path.find(target.substr(0, target.find('?')));
+    const std::size_t limit =
+        route_limit != server_.options.max_body_bytes_by_path.end() ? route_limit->second : server_.options.max_body_bytes;
+    const auto content_length = parser_->content_length();
+    if (content_length && *content_length > limit) return on_read(bhttp::error::body_limit);
+    parser_->body_limit(limit);  // chunked bodies are counted as they arrive
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code error, std::size_t) {
-                        self->on_read(error);
+                      [self = shared_from_this()](beast::error_code read_error, std::size_t) {
+                        self->on_read(read_error);
                       });
   }
 

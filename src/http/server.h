@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,7 +27,11 @@ struct ServerOptions {
   int io_threads = 1;
   int worker_threads = 4;
   std::size_t max_header_bytes = 16 * 1024;    // larger: 431
-  std::size_t max_body_bytes = 1024 * 1024;    // larger: 413 (uploads raise it per route later)
+  std::size_t max_body_bytes = 1024 * 1024;    // larger: 413
+  // Exact paths (as sent, without the query) that accept a larger body, e.g. a photo upload form.
+  // The limit is chosen once the request head is read, so every other route keeps the small one and
+  // a big body is refused before it is buffered.
+  std::map<std::string, std::size_t, std::less<>> max_body_bytes_by_path;
   std::size_t max_connections = 10000;         // more: 503 and close
   std::chrono::milliseconds request_deadline{30'000};  // to read one whole request
   std::chrono::milliseconds idle_timeout{60'000};       // keep-alive between requests
