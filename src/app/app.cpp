@@ -6,10 +6,17 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "api/account_data.h"
+#include "api/bearer.h"
+#include "api/json_responses.h"
+#include "api/rate_limiter.h"
+#include "api/token_command.h"
+#include "api/tokens.h"
 #include "auth/passwords.h"
 #include "auth/routes.h"
 #include "auth/seed.h"
@@ -106,6 +113,15 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   auth_options.secure_cookies = config_.served_over_tls();
   if (!config_.public_url.empty()) auth_options.public_url = config_.public_url;
   auth_ = std::make_unique<auth::Service>(*database_, *password_hasher_, *site_, std::move(auth_options));
+  // API tokens: auth resolves `Authorization: Bearer` through the gate; the gate then refuses bad
+  // tokens and those over their rate limit under /api/ (see handle()).
+  api_tokens_ = std::make_unique<api::TokenService>(*database_);
+  api_rate_limiter_ = std::make_unique<api::RateLimiter>(config_.api_requests_per_minute);
+  api_gate_ = std::make_unique<api::BearerGate>(
+      site_->catalog(), *api_tokens_, *api_rate_limiter_, [this](std::int64_t account_id) {
+        return database_->read([&](db::Session& session) { return api::account_data::active_viewer(session, account_id); });
+      });
+  auth_->set_bearer_resolver([this](std::string_view token) { return api_gate_->resolve(token); });
 
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
@@ -185,11 +201,16 @@ http::Response App::handle(http::Request& request) {
   http::Response response;
   try {
     auth_->resolve_viewer(request);
-    response = route(request);
+    if (auto refused = api_gate_->check(request)) {
+      request.route = "(api token refused)";
+      response = std::move(*refused);
+    } else {
+      response = route(request);
+    }
   } catch (const db::Error& error) {
     spdlog::error("database error while resolving the session of {} {}: {}", http::to_string(request.method),
                   request.path, error.what());
-    response = site_->error_page(&request, error.kind() == db::Error::Kind::Unavailable ? 503 : 500);
+    response = error_for(request, error.kind() == db::Error::Kind::Unavailable ? 503 : 500);
   }
   add_security_headers(response);
   page_cache_->offer(request, response);
@@ -214,15 +235,20 @@ std::optional<http::Response> App::fast_path(http::Request& request) {
   return response;
 }
 
+http::Response App::error_for(const http::Request& request, int status) const {
+  if (api::is_api_path(request.path)) return api::error_response_for_status(site_->catalog(), request, status);
+  return site_->error_page(&request, status);
+}
+
 http::Response App::route(http::Request& request) {
   http::Router::Match match = router_.match(request.method, request.path);
   switch (match.kind) {
     case http::Router::Match::Kind::NotFound:
       request.route = "(unmatched)";
-      return site_->error_page(&request, 404);
+      return error_for(request, 404);
     case http::Router::Match::Kind::MethodNotAllowed: {
       request.route = "(method not allowed)";
-      http::Response response = site_->error_page(&request, 405);
+      http::Response response = error_for(request, 405);
       std::string allow;
       for (http::Method method : match.allowed) {
         if (!allow.empty()) allow += ", ";
@@ -243,13 +269,13 @@ http::Response App::route(http::Request& request) {
     if (error.kind() == db::Error::Kind::Unavailable) {
       spdlog::error("database unavailable during {} {}: {}", http::to_string(request.method), request.path,
                     error.what());
-      return site_->error_page(&request, 503);
+      return error_for(request, 503);
     }
     spdlog::error("database error during {} {}: {}", http::to_string(request.method), request.path, error.what());
-    return site_->error_page(&request, 500);
+    return error_for(request, 500);
   } catch (const std::exception& error) {
     spdlog::error("unhandled error during {} {}: {}", http::to_string(request.method), request.path, error.what());
-    return site_->error_page(&request, 500);
+    return error_for(request, 500);
   }
 }
 
@@ -348,6 +374,12 @@ int seed_demo(const Config& config, bool only_if_empty) {
   });
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
   return 0;
+}
+
+int create_api_token(const Config& config, const std::string& email, const std::string& name) {
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  return api::run_token_create(*database, email, name, std::cout, std::cerr);
 }
 
 int create_admin(const Config& config, const std::string& email, const std::string& name,

@@ -24,6 +24,11 @@ namespace auth {
 class PasswordHasher;
 class Service;
 }
+namespace api {
+class TokenService;
+class RateLimiter;
+class BearerGate;
+}
 
 namespace app {
 
@@ -47,6 +52,8 @@ class App {
 
  private:
   http::Response route(http::Request& request);
+  // The page for an error status: JSON under /api/ (api/json_responses.h), HTML elsewhere.
+  http::Response error_for(const http::Request& request, int status) const;
   void add_security_headers(http::Response& response) const;
   void apply_forwarded_for(http::Request& request) const;
   void register_operations_routes();
@@ -59,6 +66,9 @@ class App {
   std::unique_ptr<regions::Service> regions_;
   std::unique_ptr<auth::PasswordHasher> password_hasher_;
   std::unique_ptr<auth::Service> auth_;
+  std::unique_ptr<api::TokenService> api_tokens_;
+  std::unique_ptr<api::RateLimiter> api_rate_limiter_;
+  std::unique_ptr<api::BearerGate> api_gate_;
   http::Router router_;
   http::Metrics metrics_;
 };
@@ -72,5 +82,7 @@ int seed_demo(const Config& config, bool only_if_empty);
 // link is printed.
 int create_admin(const Config& config, const std::string& email, const std::string& name,
                  const std::optional<std::string>& password);
+// `knooppunt token create`: a personal API token for the account with this address, printed once.
+int create_api_token(const Config& config, const std::string& email, const std::string& name);
 
 }  // namespace app

@@ -34,6 +34,7 @@ struct Config {
   // Behind a reverse proxy on the same machine: take the client's address from the proxy's
   // X-Forwarded-For (only when the connection comes from a loopback address).
   bool trust_proxy = false;
+  int api_requests_per_minute = 600;  // per API token, per process (see api/rate_limiter.h)
   int page_cache_seconds = 2;  // how long an anonymous visitor's page may be served from memory; 0: off
 
   bool served_over_tls() const { return public_url.rfind("https://", 0) == 0; }

@@ -96,6 +96,11 @@ int main(int argc, char** argv) {
       ->envname("KNOOPPUNT_TRUST_PROXY");
   serve->add_flag("--access-log,!--no-access-log", config.access_log, "Log every request")
       ->envname("KNOOPPUNT_ACCESS_LOG");
+  serve->add_option("--api-rate-limit", config.api_requests_per_minute,
+                    "Requests per minute per API token, per process (429 above)")
+      ->envname("KNOOPPUNT_API_RATE_LIMIT")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
 
   CLI::App* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_storage_options(*migrate, config);
@@ -121,6 +126,17 @@ int main(int argc, char** argv) {
   admin_create->add_option("--public-url", config.public_url, "The URL users reach, for the sign-in link")
       ->envname("KNOOPPUNT_PUBLIC_URL");
 
+  CLI::App* token = cli.add_subcommand("token", "Manage personal API tokens");
+  token->require_subcommand(1);
+  std::string token_email;
+  std::string token_name;
+  CLI::App* token_create = token->add_subcommand(
+      "create", "Create a personal API token for an account and print it once (only its hash is stored)");
+  add_storage_options(*token_create, config);
+  token_create->add_option("--email", token_email, "The account's e-mail address")->required();
+  token_create->add_option("--name", token_name, "What the token is for, as its owner sees it in the list")
+      ->default_str("Opdrachtregel");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -134,6 +150,7 @@ int main(int argc, char** argv) {
     if (migrate->parsed()) return app::migrate(config);
     if (seed->parsed()) return app::seed_demo(config, only_if_empty);
     if (admin_create->parsed()) return app::create_admin(config, admin_email, admin_name, password_from_stdin());
+    if (token_create->parsed()) return app::create_api_token(config, token_email, token_name);
   } catch (const std::exception& error) {
     std::cerr << "knooppunt: " << error.what() << "\n";
     return 1;
