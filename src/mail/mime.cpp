@@ -38,6 +38,30 @@ bool is_q_literal(unsigned char c) {
          c == '+' || c == '-' || c == '/';
 }
 
+// The Q-encoded form of each UTF-8 character of `text` (a lead byte with its continuation bytes).
+std::vector<std::string> q_characters(std::string_view text) {
+  std::vector<std::string> characters;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t next = i + 1;
+    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+    std::string token;
+    for (std::size_t j = i; j < next; ++j) {
+      const auto byte = static_cast<unsigned char>(text[j]);
+      if (byte == ' ') {
+        token += '_';
+      } else if (is_q_literal(byte)) {
+        token += static_cast<char>(byte);
+      } else {
+        append_hex_escape(token, byte);
+      }
+    }
+    characters.push_back(std::move(token));
+    i = next;
+  }
+  return characters;
+}
+
 bool is_atext(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
@@ -55,11 +79,6 @@ std::string ascii_phrase(std::string_view name) {
   }
   quoted += '"';
   return quoted;
-}
-
-std::size_t last_line_length(const std::string& text) {
-  const std::size_t newline = text.rfind('\n');
-  return newline == std::string::npos ? text.size() : text.size() - newline - 1;
 }
 
 std::string join_folded(const std::vector<std::string>& words) {
@@ -222,49 +241,91 @@ std::vector<std::string> encode_words(std::string_view text, std::size_t first_w
   std::vector<std::string> words;
   std::string payload;
   std::size_t limit = std::max(first_word_limit, kSmallestWord);
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // One whole UTF-8 character: a lead byte and its continuation bytes (10xxxxxx).
-    std::size_t next = i + 1;
-    while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
-    std::string token;
-    for (std::size_t j = i; j < next; ++j) {
-      const auto byte = static_cast<unsigned char>(text[j]);
-      if (byte == ' ') {
-        token += '_';
-      } else if (is_q_literal(byte)) {
-        token += static_cast<char>(byte);
-      } else {
-        append_hex_escape(token, byte);
-      }
-    }
-    if (!payload.empty() && kOverhead + payload.size() + token.size() > limit) {
+  for (const std::string& character : q_characters(text)) {
+    if (!payload.empty() && kOverhead + payload.size() + character.size() > limit) {
       words.push_back(std::string(kWordPrefix) + payload + std::string(kWordSuffix));
       payload.clear();
       limit = 75;
     }
-    payload += token;
-    i = next;
+    payload += character;
   }
   if (!payload.empty() || words.empty()) words.push_back(std::string(kWordPrefix) + payload + std::string(kWordSuffix));
   return words;
+}
+
+std::vector<std::string> encode_phrase(std::string_view name) {
+  // Room for "From: " before the first word, so no line with an encoded word passes 76 characters.
+  constexpr std::size_t kWordLimit = kMaxEncodedLine - 6;
+  constexpr std::size_t kOverhead = kWordPrefix.size() + kWordSuffix.size();
+  std::vector<std::string> atoms;
+  std::string payload;
+  auto close_word = [&] {
+    if (payload.empty()) return;
+    atoms.push_back(std::string(kWordPrefix) + payload + std::string(kWordSuffix));
+    payload.clear();
+  };
+  bool in_run = false;  // the previous token went into an encoded word
+  std::size_t start = 0;
+  while (start < name.size()) {
+    std::size_t end = name.find(' ', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view token = name.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;
+    bool plain = token.find("=?") == std::string_view::npos;
+    for (char c : token) plain = plain && is_atext(c);
+    if (plain) {
+      close_word();
+      atoms.emplace_back(token);
+      in_run = false;
+      continue;
+    }
+    const std::vector<std::string> characters = q_characters(token);
+    if (in_run) {
+      // The space between two encoded tokens must sit inside a word ("_"): white space between
+      // encoded words is dropped by readers. Start a new word at the token if it will not fit.
+      std::size_t token_size = 0;
+      for (const auto& character : characters) token_size += character.size();
+      if (kOverhead + payload.size() + 1 > kWordLimit) close_word();
+      payload += '_';
+      if (payload.size() > 1 && kOverhead + payload.size() + token_size > kWordLimit) close_word();
+    }
+    for (const auto& character : characters) {
+      if (kOverhead + payload.size() + character.size() > kWordLimit) close_word();
+      payload += character;
+    }
+    in_run = true;
+  }
+  close_word();
+  return atoms;
 }
 
 std::string format_mailbox(std::string_view header_name, std::string_view display_name, std::string_view address) {
   const std::string angle_address = "<" + std::string(address) + ">";
   if (display_name.empty()) return std::string(address);
   const std::size_t prefix = header_name.size() + 2;  // "To: "
-  std::string phrase;
-  if (needs_encoding(display_name)) {
-    // Each line holding an encoded word stays within 76 characters (RFC 2047 §2).
-    phrase = join_folded(encode_words(display_name, kMaxEncodedLine - prefix));
-  } else {
-    phrase = ascii_phrase(display_name);
+  if (!needs_encoding(display_name)) {
+    const std::string phrase = ascii_phrase(display_name);
+    if (prefix + phrase.size() + 1 + angle_address.size() > kMaxLine) return phrase + "\r\n " + angle_address;
+    return phrase + " " + angle_address;
   }
-  const std::size_t line_so_far = phrase.find('\n') == std::string::npos ? prefix + phrase.size()
-                                                                          : last_line_length(phrase);
-  if (line_so_far + 1 + angle_address.size() > kMaxLine) return phrase + "\r\n " + angle_address;
-  return phrase + " " + angle_address;
+  // Each line holding an encoded word stays within 76 characters (RFC 2047 §2).
+  std::string out;
+  std::size_t column = prefix;
+  const std::vector<std::string> atoms = encode_phrase(display_name);
+  for (std::size_t i = 0; i < atoms.size(); ++i) {
+    if (i > 0 && column + 1 + atoms[i].size() > kMaxEncodedLine) {
+      out += "\r\n ";
+      column = 1;
+    } else if (i > 0) {
+      out += ' ';
+      ++column;
+    }
+    out += atoms[i];
+    column += atoms[i].size();
+  }
+  if (column + 1 + angle_address.size() > kMaxLine) return out + "\r\n " + angle_address;
+  return out + " " + angle_address;
 }
 
 std::string format_header(std::string_view name, std::string_view value) {
@@ -321,7 +382,7 @@ std::string render_mime(const OutgoingMessage& message) {
     return out;
   }
   const std::string boundary = boundary_for(message.message_id);
-  out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+  out += "Content-Type: multipart/alternative;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
   out += "--" + boundary + "\r\n";
   out += text_part("text/plain", message.text);
   out += "\r\n--" + boundary + "\r\n";

@@ -45,6 +45,10 @@ std::string encode_base64(std::string_view bytes);
 // `text` as RFC 2047 "Q" encoded words in UTF-8, each at most 75 characters and never splitting a
 // character; the first at most `first_word_limit` characters (the rest of its header line).
 std::vector<std::string> encode_words(std::string_view text, std::size_t first_word_limit = 75);
+// A display name with non-ASCII as RFC 2047 phrase atoms: plain ASCII words stay as they are, runs
+// of other words become encoded words (the spaces between them inside, as "_"), each at most 70
+// characters. "Anouk van den Brïnk" -> {"Anouk", "van", "den", "=?UTF-8?Q?Br=C3=AFnk?="}.
+std::vector<std::string> encode_phrase(std::string_view display_name);
 // "Name <address>" for From and To: the name as it is, quoted, or encoded, as it needs; folded when
 // the line (after `header_name: `) would pass 78 characters.
 std::string format_mailbox(std::string_view header_name, std::string_view display_name, std::string_view address);

@@ -88,4 +88,6 @@ std::int64_t enqueue(db::Session& session, const Message& message) {
   return store::insert(session, message, new_message_id(), unix_now());
 }
 
+OutboxCounts outbox_counts(db::Session& session) { return store::counts(session); }
+
 }  // namespace mail

@@ -14,7 +14,14 @@ namespace mail {
 // Queues `message` for delivery as part of the caller's write transaction. Returns the outbox id.
 // Throws std::invalid_argument for a message without a valid recipient address, subject or text, or
 // with a line break in the name, subject or a header (checks in mail/address.h), or with a header the
-// mailer sets itself (From, To, Subject, Date, Message-ID, MIME-Version, Content-*).
+// mailer sets itself (From, To, Cc, Bcc, Subject, Date, Message-ID, MIME-Version, Content-*).
 std::int64_t enqueue(db::Session& session, const Message& message);
+
+struct OutboxCounts {
+  std::int64_t pending = 0;  // not sent yet and not given up
+  std::int64_t failed = 0;   // given up (permanent refusal or too many attempts); see last_error
+};
+// For /metrics and operators.
+OutboxCounts outbox_counts(db::Session& session);
 
 }  // namespace mail

@@ -10,6 +10,7 @@
 
 #include "db/database.h"
 #include "mail/message.h"
+#include "mail/outbox.h"
 
 namespace mail::store {
 
@@ -47,10 +48,6 @@ bool release(db::Session& session, std::int64_t id, std::int64_t lease_until);
 
 std::optional<OutboxRow> find(db::Session& session, std::int64_t id);
 
-struct OutboxCounts {
-  std::int64_t pending = 0;  // not sent and not given up
-  std::int64_t failed = 0;   // given up
-};
 OutboxCounts counts(db::Session& session);
 
 }  // namespace mail::store
