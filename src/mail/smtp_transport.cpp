@@ -34,13 +34,16 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
   return n;
 }
 
-// Keeps the server's last reply line ("550 5.1.1 <x@y>: Recipient address rejected") for the
+// Keeps the server's last refusal ("550 5.1.1 <x@y>: Recipient address rejected") for the
 // outbox's last_error: curl's own message only says which command failed.
 int remember_reply(CURL*, curl_infotype type, char* data, std::size_t size, void* user_data) {
   if (type != CURLINFO_HEADER_IN) return 0;
   std::string_view line(data, size);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (!line.empty()) *static_cast<std::string*>(user_data) = std::string(line.substr(0, 300));
+  // Only refusals (4xx, 5xx): after one, curl still says QUIT and the server's "221 Bye" follows.
+  if (!line.empty() && (line.front() == '4' || line.front() == '5')) {
+    *static_cast<std::string*>(user_data) = std::string(line.substr(0, 300));
+  }
   return 0;
 }
 
@@ -59,6 +62,8 @@ bool is_permanent(CURLcode code, long reply_code) {
     case CURLE_GOT_NOTHING:
       return false;
     default:
+      // 530 (authentication or STARTTLS required), 534, 535 (credentials refused), 538: configuration.
+      if (reply_code == 530 || reply_code == 534 || reply_code == 535 || reply_code == 538) return false;
       return reply_code >= 500 && reply_code < 600;
   }
 }
