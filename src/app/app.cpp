@@ -22,6 +22,12 @@
 #include "auth/seed.h"
 #include "auth/service.h"
 #include "db/migrations.h"
+#include "jobs/runner.h"
+#include "mail/address.h"
+#include "mail/file_transport.h"
+#include "mail/outbox.h"
+#include "mail/sender.h"
+#include "mail/smtp_transport.h"
 #include "regions/routes.h"
 #include "regions/seed.h"
 #include "regions/service.h"
@@ -91,6 +97,42 @@ std::string local_url(const std::string& host, unsigned short port) {
   return "http://" + name + ":" + std::to_string(port);
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// SMTP when a URL is configured; otherwise .eml files in the data directory, so development and
+// `make run` never need a mail server and never mail anyone by accident.
+std::unique_ptr<mail::Transport> make_mail_transport(const Config& config) {
+  if (config.smtp_url.empty()) {
+    auto transport = std::make_unique<mail::FileTransport>(std::filesystem::path(config.data_dir) / "outbox-mail");
+    spdlog::info("mail: no --smtp-url, writing each message to {}",
+                 std::filesystem::absolute(transport->directory()).string());
+    return transport;
+  }
+  mail::SmtpOptions options;
+  options.url = config.smtp_url;
+  options.username = config.smtp_user;
+  options.password = config.smtp_password;
+  options.require_tls = config.smtp_starttls;
+  spdlog::info("mail: sending through {}{}", config.smtp_url, config.smtp_starttls ? " (STARTTLS required)" : "");
+  return std::make_unique<mail::SmtpTransport>(std::move(options));
+}
+
+mail::SenderOptions mail_sender_options(const Config& config) {
+  mail::SenderOptions options;
+  options.from_address = config.mail_from_address();
+  if (!mail::is_valid_address(options.from_address)) {
+    throw std::runtime_error("--mail-from must be an e-mail address such as noreply@kkp.example.nl; got '" +
+                             options.from_address + "'");
+  }
+  options.from_name = config.mail_from_name;
+  options.per_minute = config.mail_per_minute;
+  options.longest_send = mail::SmtpOptions{}.total_timeout;
+  return options;
+}
+
 void prepare_data_dir(const Config& config) {
   std::error_code error;
   std::filesystem::create_directories(config.data_dir, error);
@@ -139,6 +181,16 @@ App::App(Config config, std::unique_ptr<db::Database> database)
         {"state=\"in_use\"", static_cast<double>(stats.in_use)},
         {"state=\"idle\"", static_cast<double>(stats.open - stats.in_use)},
     };
+  });
+  metrics_.add_gauge("knooppunt_mail_outbox", "E-mails in the outbox: pending (to send) and failed (given up).", [this] {
+    try {
+      const mail::OutboxCounts counts =
+          database_->read([](db::Session& session) { return mail::outbox_counts(session); });
+      return std::vector<http::Metrics::Sample>{{"state=\"pending\"", static_cast<double>(counts.pending)},
+                                                {"state=\"failed\"", static_cast<double>(counts.failed)}};
+    } catch (const db::Error&) {
+      return std::vector<http::Metrics::Sample>{};  // the database is down: /healthz says so
+    }
   });
   metrics_.add_gauge("knooppunt_db_pool_waits", "Times a request waited for a database connection.", [this] {
     return std::vector<http::Metrics::Sample>{{"", static_cast<double>(database_->pool_stats().waits)}};
@@ -328,6 +380,8 @@ int serve(const Config& config) {
   }
 
   App application(config, std::move(database));
+  const std::unique_ptr<mail::Transport> mail_transport = make_mail_transport(config);
+  mail::OutboxSender mail_sender(application.database(), *mail_transport, mail_sender_options(config));
   http::ServerOptions options;
   options.host = listen->host;
   options.port = listen->port;
@@ -347,7 +401,13 @@ int serve(const Config& config) {
   if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
   spdlog::info("knooppunt {} serving http://{}:{} ({} database)", KNOOPPUNT_VERSION, listen->host, server.port(),
                db::to_string(application.database().backend()));
+  // Background work on its own threads, never on the HTTP ones; stopped before the server and the
+  // database it uses go away.
+  jobs::Runner jobs;
+  jobs.add({"mail.outbox", std::chrono::milliseconds(config.mail_interval_ms),
+            [&mail_sender] { mail_sender.deliver_due(unix_now()); }});
   server.run();
+  jobs.stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "mail/address.h"
+
 namespace app {
 
 std::optional<ListenAddress> parse_listen_address(const std::string& text) {
@@ -18,6 +20,19 @@ std::optional<ListenAddress> parse_listen_address(const std::string& text) {
     return std::nullopt;
   }
   return ListenAddress{host, static_cast<unsigned short>(port)};
+}
+
+std::string Config::mail_from_address() const {
+  if (!mail_from.empty()) return mail_from;
+  // "https://kkp.example.nl:8443/pad" -> "noreply@kkp.example.nl"
+  const std::size_t scheme = public_url.find("://");
+  if (scheme != std::string::npos) {
+    const std::size_t start = scheme + 3;
+    const std::size_t end = public_url.find_first_of(":/?#", start);
+    const std::string host = public_url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (mail::is_valid_address("noreply@" + host)) return "noreply@" + host;
+  }
+  return "knooppunt@localhost";
 }
 
 }  // namespace app

@@ -37,6 +37,20 @@ struct Config {
   int api_requests_per_minute = 600;  // per API token, per process (see api/rate_limiter.h)
   int page_cache_seconds = 2;  // how long an anonymous visitor's page may be served from memory; 0: off
 
+  // Outgoing mail. Without an SMTP URL every message becomes an .eml file under
+  // DATA_DIR/outbox-mail/ (what `make run` does).
+  std::string smtp_url;  // smtp://host:587 or smtps://host:465
+  std::string smtp_user;
+  std::string smtp_password;
+  bool smtp_starttls = false;  // refuse to send unless the connection is encrypted
+  std::string mail_from;       // empty: noreply@ the host of public_url, or knooppunt@localhost
+  std::string mail_from_name = "Knooppunt";
+  int mail_interval_ms = 2000;  // how often the outbox is checked for due mail
+  int mail_per_minute = 120;    // delivery attempts per minute, per process
+
+  // The sender address to use: mail_from, or one derived from public_url.
+  std::string mail_from_address() const;
+
   bool served_over_tls() const { return public_url.rfind("https://", 0) == 0; }
 };
 

@@ -101,6 +101,27 @@ int main(int argc, char** argv) {
       ->envname("KNOOPPUNT_API_RATE_LIMIT")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  serve->add_option("--smtp-url", config.smtp_url,
+                    "smtp://HOST:PORT or smtps://HOST:PORT for outgoing mail; empty: .eml files in DATA_DIR/outbox-mail")
+      ->envname("KNOOPPUNT_SMTP_URL");
+  serve->add_option("--smtp-user", config.smtp_user, "SMTP user name (AUTH)")->envname("KNOOPPUNT_SMTP_USER");
+  serve->add_option("--smtp-password", config.smtp_password, "SMTP password (prefer the environment variable)")
+      ->envname("KNOOPPUNT_SMTP_PASSWORD");
+  serve->add_flag("--smtp-starttls", config.smtp_starttls, "Send only over an encrypted connection (STARTTLS)")
+      ->envname("KNOOPPUNT_SMTP_STARTTLS");
+  serve->add_option("--mail-from", config.mail_from, "Sender address (default: noreply@ the public URL's host)")
+      ->envname("KNOOPPUNT_MAIL_FROM");
+  serve->add_option("--mail-from-name", config.mail_from_name, "Sender name")
+      ->envname("KNOOPPUNT_MAIL_FROM_NAME")
+      ->capture_default_str();
+  serve->add_option("--mail-interval-ms", config.mail_interval_ms, "How often the outbox is checked for due mail")
+      ->envname("KNOOPPUNT_MAIL_INTERVAL_MS")
+      ->check(CLI::Range(10, 3600 * 1000))
+      ->capture_default_str();
+  serve->add_option("--mail-per-minute", config.mail_per_minute, "Delivery attempts per minute at most")
+      ->envname("KNOOPPUNT_MAIL_PER_MINUTE")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
 
   CLI::App* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   add_storage_options(*migrate, config);
