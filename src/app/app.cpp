@@ -28,6 +28,10 @@
 #include "mail/outbox.h"
 #include "mail/sender.h"
 #include "mail/smtp_transport.h"
+#include "members/places.h"
+#include "members/routes.h"
+#include "members/seed.h"
+#include "members/service.h"
 #include "regions/routes.h"
 #include "regions/seed.h"
 #include "regions/service.h"
@@ -150,6 +154,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   site_ = std::make_unique<web::Site>(assets_, std::move(site_options));
   page_cache_ = std::make_unique<web::AnonymousPageCache>(*site_, std::chrono::seconds(config_.page_cache_seconds));
   regions_ = std::make_unique<regions::Service>(*database_);
+  places_ = std::make_unique<members::Places>(members::Places::load_embedded());
+  members_ = std::make_unique<members::Service>(*database_, config_.data_dir, *places_);
   password_hasher_ = std::make_unique<auth::PasswordHasher>();
   auth::ServiceOptions auth_options;
   auth_options.secure_cookies = config_.served_over_tls();
@@ -167,6 +173,7 @@ App::App(Config config, std::unique_ptr<db::Database> database)
 
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
+  members::register_routes(router_, *site_, *members_, *regions_);
   auth::register_routes(router_, *site_, *auth_);
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);
 
@@ -373,6 +380,7 @@ int serve(const Config& config) {
           if (regions::has_any_network(session)) return false;
           regions::seed_demo(session);
           auth::seed_demo(session);
+          members::seed_demo(session);
           return true;
         })) {
       spdlog::info("seeded the demo network into the empty database");
@@ -389,6 +397,9 @@ int serve(const Config& config) {
                                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.worker_threads = config.worker_threads;
   options.max_body_bytes = config.max_body_bytes;
+  // Only the profile form takes a photo; every other route keeps the small limit.
+  options.max_body_bytes_by_path.emplace(members::kProfileFormPath,
+                                         std::max(config.max_body_bytes, members::kMaxProfileFormBytes));
   options.max_connections = config.max_connections;
   http::Server server(
       options, [&](http::Request& request) { return application.handle(request); },
@@ -430,6 +441,7 @@ int seed_demo(const Config& config, bool only_if_empty) {
     }
     regions::seed_demo(session);
     auth::seed_demo(session);
+    members::seed_demo(session);
     return true;
   });
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");

@@ -20,6 +20,10 @@ class AnonymousPageCache;
 namespace regions {
 class Service;
 }
+namespace members {
+class Places;
+class Service;
+}  // namespace members
 namespace auth {
 class PasswordHasher;
 class Service;
@@ -64,6 +68,8 @@ class App {
   std::unique_ptr<web::Site> site_;
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
+  std::unique_ptr<members::Places> places_;
+  std::unique_ptr<members::Service> members_;
   std::unique_ptr<auth::PasswordHasher> password_hasher_;
   std::unique_ptr<auth::Service> auth_;
   std::unique_ptr<api::TokenService> api_tokens_;

@@ -502,38 +502,72 @@ Result<Profile> Service::update_own_profile(std::int64_t account_id, const Profi
   });
 }
 
-std::variant<std::int64_t, PhotoError> Service::set_photo(std::int64_t account_id, std::string_view bytes) {
-  // Decoding is the slow part: it runs before the write transaction, which then only swaps a number.
-  auto encoded = photos::encode(bytes);
-  if (auto* error = std::get_if<PhotoError>(&encoded)) return *error;
-  const auto& images = std::get<photos::Encoded>(encoded);
-
-  const auto version = std::chrono::duration_cast<std::chrono::microseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-  write_file_atomically(photo_path(photo_dir_, account_id, version, PhotoSize::Profile), images.profile_jpeg);
-  write_file_atomically(photo_path(photo_dir_, account_id, version, PhotoSize::Thumbnail), images.thumbnail_jpeg);
-  std::int64_t previous = 0;
+Service::FormSave Service::save_profile_form(std::int64_t account_id, const ProfileUpdate& update,
+                                             std::optional<std::string_view> new_photo, bool remove_photo) {
+  FormSave save;
+  // Decoding is the slow part: it runs before the write transaction. The files are written first
+  // under a new version and removed again unless the transaction commits.
+  std::int64_t new_version = 0;
+  if (new_photo) {
+    auto encoded = photos::encode(*new_photo);
+    if (auto* error = std::get_if<PhotoError>(&encoded)) {
+      save.photo_error = *error;
+    } else {
+      const auto& images = std::get<photos::Encoded>(encoded);
+      new_version = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      write_file_atomically(photo_path(photo_dir_, account_id, new_version, PhotoSize::Profile),
+                            images.profile_jpeg);
+      write_file_atomically(photo_path(photo_dir_, account_id, new_version, PhotoSize::Thumbnail),
+                            images.thumbnail_jpeg);
+    }
+  }
+  std::int64_t previous_version = 0;
+  bool committed = false;
   try {
-    database_.write([&](db::Session& session) {
-      auto profile = store::load_profile(session, account_id);
-      if (!profile) throw db::Error(db::Error::Kind::Other, "no active account " + std::to_string(account_id));
-      previous = profile->photo_version;
-      profile->photo_version = version;
-      if (profile->updated_at == 0) {
-        profile->updated_at = now_seconds();
-        store::save_profile(session, *profile, profile->updated_at);  // the first save creates the row
-        index_profile(session, *profile);
-      } else {
-        store::set_photo_version(session, account_id, version, now_seconds());
+    save.result = database_.write([&](db::Session& session) {
+      Result<Profile> result;
+      const auto current = store::load_profile(session, account_id);
+      if (!current) {
+        result.errors.push_back({"profile", "members.error.no_account"});
+        return result;
       }
+      result = apply_update(*current, update, places_);
+      if (save.photo_error) {
+        result.value.reset();
+        result.errors.push_back({"photo", std::string(message_key(*save.photo_error))});
+      }
+      if (!result.ok()) return result;
+      previous_version = current->photo_version;
+      if (new_version != 0) {
+        result.value->photo_version = new_version;
+      } else if (remove_photo) {
+        result.value->photo_version = 0;
+      }
+      result.value->updated_at = now_seconds();
+      store::save_profile(session, *result.value, result.value->updated_at);
+      index_profile(session, *result.value);
+      return result;
     });
+    committed = save.result.ok();
   } catch (...) {
-    remove_photo_files(photo_dir_, account_id, version);
+    remove_photo_files(photo_dir_, account_id, new_version);
     throw;
   }
-  remove_photo_files(photo_dir_, account_id, previous);
-  return version;
+  if (!committed) {
+    remove_photo_files(photo_dir_, account_id, new_version);
+  } else if (previous_version != save.result.value->photo_version) {
+    remove_photo_files(photo_dir_, account_id, previous_version);
+  }
+  return save;
+}
+
+std::variant<std::int64_t, PhotoError> Service::set_photo(std::int64_t account_id, std::string_view bytes) {
+  FormSave save = save_profile_form(account_id, ProfileUpdate{}, bytes, false);
+  if (save.photo_error) return *save.photo_error;
+  if (!save.result.ok()) throw db::Error(db::Error::Kind::Other, "no active account " + std::to_string(account_id));
+  return save.result.value->photo_version;
 }
 
 void Service::remove_photo(std::int64_t account_id) {
@@ -555,6 +589,11 @@ std::optional<std::string> Service::photo_for(const Viewer& viewer, std::int64_t
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return std::move(bytes).str();
+}
+
+void store_profile(db::Session& session, const Profile& profile) {
+  store::save_profile(session, profile, profile.updated_at);
+  index_profile(session, profile);
 }
 
 void reindex_member(db::Session& session, std::int64_t account_id) {

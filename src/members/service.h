@@ -109,6 +109,16 @@ class Service {
   // is written and every error is reported.
   Result<Profile> update_own_profile(std::int64_t account_id, const ProfileUpdate& update);
 
+  // The profile form's save: the update, and a new photo or its removal, all or nothing. The photo is
+  // checked and re-encoded first; every problem (fields and photo) is reported, with the photo's as
+  // field "photo" and also in `photo_error` (for the HTTP status: 413, 415 or 422).
+  struct FormSave {
+    Result<Profile> result;
+    std::optional<PhotoError> photo_error;
+  };
+  FormSave save_profile_form(std::int64_t account_id, const ProfileUpdate& update,
+                             std::optional<std::string_view> new_photo, bool remove_photo);
+
   // Checks (libmagic, not the name or Content-Type), re-encodes (libvips: 400x400 and 96x96, metadata
   // stripped) and stores a new photo; returns the new photo_version. Nothing changes on error.
   std::variant<std::int64_t, PhotoError> set_photo(std::int64_t account_id, std::string_view bytes);
@@ -135,6 +145,9 @@ class Service {
 };
 
 // For features composing their own transactions (seed, erasure in api/):
+// Writes an already valid profile (bio_html rendered) with its search entries, in the caller's
+// write transaction. The demo seed uses it; everything user-facing goes through update_own_profile.
+void store_profile(db::Session& session, const Profile& profile);
 // Re-indexes one member after their account's name changed, or removes them from the directory
 // and search when `account_id` no longer exists. Runs inside the caller's write transaction.
 void reindex_member(db::Session& session, std::int64_t account_id);
