@@ -115,13 +115,22 @@ PasswordProblem check_password(std::string_view password, std::string_view email
 
 class PasswordHasher::Slot {
  public:
-  explicit Slot(std::counting_semaphore<>& slots) : slots_(slots) { slots_.acquire(); }
-  ~Slot() { slots_.release(); }
+  explicit Slot(PasswordHasher& hasher) : hasher_(hasher) {
+    hasher_.slots_.acquire();
+    const std::size_t now_running = ++hasher_.running_;
+    std::size_t peak = hasher_.peak_.load();
+    while (now_running > peak && !hasher_.peak_.compare_exchange_weak(peak, now_running)) {
+    }
+  }
+  ~Slot() {
+    --hasher_.running_;
+    hasher_.slots_.release();
+  }
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
 
  private:
-  std::counting_semaphore<>& slots_;
+  PasswordHasher& hasher_;
 };
 
 PasswordHasher::Limits PasswordHasher::interactive() {
@@ -150,7 +159,7 @@ PasswordHasher::PasswordHasher(Limits limits, std::size_t max_concurrent)
 
 std::string PasswordHasher::hash(std::string_view password) {
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  Slot slot(slots_);
+  Slot slot(*this);
   if (crypto_pwhash_str(out.data(), password.data(), password.size(), limits_.ops, limits_.memory) != 0) {
     throw std::runtime_error("password hashing ran out of memory");
   }
@@ -161,7 +170,7 @@ bool PasswordHasher::verify(std::string_view stored, std::string_view password) 
   const bool usable = !stored.empty() && stored.size() < crypto_pwhash_STRBYTES;
   // libsodium wants a NUL-terminated hash string.
   const std::string hash_string(usable ? stored : std::string_view(dummy_hash_));
-  Slot slot(slots_);
+  Slot slot(*this);
   const bool match = crypto_pwhash_str_verify(hash_string.c_str(), password.data(), password.size()) == 0;
   return usable && match;
 }

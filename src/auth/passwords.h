@@ -11,6 +11,7 @@
 //   bool ok = hasher.verify(stored, attempt);
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -65,6 +66,8 @@ class PasswordHasher {
   bool needs_rehash(std::string_view stored) const;
 
   std::size_t max_concurrent() const { return max_concurrent_; }
+  // The most hashes (or verifications) that ever ran at the same moment: never above max_concurrent().
+  std::size_t peak_concurrency() const { return peak_.load(); }
 
  private:
   // Holds one of the semaphore's slots for as long as it lives.
@@ -73,7 +76,9 @@ class PasswordHasher {
   Limits limits_;
   std::size_t max_concurrent_;
   std::counting_semaphore<> slots_;
-  std::string dummy_hash_;  // verified against when there is nothing real to compare with
+  std::string dummy_hash_;
+  std::atomic<std::size_t> running_{0};
+  std::atomic<std::size_t> peak_{0};  // verified against when there is nothing real to compare with
 };
 
 // The one argon2id hash of the demo password "knooppunt-demo" that every demo account shares
