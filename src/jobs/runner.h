@@ -20,7 +20,7 @@
 namespace jobs {
 
 struct Job {
-  std::string name;  // for logs, e.g. "mail.outbox"
+  std::string name;                          // for logs, e.g. "mail.outbox"
   std::chrono::milliseconds interval{2000};  // pause between the end of one run and the start of the next
   std::function<void()> work;  // an exception is logged and the job runs again after its interval
 };

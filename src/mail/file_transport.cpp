@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdint>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -45,7 +45,9 @@ std::string write_new_file(const std::filesystem::path& path, const std::string&
 FileTransport::FileTransport(std::filesystem::path directory) : directory_(std::move(directory)) {
   std::error_code error;
   std::filesystem::create_directories(directory_, error);
-  if (error) throw std::runtime_error("cannot create the mail directory " + directory_.string() + ": " + error.message());
+  if (error)
+    throw std::runtime_error("cannot create the mail directory " + directory_.string() + ": " +
+                             error.message());
 }
 
 std::filesystem::path FileTransport::path_for(const OutgoingMessage& message) const {

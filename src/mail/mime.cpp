@@ -23,7 +23,9 @@ bool is_ascii(std::string_view text) {
 }
 
 // Text that a reader would take for an encoded word must itself be encoded (RFC 2047 §5).
-bool needs_encoding(std::string_view text) { return !is_ascii(text) || text.find("=?") != std::string_view::npos; }
+bool needs_encoding(std::string_view text) {
+  return !is_ascii(text) || text.find("=?") != std::string_view::npos;
+}
 
 void append_hex_escape(std::string& out, unsigned char byte) {
   out += '=';
@@ -186,7 +188,8 @@ std::string encode_quoted_printable(std::string_view text) {
       const bool last_on_line = i + 1 == end;
       // The last character may use the 76th column; any other must leave room for the soft break "=".
       const std::size_t limit = last_on_line ? kMaxEncodedLine : kMaxEncodedLine - 1;
-      bool literal = (byte >= 33 && byte <= 126 && byte != '=') || ((byte == ' ' || byte == '\t') && !last_on_line);
+      bool literal =
+          (byte >= 33 && byte <= 126 && byte != '=') || ((byte == ' ' || byte == '\t') && !last_on_line);
       const std::size_t width = literal ? 1 : 3;
       const bool breaks_before = column + width > limit;
       // A dot opening a line could end the SMTP data early on a careless relay: encode it.
@@ -249,7 +252,8 @@ std::vector<std::string> encode_words(std::string_view text, std::size_t first_w
     }
     payload += character;
   }
-  if (!payload.empty() || words.empty()) words.push_back(std::string(kWordPrefix) + payload + std::string(kWordSuffix));
+  if (!payload.empty() || words.empty())
+    words.push_back(std::string(kWordPrefix) + payload + std::string(kWordSuffix));
   return words;
 }
 
@@ -300,7 +304,8 @@ std::vector<std::string> encode_phrase(std::string_view name) {
   return atoms;
 }
 
-std::string format_mailbox(std::string_view header_name, std::string_view display_name, std::string_view address) {
+std::string format_mailbox(std::string_view header_name, std::string_view display_name,
+                           std::string_view address) {
   const std::string angle_address = "<" + std::string(address) + ">";
   if (display_name.empty()) return std::string(address);
   const std::size_t prefix = header_name.size() + 2;  // "To: "

@@ -20,12 +20,12 @@ struct OutgoingMessage {
   std::string to_address;  // also the SMTP envelope recipient
   std::string to_name;
   std::string subject;
-  std::string text;  // text/plain, UTF-8
-  std::string html;  // text/html, UTF-8; empty: a text-only message
+  std::string text;                                          // text/plain, UTF-8
+  std::string html;                                          // text/html, UTF-8; empty: a text-only message
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers, in order
-  std::string message_id;  // "<...@...>", the same on every attempt
-  std::int64_t date = 0;   // unix seconds, for the Date header
-  std::string kind;        // for logs; not sent
+  std::string message_id;                                    // "<...@...>", the same on every attempt
+  std::int64_t date = 0;                                     // unix seconds, for the Date header
+  std::string kind;                                          // for logs; not sent
 };
 
 // The complete message text, ending in CRLF.
@@ -51,7 +51,8 @@ std::vector<std::string> encode_words(std::string_view text, std::size_t first_w
 std::vector<std::string> encode_phrase(std::string_view display_name);
 // "Name <address>" for From and To: the name as it is, quoted, or encoded, as it needs; folded when
 // the line (after `header_name: `) would pass 78 characters.
-std::string format_mailbox(std::string_view header_name, std::string_view display_name, std::string_view address);
+std::string format_mailbox(std::string_view header_name, std::string_view display_name,
+                           std::string_view address);
 // A whole "Name: value" header line with its CRLF: unstructured values folded at spaces to stay within
 // 78 characters where possible, and encoded when they hold non-ASCII.
 std::string format_header(std::string_view name, std::string_view value);

@@ -16,8 +16,8 @@ namespace {
 
 // Headers the renderer writes itself; a second copy from a caller would make the message ambiguous.
 constexpr std::array<std::string_view, 10> kReservedHeaders{
-    "from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "content-type",
-    "content-transfer-encoding"};
+    "from", "to",         "cc",           "bcc",          "subject",
+    "date", "message-id", "mime-version", "content-type", "content-transfer-encoding"};
 
 // RFC 5322 allows 998 characters per line; folding needs spaces, so leave room for the name.
 constexpr std::size_t kMaxHeaderValue = 900;

@@ -35,9 +35,8 @@ int OutboxSender::deliver_due(std::int64_t now) {
   const auto claimed_at = std::chrono::steady_clock::now();
   const std::int64_t lease_until = now + options_.claim_lease.count();
   const db::Backend backend = database_.backend();
-  const std::vector<store::OutboxRow> rows = database_.write([&](db::Session& session) {
-    return store::claim_due(session, backend, now, lease_until, limit);
-  });
+  const std::vector<store::OutboxRow> rows = database_.write(
+      [&](db::Session& session) { return store::claim_due(session, backend, now, lease_until, limit); });
 
   int sent = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -96,8 +95,9 @@ int OutboxSender::deliver_due(std::int64_t now) {
         }
         break;
       case SendResult::Outcome::PermanentFailure:
-        database_.write(
-            [&](db::Session& session) { store::mark_failed(session, row.id, lease_until, now, result.reason()); });
+        database_.write([&](db::Session& session) {
+          store::mark_failed(session, row.id, lease_until, now, result.reason());
+        });
         spdlog::error("mail {} ({}) refused for good: {}", row.id, row.message.kind, result.reason());
         break;
     }

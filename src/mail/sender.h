@@ -24,11 +24,11 @@ namespace mail {
 struct SenderOptions {
   std::string from_address = "knooppunt@localhost";
   std::string from_name = "Knooppunt";
-  std::int64_t batch_size = 20;  // rows claimed per run
-  std::int64_t max_attempts = 8;  // temporary failures before giving up
+  std::int64_t batch_size = 20;          // rows claimed per run
+  std::int64_t max_attempts = 8;         // temporary failures before giving up
   std::chrono::seconds first_retry{60};  // then doubling: 1, 2, 4, ... minutes
   std::chrono::seconds longest_retry{6 * 3600};
-  std::int64_t per_minute = 120;  // attempts per rolling minute, so a burst never floods the relay
+  std::int64_t per_minute = 120;          // attempts per rolling minute, so a burst never floods the relay
   std::chrono::seconds claim_lease{300};  // how long other instances leave a claimed row alone
   // The transport's worst case for one message (the SMTP total timeout): a claimed row is only
   // tried while at least this much of the lease is left, so it is never sent after others may take it.

@@ -71,7 +71,8 @@ bool is_permanent(CURLcode code, long reply_code) {
 void initialise_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("libcurl failed to initialise");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw std::runtime_error("libcurl failed to initialise");
   });
 }
 
@@ -79,7 +80,8 @@ void initialise_curl_once() {
 
 SmtpTransport::SmtpTransport(SmtpOptions options) : options_(std::move(options)) {
   if (!options_.url.starts_with("smtp://") && !options_.url.starts_with("smtps://")) {
-    throw std::invalid_argument("the SMTP URL must start with smtp:// or smtps://, e.g. smtp://mail.example.nl:587");
+    throw std::invalid_argument(
+        "the SMTP URL must start with smtp:// or smtps://, e.g. smtp://mail.example.nl:587");
   }
   initialise_curl_once();
 }
@@ -99,9 +101,11 @@ SendResult SmtpTransport::send(const OutgoingMessage& message) {
   curl_easy_setopt(handle, CURLOPT_URL, options_.url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: we run on our own threads
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count() * 1000));
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count() * 1000));
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count() * 1000));
-  curl_easy_setopt(handle, CURLOPT_USE_SSL, static_cast<long>(options_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+  curl_easy_setopt(handle, CURLOPT_USE_SSL,
+                   static_cast<long>(options_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
   if (!options_.ca_file.empty()) curl_easy_setopt(handle, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.username.empty()) {
     curl_easy_setopt(handle, CURLOPT_USERNAME, options_.username.c_str());
@@ -123,7 +127,8 @@ SendResult SmtpTransport::send(const OutgoingMessage& message) {
 
   long reply_code = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply_code);
-  std::string reason = error_text[0] != '\0' ? std::string(error_text) : std::string(curl_easy_strerror(code));
+  std::string reason =
+      error_text[0] != '\0' ? std::string(error_text) : std::string(curl_easy_strerror(code));
   if (!last_reply.empty() && reply_code >= 400) reason += " (server said: " + last_reply + ")";
   if (is_permanent(code, reply_code)) return SendResult::permanent_failure(std::move(reason));
   return SendResult::temporary_failure(std::move(reason));

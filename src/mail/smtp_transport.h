@@ -13,7 +13,7 @@
 namespace mail {
 
 struct SmtpOptions {
-  std::string url;  // "smtp://mail.example.nl:587" or "smtps://mail.example.nl:465"
+  std::string url;       // "smtp://mail.example.nl:587" or "smtps://mail.example.nl:465"
   std::string username;  // empty: no AUTH
   std::string password;
   // Refuse to send unless the connection is encrypted (CURLUSESSL_ALL): STARTTLS on smtp://.

@@ -8,7 +8,8 @@ namespace mail::store {
 namespace {
 
 constexpr std::string_view kColumns =
-    "id, to_address, to_name, subject, text_body, html_body, headers, kind, message_id, created_at, attempts, "
+    "id, to_address, to_name, subject, text_body, html_body, headers, kind, message_id, created_at, "
+    "attempts, "
     "next_attempt_at, claimed_until, sent_at, failed_at, last_error";
 
 std::string headers_to_json(const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -55,9 +56,11 @@ std::string bounded(const std::string& error) { return error.size() <= 1000 ? er
 
 }  // namespace
 
-std::int64_t insert(db::Session& session, const Message& message, const std::string& message_id, std::int64_t now) {
+std::int64_t insert(db::Session& session, const Message& message, const std::string& message_id,
+                    std::int64_t now) {
   auto row = session.query_one(
-      "INSERT INTO mail_outbox (to_address, to_name, subject, text_body, html_body, headers, kind, message_id, "
+      "INSERT INTO mail_outbox (to_address, to_name, subject, text_body, html_body, headers, kind, "
+      "message_id, "
       "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {message.to_address, message.to_name, message.subject, message.text, message.html,
        headers_to_json(message.headers), message.kind, message_id, now, now});
@@ -98,8 +101,8 @@ bool mark_sent(db::Session& session, std::int64_t id, std::int64_t now) {
              {now, id}) > 0;
 }
 
-bool schedule_retry(db::Session& session, std::int64_t id, std::int64_t lease_until, std::int64_t next_attempt_at,
-                    const std::string& error) {
+bool schedule_retry(db::Session& session, std::int64_t id, std::int64_t lease_until,
+                    std::int64_t next_attempt_at, const std::string& error) {
   return session.execute(
              "UPDATE mail_outbox SET next_attempt_at = ?, claimed_until = 0, last_error = ? "
              "WHERE id = ? AND claimed_until = ? AND sent_at IS NULL",
@@ -131,7 +134,8 @@ std::optional<OutboxRow> find(db::Session& session, std::int64_t id) {
 OutboxCounts counts(db::Session& session) {
   OutboxCounts result;
   result.pending =
-      session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL")->int64(0);
+      session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL")
+          ->int64(0);
   result.failed = session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE failed_at IS NOT NULL")->int64(0);
   return result;
 }

@@ -27,7 +27,8 @@ struct OutboxRow {
   std::string last_error;
 };
 
-std::int64_t insert(db::Session& session, const Message& message, const std::string& message_id, std::int64_t now);
+std::int64_t insert(db::Session& session, const Message& message, const std::string& message_id,
+                    std::int64_t now);
 
 // Claims up to `limit` rows that are due at `now` and not claimed by anyone else: sets their
 // claimed_until to `lease_until`, counts an attempt, and returns them. On PostgreSQL rows another
@@ -39,8 +40,8 @@ std::vector<OutboxRow> claim_due(db::Session& session, db::Backend backend, std:
 // `lease_until` is still the caller's (a slow sender must not undo another instance's claim); each
 // returns whether it changed the row.
 bool mark_sent(db::Session& session, std::int64_t id, std::int64_t now);
-bool schedule_retry(db::Session& session, std::int64_t id, std::int64_t lease_until, std::int64_t next_attempt_at,
-                    const std::string& error);
+bool schedule_retry(db::Session& session, std::int64_t id, std::int64_t lease_until,
+                    std::int64_t next_attempt_at, const std::string& error);
 bool mark_failed(db::Session& session, std::int64_t id, std::int64_t lease_until, std::int64_t now,
                  const std::string& error);
 // Gives a claimed row back untried (its lease ran short): the attempt is not counted.

@@ -88,7 +88,8 @@ TEST_P(MailServe, DeliversMailFromItsDatabaseOverSmtpOnceWithTheConfiguredSender
   EXPECT_EQ(mails[0].text, invitation("").text);
   EXPECT_EQ(mails[0].html, invitation("").html);
 
-  EXPECT_TRUE(eventually([&] { return metric(server->port(), "knooppunt_mail_outbox{state=\"pending\"}") == 0; }));
+  EXPECT_TRUE(
+      eventually([&] { return metric(server->port(), "knooppunt_mail_outbox{state=\"pending\"}") == 0; }));
   std::this_thread::sleep_for(300ms);  // several more rounds of the job: nothing is sent twice
   EXPECT_EQ(smtp.messages().size(), 1u);
 }
@@ -98,8 +99,9 @@ TEST_P(MailServe, ARefusedMessageShowsAsFailedInMetrics) {
   smtp.set_reply(SmtpServer::Reply::PermanentFailure);
   auto server = start({"--smtp-url", smtp.url()});
   enqueue(invitation("niemand@example.nl"));
-  EXPECT_TRUE(eventually([&] { return metric(server->port(), "knooppunt_mail_outbox{state=\"failed\"}") == 1; }))
-      << server->log();
+  EXPECT_TRUE(eventually([&] {
+    return metric(server->port(), "knooppunt_mail_outbox{state=\"failed\"}") == 1;
+  })) << server->log();
   EXPECT_EQ(metric(server->port(), "knooppunt_mail_outbox{state=\"pending\"}"), 0);
   EXPECT_TRUE(smtp.messages().empty());
 }
@@ -139,4 +141,5 @@ TEST_P(MailServe, RefusesAnSmtpUrlOrSenderItCannotUse) {
   EXPECT_NE(bad_from.output.find("--mail-from"), std::string::npos) << bad_from.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MailServe, ::testing::ValuesIn(testing_support::test_backends()), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, MailServe, ::testing::ValuesIn(testing_support::test_backends()),
+                         backend_name);

@@ -111,8 +111,8 @@ void SmtpServer::start() {
   if (pid_ > 0) return;
   const std::string port_file = root_ + "/port";
   fs::remove(port_file);
-  std::vector<std::string> args{kPython, kScript, "--dir", mail_directory_, "--port-file", port_file,
-                                "--port", std::to_string(port_)};
+  std::vector<std::string> args{kPython,       kScript,   "--dir",  mail_directory_,
+                                "--port-file", port_file, "--port", std::to_string(port_)};
   if (!options_.username.empty()) {
     args.push_back("--auth");
     args.push_back(options_.username + ":" + options_.password);
@@ -150,7 +150,8 @@ void SmtpServer::start() {
     std::this_thread::sleep_for(20ms);
   }
   stop();
-  throw std::runtime_error("the test SMTP server did not accept connections within 20 s:\n" + read_file(log_path_));
+  throw std::runtime_error("the test SMTP server did not accept connections within 20 s:\n" +
+                           read_file(log_path_));
 }
 
 void SmtpServer::stop() {
@@ -170,7 +171,9 @@ void SmtpServer::stop() {
 }
 
 void SmtpServer::set_reply(Reply reply) {
-  const char* mode = reply == Reply::Accept ? "accept" : reply == Reply::TemporaryFailure ? "tempfail" : "permfail";
+  const char* mode = reply == Reply::Accept             ? "accept"
+                     : reply == Reply::TemporaryFailure ? "tempfail"
+                                                        : "permfail";
   const std::string temporary = mail_directory_ + "/reply.tmp";
   std::ofstream(temporary) << mode << "\n";
   fs::rename(temporary, mail_directory_ + "/reply");

@@ -20,16 +20,16 @@
 namespace testing_support {
 
 struct ReceivedMail {
-  std::string mail_from;              // SMTP envelope sender
-  std::vector<std::string> rcpt_to;   // SMTP envelope recipients
-  std::string from, to, subject;      // headers, RFC 2047 decoded
-  std::string content_type;           // of the whole message, e.g. "multipart/alternative"
-  std::string text, html;             // the decoded parts, line ends as "\n"; empty when absent
+  std::string mail_from;             // SMTP envelope sender
+  std::vector<std::string> rcpt_to;  // SMTP envelope recipients
+  std::string from, to, subject;     // headers, RFC 2047 decoded
+  std::string content_type;          // of the whole message, e.g. "multipart/alternative"
+  std::string text, html;            // the decoded parts, line ends as "\n"; empty when absent
   std::vector<std::pair<std::string, std::string>> headers;  // every header, decoded, in order
-  std::vector<std::string> defects;   // what the parser found malformed; empty for a sound message
-  std::string authenticated_as;       // the AUTH user, if any
-  bool tls = false;                   // delivered over STARTTLS
-  std::string raw;                    // the bytes as received
+  std::vector<std::string> defects;  // what the parser found malformed; empty for a sound message
+  std::string authenticated_as;      // the AUTH user, if any
+  bool tls = false;                  // delivered over STARTTLS
+  std::string raw;                   // the bytes as received
 
   std::string header(std::string_view name) const;  // the first value (name case-insensitive), or ""
   std::size_t header_count(std::string_view name) const;
@@ -51,7 +51,7 @@ class SmtpServer {
 
   SmtpServer();
   explicit SmtpServer(Options options);  // throws std::runtime_error when the server does not come up
-  ~SmtpServer();                          // stops it and removes its files
+  ~SmtpServer();                         // stops it and removes its files
   SmtpServer(const SmtpServer&) = delete;
   SmtpServer& operator=(const SmtpServer&) = delete;
 

@@ -62,8 +62,8 @@ void expect_wire_safe(const std::string& text, std::size_t limit = 78) {
 class TempFile {
  public:
   explicit TempFile(const std::string& content) {
-    path_ = (std::filesystem::temp_directory_path() / ("knooppunt-mime-" + std::to_string(::getpid()) + "-" +
-                                                       std::to_string(counter_++) + ".eml"))
+    path_ = (std::filesystem::temp_directory_path() /
+             ("knooppunt-mime-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++) + ".eml"))
                 .string();
     std::ofstream(path_, std::ios::binary) << content;
   }
@@ -134,21 +134,24 @@ TEST(MailMime, PythonsParserReadsBackNamesSubjectAndBothPartsUnchanged) {
 
 TEST(MailMime, EncodesALongNonAsciiSubjectInWordsThatNeverSplitACharacter) {
   auto message = verification_mail();
-  message.subject = "Uitnodiging: ontbijtsessie „Fiscale actualiteiten” in Café ’t Höfke, Zoë en Ünal "
-                    "zijn er ook — één keer per maand, coördinatie door Anouk van den Brïnk";
+  message.subject =
+      "Uitnodiging: ontbijtsessie „Fiscale actualiteiten” in Café ’t Höfke, Zoë en Ünal "
+      "zijn er ook — één keer per maand, coördinatie door Anouk van den Brïnk";
   message.to_name = "Zoë Ünal-Ødegård van der Meulen-Brïnkman tot Hoogeveen, registeraccountant";
   const std::string text = mail::render_mime(message);
   expect_wire_safe(text, 76);  // lines with encoded words: at most 76 (RFC 2047 §2)
   const auto mail = read_back(message);
   EXPECT_TRUE(mail.defects.empty());
   EXPECT_EQ(mail.subject, message.subject);
-  EXPECT_EQ(mail.to, "\"Zoë Ünal-Ødegård van der Meulen-Brïnkman tot Hoogeveen, registeraccountant\" "
-                     "<anouk@example.nl>");
+  EXPECT_EQ(mail.to,
+            "\"Zoë Ünal-Ødegård van der Meulen-Brïnkman tot Hoogeveen, registeraccountant\" "
+            "<anouk@example.nl>");
 }
 
 TEST(MailMime, EncodesOnlyTheWordsOfANameThatNeedIt) {
   using Atoms = std::vector<std::string>;
-  EXPECT_EQ(mail::encode_phrase("Anouk van den Brïnk"), (Atoms{"Anouk", "van", "den", "=?UTF-8?Q?Br=C3=AFnk?="}));
+  EXPECT_EQ(mail::encode_phrase("Anouk van den Brïnk"),
+            (Atoms{"Anouk", "van", "den", "=?UTF-8?Q?Br=C3=AFnk?="}));
   // Neighbouring encoded words share one encoded word, the space inside it as "_".
   EXPECT_EQ(mail::encode_phrase("Zoë Ünal de Wit"), (Atoms{"=?UTF-8?Q?Zo=C3=AB_=C3=9Cnal?=", "de", "Wit"}));
   // Specials such as the comma and the dot are encoded rather than quoted.
@@ -156,18 +159,21 @@ TEST(MailMime, EncodesOnlyTheWordsOfANameThatNeedIt) {
 }
 
 TEST(MailMime, QuotesAsciiNamesWithSpecialsAndEncodesTextThatLooksEncoded) {
-  EXPECT_EQ(mail::format_mailbox("To", "Vries, Jan de", "jan@example.nl"), "\"Vries, Jan de\" <jan@example.nl>");
+  EXPECT_EQ(mail::format_mailbox("To", "Vries, Jan de", "jan@example.nl"),
+            "\"Vries, Jan de\" <jan@example.nl>");
   EXPECT_EQ(mail::format_mailbox("To", "Jan \"de\" Vries", "jan@example.nl"),
             "\"Jan \\\"de\\\" Vries\" <jan@example.nl>");
   EXPECT_EQ(mail::format_mailbox("To", "Jan de Vries", "jan@example.nl"), "Jan de Vries <jan@example.nl>");
   EXPECT_EQ(mail::format_mailbox("To", "", "jan@example.nl"), "jan@example.nl");
   // A literal "=?" would be decoded by readers: encode it so it stays literal.
-  EXPECT_EQ(mail::format_header("Subject", "=?UTF-8?Q?nep?="), "Subject: =?UTF-8?Q?=3D=3FUTF-8=3FQ=3Fnep=3F=3D?=\r\n");
+  EXPECT_EQ(mail::format_header("Subject", "=?UTF-8?Q?nep?="),
+            "Subject: =?UTF-8?Q?=3D=3FUTF-8=3FQ=3Fnep=3F=3D?=\r\n");
 }
 
 TEST(MailMime, FoldsLongAsciiHeadersAtSpaces) {
   const std::string value =
-      "Een heel lange onderwerpregel over de jaarlijkse ledenvergadering van het Kennisknooppunt West-Brabant "
+      "Een heel lange onderwerpregel over de jaarlijkse ledenvergadering van het Kennisknooppunt "
+      "West-Brabant "
       "en Zeeland in Roosendaal";
   const std::string header = mail::format_header("Subject", value);
   expect_wire_safe(header);
@@ -179,7 +185,8 @@ TEST(MailMime, FoldsLongAsciiHeadersAtSpaces) {
 
 TEST(MailMime, QuotedPrintableKeepsLinesShortAndEncodesWhatMustBe) {
   EXPECT_EQ(mail::encode_quoted_printable("a=b"), "a=3Db");
-  EXPECT_EQ(mail::encode_quoted_printable("regel met spatie \nvolgende\t"), "regel met spatie=20\r\nvolgende=09");
+  EXPECT_EQ(mail::encode_quoted_printable("regel met spatie \nvolgende\t"),
+            "regel met spatie=20\r\nvolgende=09");
   EXPECT_EQ(mail::encode_quoted_printable(".\n.punt"), "=2E\r\n=2Epunt");
   EXPECT_EQ(mail::encode_quoted_printable("een\r\ntwee\rdrie\nvier"), "een\r\ntwee\r\ndrie\r\nvier");
   EXPECT_EQ(mail::encode_quoted_printable("é"), "=C3=A9");
@@ -223,7 +230,8 @@ TEST(MailMime, MostlyNonLatinTextGoesOutInBase64AndReadsBackTheSame) {
 
 TEST(MailMime, LongLinesAndTrailingSpacesSurviveTheRoundTrip) {
   auto message = verification_mail();
-  message.text = std::string(300, 'a') + " \n" + "Zoë  \t\n.\n" + std::string(80, '=') + "\n" + "slot zonder regeleinde";
+  message.text =
+      std::string(300, 'a') + " \n" + "Zoë  \t\n.\n" + std::string(80, '=') + "\n" + "slot zonder regeleinde";
   message.html = "<p>" + std::string(2000, 'b') + "</p>";
   const std::string text = mail::render_mime(message);
   expect_wire_safe(text);

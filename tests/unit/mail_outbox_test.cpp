@@ -123,7 +123,8 @@ TEST_P(MailOutbox, EnqueueStoresTheWholeMessageDueNowWithAStableMessageId) {
   EXPECT_EQ(stored.message.html, welcome().html);
   EXPECT_EQ(stored.message.headers, welcome().headers);
   EXPECT_EQ(stored.message.kind, "test.welcome");
-  EXPECT_TRUE(std::regex_match(stored.message_id, std::regex("<[0-9a-f]{32}@knooppunt>"))) << stored.message_id;
+  EXPECT_TRUE(std::regex_match(stored.message_id, std::regex("<[0-9a-f]{32}@knooppunt>")))
+      << stored.message_id;
   EXPECT_GE(stored.next_attempt_at, before);
   EXPECT_LE(stored.next_attempt_at, unix_now());
   EXPECT_EQ(stored.attempts, 0);
@@ -334,16 +335,19 @@ TEST_P(MailOutbox, ASlowSenderCannotUndoAnotherInstancesClaim) {
   const std::int64_t now = unix_now();
   db_->write([&](db::Session& session) { mail::store::claim_due(session, GetParam(), now, now + 300, 10); });
   // The first lease ran out; another instance claimed the row.
-  db_->write([&](db::Session& session) { mail::store::claim_due(session, GetParam(), now + 300, now + 600, 10); });
+  db_->write(
+      [&](db::Session& session) { mail::store::claim_due(session, GetParam(), now + 300, now + 600, 10); });
   const bool changed = db_->write([&](db::Session& session) {
-    return mail::store::schedule_retry(session, id, now + 300, now + 400, "late answer from the first sender");
+    return mail::store::schedule_retry(session, id, now + 300, now + 400,
+                                       "late answer from the first sender");
   });
   EXPECT_FALSE(changed);
   EXPECT_EQ(row(id).claimed_until, now + 600);
   EXPECT_EQ(row(id).last_error, "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, MailOutbox, ::testing::ValuesIn(testing_support::test_backends()), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, MailOutbox, ::testing::ValuesIn(testing_support::test_backends()),
+                         backend_name);
 
 TEST(MailOutboxRetryDelay, StartsAtOneMinuteDoublesAndStopsAtSixHours) {
   class NeverUsed final : public mail::Transport {
@@ -374,10 +378,10 @@ TEST(MailEnqueue, RefusesMessagesThatCannotBeSentSafelyAndWritesNothing) {
       return true;
     }
   };
-  for (const char* address : {"", "anouk", "@example.nl", "anouk@", "anouk@@example.nl", "an ouk@example.nl",
-                              "anouk@example..nl", ".anouk@example.nl", "anouk@-example.nl", "<anouk@example.nl>",
-                              "anouk@example.nl\r\nBcc: victim@example.nl", "zoë@example.nl",
-                              "anouk@example.nl,jan@example.nl"}) {
+  for (const char* address :
+       {"", "anouk", "@example.nl", "anouk@", "anouk@@example.nl", "an ouk@example.nl", "anouk@example..nl",
+        ".anouk@example.nl", "anouk@-example.nl", "<anouk@example.nl>",
+        "anouk@example.nl\r\nBcc: victim@example.nl", "zoë@example.nl", "anouk@example.nl,jan@example.nl"}) {
     EXPECT_TRUE(refused([&](mail::Message& m) { m.to_address = address; })) << address;
   }
   EXPECT_TRUE(refused([](mail::Message& m) { m.subject = ""; }));

@@ -1,7 +1,6 @@
 // The transports against the real thing: a real SMTP server (aiosmtpd, started per test) for
 // SmtpTransport, the file system for FileTransport. The outbox drives them as in production.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -196,13 +195,15 @@ TEST(MailSmtpTransport, AuthenticatesWithUserNameAndPassword) {
 }
 
 TEST(MailSmtpTransport, RequiredStartTlsEncryptsTheConnection) {
-  const auto directory = std::filesystem::temp_directory_path() / ("knooppunt-tls-" + std::to_string(::getpid()));
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("knooppunt-tls-" + std::to_string(::getpid()));
   std::filesystem::create_directories(directory);
   const std::string cert = (directory / "cert.pem").string();
   const std::string key = (directory / "key.pem").string();
-  const std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                              "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert +
-                              " >/dev/null 2>&1";
+  const std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+      "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   {
     SmtpServer smtp(SmtpServer::Options{"", "", cert, key});
@@ -230,7 +231,8 @@ TEST(MailSmtpTransport, RefusesUrlsThatAreNotSmtp) {
 }
 
 TEST(MailFileTransport, WritesOneParseableEmlPerMessageAndOverwritesItOnResend) {
-  const auto directory = std::filesystem::temp_directory_path() / ("knooppunt-eml-" + std::to_string(::getpid()));
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("knooppunt-eml-" + std::to_string(::getpid()));
   std::filesystem::remove_all(directory);
   {
     mail::FileTransport transport(directory / "outbox-mail");
@@ -263,7 +265,8 @@ TEST(MailFileTransport, WritesOneParseableEmlPerMessageAndOverwritesItOnResend) 
 }
 
 TEST(MailFileTransport, AnUnwritableDirectoryIsATemporaryFailure) {
-  const auto directory = std::filesystem::temp_directory_path() / ("knooppunt-gone-" + std::to_string(::getpid()));
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("knooppunt-gone-" + std::to_string(::getpid()));
   mail::FileTransport transport(directory);
   // The directory is replaced by a file: even root cannot write into it.
   std::filesystem::remove_all(directory);
