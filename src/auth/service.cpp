@@ -109,6 +109,10 @@ std::optional<Account> find_account_by_email(db::Session& session, std::string_v
   return account;
 }
 
+std::vector<Account> active_members(db::Session& session, std::int64_t network_id) {
+  return store::active_members(session, network_id);
+}
+
 // --- Service
 
 Service::Service(db::Database& database, PasswordHasher& hasher, const web::Site& site,

@@ -51,6 +51,8 @@ void add_membership(db::Session& session, std::int64_t account_id, std::int64_t 
                     MembershipStatus status, std::int64_t created_at = 0);
 // The active account with this address, if any (the API's `token create --email` needs it).
 std::optional<Account> find_account_by_email(db::Session& session, std::string_view email);
+// The active accounts with an active membership of the network, by id (the events demo seed).
+std::vector<Account> active_members(db::Session& session, std::int64_t network_id);
 
 // A field the user must correct, with the catalog key of the explanation.
 struct FieldError {

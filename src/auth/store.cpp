@@ -185,6 +185,15 @@ std::vector<Application> pending_applications(db::Session& session, std::int64_t
   return applications;
 }
 
+std::vector<Account> active_members(db::Session& session, std::int64_t network_id) {
+  static const std::string sql = "SELECT " + std::string(kAccountColumns) +
+                                 " FROM memberships m JOIN accounts a ON a.id = m.account_id "
+                                 "WHERE m.network_id = ? AND m.status = 'active' AND a.status = 'active' ORDER BY a.id";
+  std::vector<Account> accounts;
+  for (const auto& row : session.query(sql, {network_id})) accounts.push_back(account_from(row));
+  return accounts;
+}
+
 // --- single-use tokens
 
 void insert_auth_token(db::Session& session, std::string_view token_hash, std::int64_t account_id,

@@ -42,6 +42,9 @@ void put_membership(db::Session& session, const Membership& membership);
 bool decide_membership(db::Session& session, std::int64_t account_id, std::int64_t network_id,
                        MembershipStatus status, std::int64_t now);
 std::vector<Application> pending_applications(db::Session& session, std::int64_t network_id);  // oldest first
+// The active accounts with an active membership of the network, by id (for other features' seeds
+// and lists, e.g. the events demo).
+std::vector<Account> active_members(db::Session& session, std::int64_t network_id);
 
 // --- single-use tokens (verify, reset, signin)
 void insert_auth_token(db::Session& session, std::string_view token_hash, std::int64_t account_id,
