@@ -287,6 +287,7 @@ Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQu
     }
   }
   filter.disciplines = in_list_order(query.disciplines, disciplines());
+  if (!http::is_valid_utf8(query.tag)) fail("tag", "members.error.text_invalid");
   if (!query.tag.empty()) {
     // A tag that cannot be normalised matches no stored tag; searching for it is harmless.
     filter.tag = normalise_tag(query.tag).value_or(trim(query.tag));
@@ -299,7 +300,9 @@ Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQu
   filter.network_id = query.network_id;
   filter.group_id = query.group_id;
   const Place* centre = nullptr;
-  if (!trim(query.near_town).empty()) {
+  if (!http::is_valid_utf8(query.near_town)) {
+    fail("town", "members.error.unknown_town");
+  } else if (!trim(query.near_town).empty()) {
     centre = places_.find(query.near_town);
     if (!centre) fail("town", "members.error.unknown_town");
     if (!(query.within_km > 0 && query.within_km <= kMaxWithinKm)) fail("km", "members.error.distance_range");
