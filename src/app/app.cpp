@@ -22,6 +22,9 @@
 #include "auth/seed.h"
 #include "auth/service.h"
 #include "db/migrations.h"
+#include "events/routes.h"
+#include "events/seed.h"
+#include "events/service.h"
 #include "jobs/runner.h"
 #include "mail/address.h"
 #include "mail/file_transport.h"
@@ -171,10 +174,29 @@ App::App(Config config, std::unique_ptr<db::Database> database)
       });
   auth_->set_bearer_resolver([this](std::string_view token) { return api_gate_->resolve(token); });
 
+  // Events ask auth about memberships and roles; the networks a member belongs to are few.
+  events::Access events_access;
+  events_access.is_member = [this](std::int64_t account, std::int64_t network) { return auth_->is_member(account, network); };
+  events_access.is_coordinator = [this](std::int64_t account, std::int64_t network) {
+    return auth_->is_coordinator(account, network);
+  };
+  events_access.member_networks = [this](std::int64_t account) {
+    std::vector<std::int64_t> ids;
+    for (const regions::Network& network : regions_->networks()) {
+      if (auth_->is_member(account, network.id)) ids.push_back(network.id);
+    }
+    return ids;
+  };
+  events::ServiceOptions events_options;
+  if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
+  events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
+
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
   members::register_routes(router_, *site_, *members_, *regions_);
   auth::register_routes(router_, *site_, *auth_);
+  events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
+  events::register_api_routes(router_, *site_, *events_, *regions_);
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);
 
   metrics_.add_gauge("knooppunt_build_info", "Version and database backend of this process.", [this] {
@@ -383,6 +405,7 @@ int serve(const Config& config) {
           members::seed_demo(session);
           return true;
         })) {
+      events::seed_demo(*database, unix_now());
       spdlog::info("seeded the demo network into the empty database");
     }
   }
@@ -409,6 +432,7 @@ int serve(const Config& config) {
   server.listen();
   // Links in mail need the site's address; without --public-url it is where we listen.
   if (config.public_url.empty()) application.auth().set_public_url(local_url(listen->host, server.port()));
+  if (config.public_url.empty()) application.events().set_public_url(local_url(listen->host, server.port()));
   if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
   spdlog::info("knooppunt {} serving http://{}:{} ({} database)", KNOOPPUNT_VERSION, listen->host, server.port(),
                db::to_string(application.database().backend()));
@@ -417,6 +441,9 @@ int serve(const Config& config) {
   jobs::Runner jobs;
   jobs.add({"mail.outbox", std::chrono::milliseconds(config.mail_interval_ms),
             [&mail_sender] { mail_sender.deliver_due(unix_now()); }});
+  // Event reminders (each once, claimed in the database) and the rolling horizon of series.
+  jobs.add({"events.reminders", std::chrono::seconds(60), [&application] { application.events().send_due_reminders(); }});
+  jobs.add({"events.horizon", std::chrono::hours(6), [&application] { application.events().extend_horizons(); }});
   server.run();
   jobs.stop();
   spdlog::info("stopped");
@@ -444,6 +471,7 @@ int seed_demo(const Config& config, bool only_if_empty) {
     members::seed_demo(session);
     return true;
   });
+  if (seeded) events::seed_demo(*database, unix_now());
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
   return 0;
 }

@@ -20,6 +20,9 @@ class AnonymousPageCache;
 namespace regions {
 class Service;
 }
+namespace events {
+class Service;
+}
 namespace members {
 class Places;
 class Service;
@@ -52,6 +55,7 @@ class App {
 
   db::Database& database() { return *database_; }
   auth::Service& auth() { return *auth_; }
+  events::Service& events() { return *events_; }
   const web::Site& site() const { return *site_; }
 
  private:
@@ -68,6 +72,7 @@ class App {
   std::unique_ptr<web::Site> site_;
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
+  std::unique_ptr<events::Service> events_;
   std::unique_ptr<members::Places> places_;
   std::unique_ptr<members::Service> members_;
   std::unique_ptr<auth::PasswordHasher> password_hasher_;

@@ -4,7 +4,10 @@
 // outlive the router.
 #pragma once
 
+#include <span>
 #include <string>
+
+#include "api/openapi.h"
 
 #include "events/service.h"
 #include "http/router.h"
@@ -24,6 +27,8 @@ void register_routes(http::Router& router, const web::Site& site, Service& event
 // Registers GET /api/v1/events, GET /api/v1/events/{id} and POST /api/v1/events/{id}/rsvp, which the
 // OpenAPI document (resources/api/openapi.json) describes.
 void register_api_routes(http::Router& router, const web::Site& site, Service& events, regions::Service& regions);
+// Those three routes (the OpenAPI document must describe each; tests check it).
+std::span<const api::RouteSpec> api_routes();
 
 // The viewer of a request as events sees it.
 Actor actor_of(const http::Request& request);

@@ -80,7 +80,7 @@ CREATE TABLE event_rsvps (
   updated_at BIGINT NOT NULL,
   UNIQUE (occurrence_id, account_id)
 );
-CREATE UNIQUE INDEX event_rsvps_guest_email ON event_rsvps (occurrence_id, email) WHERE account_id IS NULL;
+CREATE UNIQUE INDEX event_rsvps_guest_email ON event_rsvps (occurrence_id, email) WHERE account_id IS NULL AND email <> '';
 CREATE INDEX event_rsvps_queue ON event_rsvps (occurrence_id, ticket) WHERE ticket IS NOT NULL;
 CREATE INDEX event_rsvps_by_account ON event_rsvps (account_id, occurrence_id);
 
