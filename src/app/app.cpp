@@ -14,6 +14,8 @@
 #include "api/account_data.h"
 #include "api/bearer.h"
 #include "api/json_responses.h"
+#include "api/personal_data.h"
+#include "api/routes.h"
 #include "api/rate_limiter.h"
 #include "api/token_command.h"
 #include "api/tokens.h"
@@ -173,6 +175,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
         return database_->read([&](db::Session& session) { return api::account_data::active_viewer(session, account_id); });
       });
   auth_->set_bearer_resolver([this](std::string_view token) { return api_gate_->resolve(token); });
+  personal_data_ = std::make_unique<api::PersonalDataService>(*database_, *members_, *password_hasher_,
+                                                              auth_->options().throttle, config_.data_dir);
 
   // Events ask auth about memberships and roles; the networks a member belongs to are few.
   events::Access events_access;
@@ -195,6 +199,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   regions::register_routes(router_, *site_, *regions_);
   members::register_routes(router_, *site_, *members_, *regions_);
   auth::register_routes(router_, *site_, *auth_);
+  api::register_api_routes(router_, *site_, api::ApiServices{*members_, *regions_, *auth_});
+  api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);

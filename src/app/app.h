@@ -35,6 +35,7 @@ namespace api {
 class TokenService;
 class RateLimiter;
 class BearerGate;
+class PersonalDataService;
 }
 
 namespace app {
@@ -80,6 +81,7 @@ class App {
   std::unique_ptr<api::TokenService> api_tokens_;
   std::unique_ptr<api::RateLimiter> api_rate_limiter_;
   std::unique_ptr<api::BearerGate> api_gate_;
+  std::unique_ptr<api::PersonalDataService> personal_data_;
   http::Router router_;
   http::Metrics metrics_;
 };
