@@ -76,6 +76,37 @@ void check_accept_language(std::string_view header) {
   }
 }
 
+// The input split at the first newline: a Content-Type header, then a body. Whatever the bytes, a
+// parsed form keeps its promises: names are UTF-8 and non-empty, at most max_parts parts, each body a
+// piece of the input, file() finds only parts with a filename, fields() holds only UTF-8.
+void check_multipart(std::string_view text) {
+  const std::size_t newline = text.find('\n');
+  const std::string_view content_type = text.substr(0, newline);
+  const std::string_view body = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
+  const http::MultipartLimits limits{.max_parts = 8, .max_part_header_bytes = 256};
+  for (const std::string_view type : {content_type, std::string_view("multipart/form-data; boundary=b")}) {
+    const auto form = http::Multipart::parse(type, body, limits);
+    if (!form) continue;
+    require(http::multipart_boundary(type).has_value(), "a parsed form had a valid boundary");
+    require(form->parts().size() <= limits.max_parts, "no more parts than the limit");
+    std::size_t total = 0;
+    for (const auto& part : form->parts()) {
+      require(!part.name.empty() && http::is_valid_utf8(part.name), "part names are non-empty UTF-8");
+      require(body.find(part.body) != std::string_view::npos, "a part's body is a piece of the input");
+      if (part.filename) {
+        require(part.filename->find('/') == std::string::npos, "filenames hold no directory");
+        require(form->file(part.name) != nullptr, "file() finds a part with a filename");
+      }
+      total += part.body.size();
+    }
+    require(total <= body.size(), "the parts never hold more bytes than the body");
+    const http::FormData fields = form->fields();
+    for (const auto& [name, value] : fields.entries()) {
+      require(http::is_valid_utf8(name) && http::is_valid_utf8(value), "multipart fields are valid UTF-8");
+    }
+  }
+}
+
 void check_set_cookie(FuzzedDataProvider& provider) {
   http::SetCookie cookie;
   cookie.name = provider.ConsumeRandomLengthString(64);
@@ -113,6 +144,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_form(text);
   check_cookies(text);
   check_accept_language(text);
+  check_multipart(text);
   FuzzedDataProvider provider(data, size);
   check_set_cookie(provider);
   return 0;

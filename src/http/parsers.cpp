@@ -404,7 +404,8 @@ std::optional<ParameterizedValue> parse_parameterized(std::string_view text) {
           closed = true;
           break;
         }
-        if (c == '\\' && i < text.size()) c = text[i++];
+        // A backslash escapes only a quote or itself: browsers send Windows paths unescaped.
+        if (c == '\\' && i < text.size() && (text[i] == '"' || text[i] == '\\')) c = text[i++];
         value += c;
       }
       if (!closed) return std::nullopt;
