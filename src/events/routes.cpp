@@ -131,7 +131,18 @@ std::string state_text(const web::Site& site, std::string_view language, const R
   return std::string(site.text(language, "events.state." + std::string(to_string(rsvp.response))));
 }
 
-std::string flash_for(const Rsvp& rsvp) { return "events.flash." + std::string(to_string(rsvp.response)); }
+std::string flash_for(const Rsvp& rsvp) { return "flash.events." + std::string(to_string(rsvp.response)); }
+
+// "events.error.session_full" -> "session_full"
+std::string api_reason(std::string_view message_key) {
+  return std::string(message_key.substr(message_key.rfind('.') + 1));
+}
+
+// Mustache treats every string as true in a section ({{#location}}...{{/location}}), even "":
+// optional text is therefore only set when there is some.
+void set_if(data& target, const std::string& key, const std::string& value) {
+  if (!value.empty()) target.set(key, value);
+}
 
 data base_data(const RouteOptions& options, std::string title) {
   data page;
@@ -226,7 +237,7 @@ class Pages {
       item.set("title", view.title);
       item.set("time", format_clock(view.occurrence.starts_at, view.event.timezone) + "-" +
                            format_clock(view.occurrence.ends_at, view.event.timezone));
-      item.set("location", view.location_name);
+      set_if(item, "location", view.location_name);
       item.set("cancelled", view.occurrence.cancelled());
       item.set("full", view.capacity && view.occurrence.seats_taken >= *view.capacity);
       items.push_back(item);
@@ -257,16 +268,16 @@ class Pages {
     page.set("kind_label", std::string(site_.text(language, "events.kind." + std::string(to_string(view.event.kind)))));
     if (view.event.recurring()) page.set("series_id", std::to_string(view.event.id));
     page.set("cancelled", view.occurrence.cancelled());
-    page.set("change_note", view.occurrence.change_note);
+    set_if(page, "change_note", view.occurrence.change_note);
     page.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, zone, language));
     page.set("starts_iso", format_input(view.occurrence.starts_at, zone));
-    page.set("location", view.location_name);
-    page.set("address", view.event.location_address);
+    set_if(page, "location", view.location_name);
+    set_if(page, "address", view.event.location_address);
     page.set("places", places_text(site_, language, view, view_page.waiting_people));
     if (view.event.rsvp_deadline_minutes && *view.event.rsvp_deadline_minutes > 0) {
       page.set("closes", format_date(view.rsvp_closes_at, zone, language) + ", " + format_clock(view.rsvp_closes_at, zone));
     }
-    page.set("description", view.event.description);
+    set_if(page, "description", view.event.description);
     if (view_page.mine && view_page.mine->response != Response::NotGoing) {
       data mine;
       mine.set("status_text", state_text(site_, language, *view_page.mine));
@@ -311,7 +322,7 @@ class Pages {
     for (const Rsvp& rsvp : view_page.attendees) {
       data item;
       item.set("name", rsvp.name);
-      if (rsvp.guests > 0) item.set("guests", std::to_string(rsvp.guests));
+      if (rsvp.guests > 0) item.set("guest_count", std::to_string(rsvp.guests));
       item.set("response_label", response_label(site_, language, rsvp.response));
       attendees.push_back(item);
     }
@@ -377,7 +388,7 @@ class Pages {
     if (!outcome.ok()) return confirm_page(request, token, outcome.error);
     const bool waiting = outcome.value->rsvp.response == Response::Waiting;
     return redirect_with_flash(site_, "/agenda/" + std::to_string(outcome.value->rsvp.occurrence_id),
-                               waiting ? "events.flash.confirmed_waiting" : "events.flash.confirmed");
+                               waiting ? "flash.events.confirmed_waiting" : "flash.events.confirmed");
   }
 
   http::Response series(http::Request& request, std::int64_t id, const std::vector<Error>& errors = {},
@@ -391,8 +402,8 @@ class Pages {
     page.set("id", std::to_string(id));
     page.set("title", event.title);
     page.set("rule_text", fill(site_.text(language, "events.series.every"), {{"rule", event.rrule}}));
-    page.set("location", event.location_name);
-    page.set("description", event.description);
+    set_if(page, "location", event.location_name);
+    set_if(page, "description", event.description);
     page.set("can_rsvp", found->can_rsvp);
     if (found->my_series) {
       page.set("my_series", fill(site_.text(language, "events.state.series"),
@@ -430,7 +441,7 @@ class Pages {
       }
       return series(request, id, {error}, http_status(error.failure));
     }
-    return redirect_with_flash(site_, "/agenda/reeks/" + std::to_string(id), "events.flash.series");
+    return redirect_with_flash(site_, "/agenda/reeks/" + std::to_string(id), "flash.events.series");
   }
 
   http::Response new_event_form(http::Request& request, const NewEvent& input = {}, const std::string& ends_local = {},
@@ -512,12 +523,12 @@ class Pages {
     }
     const Event& event = *created.value;
     if (event.recurring()) {
-      return redirect_with_flash(site_, "/agenda/reeks/" + std::to_string(event.id), "events.flash.created");
+      return redirect_with_flash(site_, "/agenda/reeks/" + std::to_string(event.id), "flash.events.created");
     }
     if (auto first = events_.first_occurrence_id(event.id)) {
-      return redirect_with_flash(site_, "/agenda/" + std::to_string(*first), "events.flash.created");
+      return redirect_with_flash(site_, "/agenda/" + std::to_string(*first), "flash.events.created");
     }
-    return redirect_with_flash(site_, "/agenda", "events.flash.created");
+    return redirect_with_flash(site_, "/agenda", "flash.events.created");
   }
 
   http::Response edit_form(http::Request& request, std::int64_t id, const std::vector<Error>& errors = {},
@@ -585,7 +596,7 @@ class Pages {
       if (outcome.error->failure != Failure::Invalid) return error_for(site_, request, *outcome.error);
       return edit_form(request, id, {*outcome.error}, 422);
     }
-    return redirect_with_flash(site_, "/agenda/" + std::to_string(id), "events.flash.changed");
+    return redirect_with_flash(site_, "/agenda/" + std::to_string(id), "flash.events.changed");
   }
 
   http::Response change_event(http::Request& request, std::int64_t event_id) {
@@ -609,7 +620,7 @@ class Pages {
       return edit_form(request, *back, {error}, 422);
     }
     return redirect_with_flash(site_, back ? "/agenda/" + std::to_string(*back) : "/agenda/reeks/" + std::to_string(event_id),
-                               "events.flash.changed");
+                               "flash.events.changed");
   }
 
   http::Response attendees(http::Request& request, std::int64_t id, const std::optional<Error>& notice = {},
@@ -637,10 +648,10 @@ class Pages {
       item.set("occurrence_id", std::to_string(id));
       item.set("rsvp_id", std::to_string(rsvp.id));
       item.set("name", rsvp.name);
-      item.set("guest_names", join_lines(rsvp.guest_names, ", "));
+      set_if(item, "guest_names", join_lines(rsvp.guest_names, ", "));
       item.set("response_label", response_label(site_, language, rsvp.response));
       item.set("guests", std::to_string(rsvp.guests));
-      item.set("note", rsvp.note);
+      set_if(item, "note", rsvp.note);
       item.set("waiting", rsvp.response == Response::Waiting);
       if (rsvp.response == Response::Waiting) item.set("place", std::to_string(++place));
       list.push_back(item);
@@ -680,7 +691,7 @@ class Pages {
       if (outcome.error->failure == Failure::Conflict) return attendees(request, id, outcome.error, 409);
       return error_for(site_, request, *outcome.error);
     }
-    return redirect_with_flash(site_, "/agenda/" + std::to_string(id) + "/deelnemers", "events.flash.moved");
+    return redirect_with_flash(site_, "/agenda/" + std::to_string(id) + "/deelnemers", "flash.events.moved");
   }
 
   http::Response csv(http::Request& request, std::int64_t id) {
@@ -767,7 +778,7 @@ class Pages {
       if (outcome.error->failure == Failure::Invalid) return check_in_page(request, id, {*outcome.error}, 422);
       return error_for(site_, request, *outcome.error);
     }
-    return redirect_with_flash(site_, "/agenda/" + std::to_string(id) + "/inchecken", "events.flash.walk_in");
+    return redirect_with_flash(site_, "/agenda/" + std::to_string(id) + "/inchecken", "flash.events.walk_in");
   }
 
   http::Response occurrence_ics(http::Request& request, std::int64_t id) {
@@ -822,8 +833,8 @@ class Pages {
     page.set("id", std::to_string(id));
     page.set("title", view.title);
     page.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, zone, language));
-    page.set("location", view.location_name);
-    page.set("address", view.event.location_address);
+    set_if(page, "location", view.location_name);
+    set_if(page, "address", view.event.location_address);
     std::vector<std::string> tracks;
     data slots(data::type::list);
     data sessions(data::type::list);
@@ -849,13 +860,13 @@ class Pages {
       item.set("occurrence_id", std::to_string(id));
       item.set("title", session.title);
       item.set("room", session.room);
-      item.set("track", session.track);
-      item.set("description", session.description);
+      set_if(item, "track", session.track);
+      set_if(item, "description", session.description);
       std::vector<std::string> speakers;
       for (const Speaker& speaker : session.speakers) {
         speakers.push_back(speaker.affiliation.empty() ? speaker.name : speaker.name + " (" + speaker.affiliation + ")");
       }
-      item.set("speakers_text", join_lines(speakers, ", "));
+      set_if(item, "speakers_text", join_lines(speakers, ", "));
       item.set("seats", session.capacity ? fill(site_.text(language, "events.programme.seats"),
                                                 {{"n", std::to_string(session.registered)},
                                                  {"m", std::to_string(*session.capacity)}})
@@ -889,14 +900,14 @@ class Pages {
     if (!outcome.ok()) {
       if (outcome.error->failure == Failure::Conflict) {
         http::Response response = http::Response::redirect(location);
-        // The reason is one of a few fixed keys; the flash carries it to the programme.
-        site_.set_flash(response, outcome.error->message_key);
+        // The reason (full, overlapping, no seat at the congress, started) as a flash on the programme.
+        site_.set_flash(response, "flash.events." + api_reason(outcome.error->message_key));
         return response;
       }
       return error_for(site_, request, *outcome.error);
     }
     return redirect_with_flash(site_, location,
-                               register_now ? "events.flash.session_registered" : "events.flash.session_unregistered");
+                               register_now ? "flash.events.session_registered" : "flash.events.session_unregistered");
   }
 
   data history_data(std::string_view language, const std::vector<AttendanceRecord>& records) {
@@ -961,7 +972,7 @@ class Pages {
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
     events_.revoke_feed_token(request.viewer->account_id);
-    return redirect_with_flash(site_, "/agenda/mijn", "events.flash.feed_revoked");
+    return redirect_with_flash(site_, "/agenda/mijn", "flash.events.feed_revoked");
   }
 
   http::Response report(http::Request& request) {

@@ -186,7 +186,7 @@ void seed_demo(db::Database& database, std::int64_t now) {
         "Om half acht koffie en een broodje, een korte presentatie van een lid en tijd om bij te praten. Om negen "
         "uur gaat iedereen weer aan het werk.";
     breakfast.location_name = "De Vijverhoeve";
-    breakfast.location_address = "Vijverhoeve, Huijbergen";
+    breakfast.location_address = "Huijbergen";
     breakfast.starts_local = "2025-09-02T07:30";
     breakfast.duration_minutes = 90;
     breakfast.rrule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20300827T235959Z";

@@ -189,8 +189,9 @@ mail::Message Service::compose(std::string_view kind, const Rsvp& to, const Occu
   data.set("name", to.name);
   data.set("title", view.title);
   data.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone, language));
-  data.set("location", view.location_name);
-  data.set("address", view.event.location_address);
+  // Sections treat any string as true: optional text is only set when present.
+  if (!view.location_name.empty()) data.set("location", view.location_name);
+  if (!view.event.location_address.empty()) data.set("address", view.event.location_address);
   data.set("link", std::string(url));
   data.set("note", std::string(note));
   data.set("has_note", !note.empty());
