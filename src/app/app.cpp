@@ -447,6 +447,7 @@ int serve(const Config& config) {
   jobs::Runner jobs;
   jobs.add({"mail.outbox", std::chrono::milliseconds(config.mail_interval_ms),
             [&mail_sender] { mail_sender.deliver_due(unix_now()); }});
+  jobs.add({"mail.prune", std::chrono::hours(1), [&mail_sender] { mail_sender.prune(unix_now()); }});
   // Event reminders (each once, claimed in the database) and the rolling horizon of series.
   jobs.add({"events.reminders", std::chrono::seconds(60), [&application] { application.events().send_due_reminders(); }});
   jobs.add({"events.horizon", std::chrono::hours(6), [&application] { application.events().extend_horizons(); }});

@@ -90,4 +90,8 @@ std::int64_t enqueue(db::Session& session, const Message& message) {
 
 OutboxCounts outbox_counts(db::Session& session) { return store::counts(session); }
 
+std::int64_t forget_recipient(db::Session& session, std::string_view address) {
+  return store::delete_for_recipient(session, address);
+}
+
 }  // namespace mail

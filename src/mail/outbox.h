@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "db/database.h"
 #include "mail/message.h"
@@ -23,5 +24,9 @@ struct OutboxCounts {
 };
 // For /metrics and operators.
 OutboxCounts outbox_counts(db::Session& session);
+
+// Deletes every outbox row addressed to `address` (letter case ignored), whatever its state: part of
+// erasing a member's personal data. Returns how many rows went.
+std::int64_t forget_recipient(db::Session& session, std::string_view address);
 
 }  // namespace mail

@@ -27,6 +27,15 @@ std::int64_t OutboxSender::attempts_left_this_minute(std::int64_t now) {
   return options_.per_minute - static_cast<std::int64_t>(recent_attempts_.size());
 }
 
+std::int64_t OutboxSender::prune(std::int64_t now) {
+  const std::int64_t removed = database_.write([&](db::Session& session) {
+    return store::delete_finished(session, now - options_.keep_sent.count(),
+                                  now - options_.keep_failed.count());
+  });
+  if (removed > 0) spdlog::info("mail: removed {} finished message(s) from the outbox", removed);
+  return removed;
+}
+
 int OutboxSender::deliver_due(std::int64_t now) {
   std::lock_guard lock(mutex_);
   const std::int64_t limit = std::min(options_.batch_size, attempts_left_this_minute(now));

@@ -33,6 +33,10 @@ struct SenderOptions {
   // The transport's worst case for one message (the SMTP total timeout): a claimed row is only
   // tried while at least this much of the lease is left, so it is never sent after others may take it.
   std::chrono::seconds longest_send{60};
+  // How long finished mail stays in the outbox: its bodies hold personal data and sign-in links, so
+  // only as long as it helps to answer "did my mail go out?".
+  std::chrono::seconds keep_sent{14 * 24 * 3600};
+  std::chrono::seconds keep_failed{90 * 24 * 3600};
 };
 
 class OutboxSender {
@@ -42,6 +46,10 @@ class OutboxSender {
   // Claims the rows due at `now` (unix seconds), delivers them, records the outcomes. Returns how
   // many were sent. Throws db::Error when the database fails (the runner logs it and tries again).
   int deliver_due(std::int64_t now);
+
+  // Deletes mail sent longer than keep_sent ago and mail given up longer than keep_failed ago.
+  // Returns how many rows went. Run rarely (hourly): it is not on any index.
+  std::int64_t prune(std::int64_t now);
 
   // The pause before the next attempt after `attempts` failed ones: first_retry, doubling, capped.
   std::chrono::seconds retry_delay(std::int64_t attempts) const;

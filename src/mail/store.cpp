@@ -131,6 +131,16 @@ std::optional<OutboxRow> find(db::Session& session, std::int64_t id) {
   return row_from(*row);
 }
 
+std::int64_t delete_finished(db::Session& session, std::int64_t sent_before, std::int64_t failed_before) {
+  return session.execute("DELETE FROM mail_outbox WHERE sent_at < ? OR failed_at < ?",
+                         {sent_before, failed_before});
+}
+
+std::int64_t delete_for_recipient(db::Session& session, std::string_view address) {
+  return session.execute("DELETE FROM mail_outbox WHERE lower(to_address) = lower(?)",
+                         {std::string(address)});
+}
+
 OutboxCounts counts(db::Session& session) {
   OutboxCounts result;
   result.pending =

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -50,5 +51,9 @@ bool release(db::Session& session, std::int64_t id, std::int64_t lease_until);
 std::optional<OutboxRow> find(db::Session& session, std::int64_t id);
 
 OutboxCounts counts(db::Session& session);
+
+// Deletes rows sent before `sent_before` and rows given up before `failed_before`; returns how many.
+std::int64_t delete_finished(db::Session& session, std::int64_t sent_before, std::int64_t failed_before);
+std::int64_t delete_for_recipient(db::Session& session, std::string_view address);
 
 }  // namespace mail::store

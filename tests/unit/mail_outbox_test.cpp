@@ -346,6 +346,44 @@ TEST_P(MailOutbox, ASlowSenderCannotUndoAnotherInstancesClaim) {
   EXPECT_EQ(row(id).last_error, "");
 }
 
+TEST_P(MailOutbox, PruningRemovesOnlyMailFinishedLongEnoughAgo) {
+  const std::int64_t sent_long_ago = enqueue();
+  const std::int64_t sent_recently = enqueue();
+  const std::int64_t failed = enqueue();
+  const std::int64_t pending = enqueue();
+  const std::int64_t now = unix_now();
+  db_->write([&](db::Session& session) {
+    mail::store::mark_sent(session, sent_long_ago, now - 15 * 86400);
+    mail::store::mark_sent(session, sent_recently, now - 13 * 86400);
+    auto claimed = mail::store::claim_due(session, GetParam(), now, now + 300, 10);
+    mail::store::mark_failed(session, failed, now + 300, now - 20 * 86400, "550");
+    for (const auto& row : claimed) mail::store::release(session, row.id, now + 300);
+  });
+  ScriptedTransport transport;
+  mail::OutboxSender sender(*db_, transport, options());
+  EXPECT_EQ(sender.prune(now), 1);
+  auto exists = [&](std::int64_t id) {
+    return db_->read([&](db::Session& session) { return mail::store::find(session, id).has_value(); });
+  };
+  EXPECT_FALSE(exists(sent_long_ago));
+  EXPECT_TRUE(exists(sent_recently));
+  EXPECT_TRUE(exists(failed));  // failed mail stays 90 days, for the operator
+  EXPECT_TRUE(exists(pending));
+  EXPECT_EQ(sender.prune(now + 91 * 86400), 2);  // the failed and the recently sent one
+  EXPECT_TRUE(exists(pending));
+}
+
+TEST_P(MailOutbox, ForgettingARecipientRemovesAllTheirMailAndNobodyElses) {
+  enqueue(welcome("anouk@example.nl"));
+  enqueue(welcome("Anouk@Example.nl"));
+  const std::int64_t other = enqueue(welcome("jan@example.nl"));
+  EXPECT_EQ(
+      db_->write([](db::Session& session) { return mail::forget_recipient(session, "ANOUK@example.nl"); }),
+      2);
+  EXPECT_EQ(counts().pending, 1);
+  EXPECT_EQ(row(other).message.to_address, "jan@example.nl");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MailOutbox, ::testing::ValuesIn(testing_support::test_backends()),
                          backend_name);
 
