@@ -231,9 +231,8 @@ class EventsApi {
     if (!problems.empty()) return api::field_error_response(catalog, request, problems);
     auto outcome = events_.respond(actor_of(request), *id, input);
     if (!outcome.ok()) return error(request, *outcome.error);
-    const auto page = events_.occurrence_page(actor_of(request), *id);
-    json answer{{"rsvp", rsvp_json(outcome.value->rsvp, outcome.value->place)}};
-    if (page) answer["event"] = occurrence_json(page->view, events_.public_url());
+    json answer{{"rsvp", rsvp_json(outcome.value->rsvp, outcome.value->place)},
+                {"event", occurrence_json(outcome.value->view, events_.public_url())}};
     return api::json_response(200, answer);
   }
 

@@ -703,6 +703,7 @@ Result<RsvpOutcome> Service::apply_answer(db::Session& session, Occurrence& occu
   store::save_counters(session, occurrence);
   if (rsvp.ticket) outcome.place = store::place_in_line(session, occurrence.id, *rsvp.ticket);
   outcome.rsvp = std::move(rsvp);
+  outcome.view = with_occurrence(view, occurrence);
   return R::of(std::move(outcome));
 }
 

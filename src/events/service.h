@@ -151,6 +151,7 @@ struct RsvpOutcome {
   Rsvp rsvp;
   std::optional<std::int64_t> place;  // in line, when waiting
   std::vector<Rsvp> promoted;         // others who got a seat in the same transaction
+  OccurrenceView view;                // the occurrence as this answer left it (seats taken)
 };
 
 struct SeriesOutcome {
