@@ -8,6 +8,7 @@
 #include "api/json_responses.h"
 #include "api/member_json.h"
 #include "api/openapi.h"
+#include "events/routes.h"
 #include "web/catalog.h"
 
 namespace {
@@ -151,6 +152,9 @@ TEST(ApiOpenApi, DocumentsEveryRegisteredRouteAndResolvesEveryReference) {
   const auto problems = api::openapi_problems(document, api::api_routes());
   EXPECT_TRUE(problems.empty()) << problems.front();
   EXPECT_GE(api::api_routes().size(), 6u);
+  // Every feature that registers /api/v1 routes keeps a table of them; each must be documented.
+  const auto event_problems = api::openapi_problems(document, events::api_routes());
+  EXPECT_TRUE(event_problems.empty()) << event_problems.front();
 }
 
 TEST(ApiOpenApi, NoticesAnUndocumentedRouteAndABrokenReference) {
