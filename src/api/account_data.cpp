@@ -29,7 +29,8 @@ std::optional<http::Viewer> active_viewer(db::Session& session, std::int64_t acc
 }
 
 std::optional<Credentials> credentials(db::Session& session, std::int64_t account_id) {
-  auto row = session.query_one("SELECT email, password_hash, status FROM accounts WHERE id = ?", {account_id});
+  auto row =
+      session.query_one("SELECT email, password_hash, status FROM accounts WHERE id = ?", {account_id});
   if (!row) return std::nullopt;
   return Credentials{row->text(0), row->text(1), row->text(2) == "active"};
 }
@@ -106,7 +107,8 @@ ErasedAccount erase_account(db::Session& session, std::int64_t account_id, std::
   const std::string address(email);
   const std::string tombstone = tombstone_email(account_id);
   session.execute(
-      "UPDATE accounts SET name = ?, email = ?, email_verified_at = NULL, password_hash = '', language = 'nl', "
+      "UPDATE accounts SET name = ?, email = ?, email_verified_at = NULL, password_hash = '', language = "
+      "'nl', "
       "is_admin = 0, status = 'erased', updated_at = ? WHERE id = ?",
       {std::string(kFormerMemberName), tombstone, now, account_id});
   erased.sessions_ended = session.execute("DELETE FROM sessions WHERE account_id = ?", {account_id});

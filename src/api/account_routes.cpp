@@ -18,7 +18,9 @@ constexpr std::string_view kSignInPath = "/inloggen";
 
 // Only a browser session opens these pages: a leaked API token must not mint new tokens, download
 // everything or erase the account.
-bool signed_in_browser(const http::Request& request) { return request.viewer && !request.viewer->via_api_token; }
+bool signed_in_browser(const http::Request& request) {
+  return request.viewer && !request.viewer->via_api_token;
+}
 
 http::Response to_sign_in(const http::Request& request) {
   return http::Response::redirect(std::string(kSignInPath) + "?next=" + http::percent_encode(request.path));
@@ -43,7 +45,8 @@ std::pair<std::string, std::string> timestamp_texts(std::int64_t unix_seconds) {
   return {shown, iso};
 }
 
-data tokens_page_data(const web::Site& site, const http::Request& request, const std::vector<ApiToken>& tokens) {
+data tokens_page_data(const web::Site& site, const http::Request& request,
+                      const std::vector<ApiToken>& tokens) {
   data list(data::type::list);
   for (const ApiToken& token : tokens) {
     data item;
@@ -134,8 +137,8 @@ void register_account_routes(http::Router& router, const web::Site& site, TokenS
     if (!signed_in_browser(request)) return to_sign_in(request);
     const auto document = personal_data.export_account(request.viewer->account_id);
     if (!document) return site.error_page(&request, 404);
-    http::Response response = http::Response::json(200, document->dump(2, ' ', false,
-                                                                       nlohmann::json::error_handler_t::replace));
+    http::Response response =
+        http::Response::json(200, document->dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     response.headers.set("Content-Type", "application/json; charset=utf-8");
     response.headers.set("Content-Disposition", "attachment; filename=\"knooppunt-gegevens-" +
                                                     std::to_string(request.viewer->account_id) + ".json\"");
@@ -147,8 +150,8 @@ void register_account_routes(http::Router& router, const web::Site& site, TokenS
     const http::FormData form = http::FormData::parse(request.body);
     if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
     using Outcome = PersonalDataService::EraseOutcome;
-    const Outcome outcome =
-        personal_data.erase_account(request.viewer->account_id, form.value_or("wachtwoord", ""), request.remote_address);
+    const Outcome outcome = personal_data.erase_account(
+        request.viewer->account_id, form.value_or("wachtwoord", ""), request.remote_address);
     if (outcome == Outcome::Erased || outcome == Outcome::NoSuchAccount) {
       http::Response response = http::Response::redirect("/");
       if (outcome == Outcome::Erased) site.set_flash(response, "api.flash.account_erased");

@@ -8,7 +8,10 @@ namespace api {
 
 BearerGate::BearerGate(const web::Catalog& catalog, TokenService& tokens, RateLimiter& limiter,
                        ViewerLookup viewer_for_account)
-    : catalog_(catalog), tokens_(tokens), limiter_(limiter), viewer_for_account_(std::move(viewer_for_account)) {}
+    : catalog_(catalog),
+      tokens_(tokens),
+      limiter_(limiter),
+      viewer_for_account_(std::move(viewer_for_account)) {}
 
 std::optional<std::string_view> BearerGate::bearer_token(std::string_view header) {
   constexpr std::string_view kScheme = "bearer";
@@ -51,7 +54,8 @@ std::optional<http::Response> BearerGate::check(http::Request& request) {
     // Another scheme, a malformed token, or one that did not resolve: say so rather than answering
     // as if the client were a visitor, which would hide a revoked token behind public data.
     request.viewer.reset();
-    http::Response response = error_response(catalog_, request, ErrorCode::Unauthorized, "api.errors.invalid_token");
+    http::Response response =
+        error_response(catalog_, request, ErrorCode::Unauthorized, "api.errors.invalid_token");
     response.headers.set("WWW-Authenticate", "Bearer realm=\"knooppunt\", error=\"invalid_token\"");
     return response;
   }

@@ -47,7 +47,8 @@ http::Response json_response(int status, const nlohmann::json& body) {
 http::Response error_response(const web::Catalog& catalog, const http::Request& request, ErrorCode code,
                               std::string_view message_key) {
   const std::string_view language = language_for(request);
-  http::Response response = json_response(http_status(code), error_body(catalog, language, code, message_key));
+  http::Response response =
+      json_response(http_status(code), error_body(catalog, language, code, message_key));
   response.headers.set("Content-Language", std::string(language));
   if (code == ErrorCode::Unauthorized) response.headers.set("WWW-Authenticate", "Bearer realm=\"knooppunt\"");
   return response;
@@ -69,7 +70,8 @@ http::Response field_error_response(const web::Catalog& catalog, const http::Req
   return response;
 }
 
-http::Response error_response_for_status(const web::Catalog& catalog, const http::Request& request, int status) {
+http::Response error_response_for_status(const web::Catalog& catalog, const http::Request& request,
+                                         int status) {
   const ErrorCode code = error_code_for_status(status);
   http::Response response = error_response(catalog, request, code);
   response.status = status;  // e.g. 431 keeps its own status with the bad_request code

@@ -1,7 +1,8 @@
 // How the JSON API answers: `application/json; charset=utf-8` bodies, and errors as
 //   {"error": {"code": "not_found", "message": "<in the viewer's language>"}}
 // with a stable code (api/types.h), plus "fields" for validation errors:
-//   {"error": {"code": "unprocessable", "message": "...", "fields": {"website": {"code": "members.error.website_scheme", "message": "..."}}}}
+//   {"error": {"code": "unprocessable", "message": "...", "fields": {"website": {"code":
+//   "members.error.website_scheme", "message": "..."}}}}
 // Also used by the application for the 404/405/500/503 answers under /api/. Stateless; thread-safe.
 #pragma once
 
@@ -43,7 +44,8 @@ http::Response field_error_response(const web::Catalog& catalog, const http::Req
                                     const std::vector<FieldProblem>& problems,
                                     ErrorCode code = ErrorCode::Unprocessable);
 // The error answer for an HTTP status (404 -> not_found, 503 -> unavailable, ...).
-http::Response error_response_for_status(const web::Catalog& catalog, const http::Request& request, int status);
+http::Response error_response_for_status(const web::Catalog& catalog, const http::Request& request,
+                                         int status);
 
 // The stable code of a field error: the last segment of its catalog key.
 std::string field_code(std::string_view message_key);

@@ -18,9 +18,10 @@ json place_json(const members::Place& place) {
 }
 
 constexpr members::Field kAllFields[] = {
-    members::Field::Profile, members::Field::Headline,  members::Field::Photo,        members::Field::Disciplines,
-    members::Field::Tags,    members::Field::Town,      members::Field::Languages,    members::Field::Availability,
-    members::Field::Bio,     members::Field::Website,
+    members::Field::Profile,     members::Field::Headline,     members::Field::Photo,
+    members::Field::Disciplines, members::Field::Tags,         members::Field::Town,
+    members::Field::Languages,   members::Field::Availability, members::Field::Bio,
+    members::Field::Website,
 };
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
@@ -85,23 +86,24 @@ json own_profile_json(const members::Profile& profile, std::string_view email, c
   for (members::Field field : kAllFields) {
     visibility[std::string(members::to_string(field))] = members::to_string(profile.visibility.of(field));
   }
-  return {{"id", profile.account_id},
-          {"name", profile.name},
-          {"email", email},
-          {"url", urls.page(profile.account_id)},
-          {"headline", profile.headline},
-          {"disciplines", profile.disciplines},
-          {"tags", profile.tags},
-          {"town", profile.town ? place_json(*profile.town) : json(nullptr)},
-          {"languages", profile.languages},
-          {"availability", members::to_string(profile.availability)},
-          {"bio_markdown", profile.bio_markdown},
-          {"bio_html", profile.bio_html},
-          {"website", profile.website},
-          {"photo_url",
-           profile.photo_version > 0 ? json(urls.photo(profile.account_id, profile.photo_version)) : json(nullptr)},
-          {"visibility", std::move(visibility)},
-          {"updated_at", profile.updated_at}};
+  return {
+      {"id", profile.account_id},
+      {"name", profile.name},
+      {"email", email},
+      {"url", urls.page(profile.account_id)},
+      {"headline", profile.headline},
+      {"disciplines", profile.disciplines},
+      {"tags", profile.tags},
+      {"town", profile.town ? place_json(*profile.town) : json(nullptr)},
+      {"languages", profile.languages},
+      {"availability", members::to_string(profile.availability)},
+      {"bio_markdown", profile.bio_markdown},
+      {"bio_html", profile.bio_html},
+      {"website", profile.website},
+      {"photo_url", profile.photo_version > 0 ? json(urls.photo(profile.account_id, profile.photo_version))
+                                              : json(nullptr)},
+      {"visibility", std::move(visibility)},
+      {"updated_at", profile.updated_at}};
 }
 
 DirectoryRequest directory_query_from(
@@ -251,8 +253,8 @@ ProfilePatch profile_patch_from(const json& patch, const members::FieldVisibilit
         merged.set(*known, *visibility);
       }
       if (valid) update.visibility = merged;
-    } else if (field == "id" || field == "email" || field == "url" || field == "bio_html" || field == "photo_url" ||
-               field == "updated_at") {
+    } else if (field == "id" || field == "email" || field == "url" || field == "bio_html" ||
+               field == "photo_url" || field == "updated_at") {
       problem(field, "api.fields.read_only");
     } else {
       problem(field, "api.fields.unknown_field");

@@ -29,7 +29,8 @@ MemberUrls site_member_urls();
 // A member as the viewer may see them: fields the viewer may not see are absent.
 nlohmann::json member_json(const members::ProfileView& view, const MemberUrls& urls);
 // The owner's own profile: every field, with its visibility.
-nlohmann::json own_profile_json(const members::Profile& profile, std::string_view email, const MemberUrls& urls);
+nlohmann::json own_profile_json(const members::Profile& profile, std::string_view email,
+                                const MemberUrls& urls);
 
 inline constexpr std::size_t kMaxDirectoryLimit = 100;
 inline constexpr double kMaxRadiusKm = 500;

@@ -11,12 +11,9 @@ namespace {
 constexpr std::string_view kDocumentPath = "resources/api/openapi.json";
 
 constexpr RouteSpec kRoutes[] = {
-    {http::Method::Get, "/api/v1/openapi.json"},
-    {http::Method::Get, "/api/v1/networks"},
-    {http::Method::Get, "/api/v1/members"},
-    {http::Method::Get, "/api/v1/members/{id}"},
-    {http::Method::Get, "/api/v1/me"},
-    {http::Method::Patch, "/api/v1/me"},
+    {http::Method::Get, "/api/v1/openapi.json"}, {http::Method::Get, "/api/v1/networks"},
+    {http::Method::Get, "/api/v1/members"},      {http::Method::Get, "/api/v1/members/{id}"},
+    {http::Method::Get, "/api/v1/me"},           {http::Method::Patch, "/api/v1/me"},
 };
 
 std::string lower(std::string_view text) {
@@ -27,7 +24,8 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-void check_refs(const nlohmann::json& document, const nlohmann::json& node, std::vector<std::string>& problems) {
+void check_refs(const nlohmann::json& document, const nlohmann::json& node,
+                std::vector<std::string>& problems) {
   if (node.is_object()) {
     for (const auto& [key, value] : node.items()) {
       if (key == "$ref" && value.is_string()) {
@@ -56,7 +54,8 @@ std::span<const RouteSpec> api_routes() { return kRoutes; }
 
 std::string_view openapi_text() {
   const auto text = util::find_resource(kDocumentPath);
-  if (!text) throw std::runtime_error("the OpenAPI document " + std::string(kDocumentPath) + " is not embedded");
+  if (!text)
+    throw std::runtime_error("the OpenAPI document " + std::string(kDocumentPath) + " is not embedded");
   return *text;
 }
 

@@ -71,7 +71,8 @@ std::optional<json> PersonalDataService::export_account(std::int64_t account_id)
     result["profile"] = profile ? own_profile_json(*profile, email, site_member_urls()) : json(nullptr);
     result["sessions"] = std::move((*document)["sessions"]);
     json tokens = json::array();
-    for (const ApiToken& token : TokenService::list_in(session, account_id)) tokens.push_back(token_json(token));
+    for (const ApiToken& token : TokenService::list_in(session, account_id))
+      tokens.push_back(token_json(token));
     result["api_tokens"] = std::move(tokens);
     json entries = json::array();
     for (const audit::Entry& entry : audit::entries_about_account(session, account_id)) {
@@ -109,7 +110,8 @@ PersonalDataService::EraseOutcome PersonalDataService::erase_account(std::int64_
     const auto current = account_data::credentials(session, account_id);
     if (!current || !current->active) return EraseOutcome::NoSuchAccount;
     members::erase_profile(session, data_dir_, account_id);
-    const account_data::ErasedAccount erased = account_data::erase_account(session, account_id, current->email, at);
+    const account_data::ErasedAccount erased =
+        account_data::erase_account(session, account_id, current->email, at);
     const std::int64_t tokens_revoked = TokenService::revoke_all_in(session, account_id, at);
     audit::record(session, {.actor_account_id = account_id,
                             .action = "account.erase",

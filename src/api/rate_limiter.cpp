@@ -36,7 +36,8 @@ RateLimiter::Decision RateLimiter::take(std::string_view key, Clock::time_point 
     decision.remaining = static_cast<int>(std::floor(bucket.tokens));
   } else {
     decision.allowed = false;
-    decision.retry_after_seconds = std::max(1, static_cast<int>(std::ceil((1.0 - bucket.tokens) / per_second_)));
+    decision.retry_after_seconds =
+        std::max(1, static_cast<int>(std::ceil((1.0 - bucket.tokens) / per_second_)));
   }
   if (buckets_.size() > kPruneAbove) forget_full_buckets(now);
   return decision;

@@ -53,7 +53,8 @@ bool origin_matches_host(const http::Request& request) {
 bool is_json_content_type(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return equal_ignoring_case(media, "application/json") || equal_ignoring_case(media, "application/merge-patch+json");
+  return equal_ignoring_case(media, "application/json") ||
+         equal_ignoring_case(media, "application/merge-patch+json");
 }
 
 std::vector<FieldProblem> problems_from(const std::vector<members::FieldError>& errors) {
@@ -93,19 +94,18 @@ class JsonApi {
 
   http::Response member_list(http::Request& request) const {
     const http::FormData parameters = http::FormData::parse(request.query);
-    DirectoryRequest parsed = directory_query_from(parameters, [this](std::string_view slug) {
-      return network_id_of(slug);
-    });
+    DirectoryRequest parsed =
+        directory_query_from(parameters, [this](std::string_view slug) { return network_id_of(slug); });
     if (!parsed.problems.empty()) return bad_filters(request, parsed.problems);
     auto page = services_.members.directory(members_viewer(request), parsed.query);
     if (!page.ok()) return bad_filters(request, problems_from(page.errors));
     json list = json::array();
     const MemberUrls urls = site_member_urls();
     for (const members::ProfileView& member : page.value->members) list.push_back(member_json(member, urls));
-    return json_response(200, {{"members", std::move(list)},
-                               {"next_cursor", page.value->next_cursor.empty()
-                                                   ? json(nullptr)
-                                                   : json(page.value->next_cursor)}});
+    return json_response(
+        200,
+        {{"members", std::move(list)},
+         {"next_cursor", page.value->next_cursor.empty() ? json(nullptr) : json(page.value->next_cursor)}});
   }
 
   http::Response member(http::Request& request) const {
@@ -129,12 +129,14 @@ class JsonApi {
     if (!request.viewer->via_api_token && !origin_matches_host(request)) {
       return error_response(catalog, request, ErrorCode::Forbidden, "api.errors.origin_required");
     }
-    if (request.body.size() > kMaxJsonBodyBytes) return error_response(catalog, request, ErrorCode::PayloadTooLarge);
+    if (request.body.size() > kMaxJsonBodyBytes)
+      return error_response(catalog, request, ErrorCode::PayloadTooLarge);
     if (!is_json_content_type(request.header("content-type"))) {
       return error_response(catalog, request, ErrorCode::BadRequest, "api.errors.json_required");
     }
     const json patch = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-    if (patch.is_discarded()) return error_response(catalog, request, ErrorCode::BadRequest, "api.errors.invalid_json");
+    if (patch.is_discarded())
+      return error_response(catalog, request, ErrorCode::BadRequest, "api.errors.invalid_json");
 
     const std::int64_t account_id = request.viewer->account_id;
     const auto current = services_.members.own_profile(account_id);
@@ -176,14 +178,15 @@ void register_api_routes(http::Router& router, const web::Site& site, ApiService
   auto api = std::make_shared<JsonApi>(site, services);
   using Method = http::Method;
   // Each handler by its route in api_routes(), so a route cannot be added without its table entry.
-  const std::map<std::pair<Method, std::string_view>, http::Response (JsonApi::*)(http::Request&) const> handlers = {
-      {{Method::Get, "/api/v1/openapi.json"}, &JsonApi::openapi},
-      {{Method::Get, "/api/v1/networks"}, &JsonApi::networks},
-      {{Method::Get, "/api/v1/members"}, &JsonApi::member_list},
-      {{Method::Get, "/api/v1/members/{id}"}, &JsonApi::member},
-      {{Method::Get, "/api/v1/me"}, &JsonApi::me},
-      {{Method::Patch, "/api/v1/me"}, &JsonApi::update_me},
-  };
+  const std::map<std::pair<Method, std::string_view>, http::Response (JsonApi::*)(http::Request&) const>
+      handlers = {
+          {{Method::Get, "/api/v1/openapi.json"}, &JsonApi::openapi},
+          {{Method::Get, "/api/v1/networks"}, &JsonApi::networks},
+          {{Method::Get, "/api/v1/members"}, &JsonApi::member_list},
+          {{Method::Get, "/api/v1/members/{id}"}, &JsonApi::member},
+          {{Method::Get, "/api/v1/me"}, &JsonApi::me},
+          {{Method::Patch, "/api/v1/me"}, &JsonApi::update_me},
+      };
   for (const RouteSpec& route : api_routes()) {
     const auto handler = handlers.find({route.method, route.pattern});
     if (handler == handlers.end()) {
@@ -192,7 +195,8 @@ void register_api_routes(http::Router& router, const web::Site& site, ApiService
     router.add(route.method, route.pattern,
                [api, method = handler->second](http::Request& request) { return ((*api).*method)(request); });
   }
-  if (handlers.size() != api_routes().size()) throw std::logic_error("an API handler has no entry in api_routes()");
+  if (handlers.size() != api_routes().size())
+    throw std::logic_error("an API handler has no entry in api_routes()");
 }
 
 }  // namespace api

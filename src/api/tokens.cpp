@@ -50,7 +50,8 @@ std::string new_secret() {
 
 }  // namespace
 
-TokenService::TokenService(db::Database& database, Clock clock) : database_(database), clock_(std::move(clock)) {}
+TokenService::TokenService(db::Database& database, Clock clock)
+    : database_(database), clock_(std::move(clock)) {}
 
 std::int64_t TokenService::now() const {
   if (clock_) return clock_();
@@ -60,8 +61,8 @@ std::int64_t TokenService::now() const {
 
 std::string TokenService::hash_of(std::string_view token) {
   unsigned char hash[crypto_generichash_BYTES];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
-                     0);
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(token.data()), token.size(),
+                     nullptr, 0);
   char hex[sizeof hash * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
   return std::string(hex, sizeof hash * 2);
@@ -70,8 +71,8 @@ std::string TokenService::hash_of(std::string_view token) {
 bool TokenService::looks_like_token(std::string_view text) {
   if (text.size() != kTokenLength || !text.starts_with(kTokenPrefix)) return false;
   for (char c : text.substr(kTokenPrefix.size())) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                         c == '_';
+    const bool allowed =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!allowed) return false;
   }
   return true;
@@ -99,7 +100,8 @@ std::variant<CreatedToken, TokenError> TokenService::create(std::int64_t account
                             .action = "api_token.create",
                             .subject_type = "account",
                             .subject_id = account_id,
-                            .details = {{"token_id", created.token.id}, {"name", created.token.name},
+                            .details = {{"token_id", created.token.id},
+                                        {"name", created.token.name},
                                         {"prefix", created.token.prefix}},
                             .at = created.token.created_at});
     return true;
@@ -137,7 +139,8 @@ std::int64_t TokenService::revoke_all_in(db::Session& session, std::int64_t acco
 std::optional<TokenOwner> TokenService::authenticate(std::string_view presented) {
   if (!looks_like_token(presented)) return std::nullopt;
   const std::string token_hash = hash_of(presented);
-  auto stored = database_.read([&](db::Session& session) { return store::find_by_hash(session, token_hash); });
+  auto stored =
+      database_.read([&](db::Session& session) { return store::find_by_hash(session, token_hash); });
   // The lookup found the row by its hash; comparing again in constant time costs nothing and keeps
   // the check independent of how the database compares text.
   if (!stored || stored->token_hash.size() != token_hash.size() ||

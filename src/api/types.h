@@ -12,8 +12,8 @@ namespace api {
 struct ApiToken {
   std::int64_t id = 0;
   std::int64_t account_id = 0;
-  std::string name;    // chosen by the owner, e.g. "Spreadsheet"
-  std::string prefix;  // the token's first characters, e.g. "kkp_Q3xv9Tb2"
+  std::string name;             // chosen by the owner, e.g. "Spreadsheet"
+  std::string prefix;           // the token's first characters, e.g. "kkp_Q3xv9Tb2"
   std::int64_t created_at = 0;  // Unix seconds
   std::optional<std::int64_t> last_used_at;
   std::optional<std::int64_t> revoked_at;
@@ -46,7 +46,7 @@ enum class ErrorCode {
   Internal,
 };
 std::string_view to_string(ErrorCode code);  // "bad_request", "not_found", ...
-int http_status(ErrorCode code);               // 400, 404, ...
+int http_status(ErrorCode code);             // 400, 404, ...
 // The code for an HTTP error status (4xx without a code of its own: bad_request; 5xx: internal).
 ErrorCode error_code_for_status(int status);
 

@@ -58,7 +58,8 @@ std::vector<Entry> entries_about_account(db::Session& session, std::int64_t acco
 }
 
 std::vector<Entry> entries_with_action(db::Session& session, std::string_view action) {
-  static const std::string sql = "SELECT " + std::string(kColumns) + " FROM audit_log WHERE action = ? ORDER BY id";
+  static const std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM audit_log WHERE action = ? ORDER BY id";
   std::vector<Entry> entries;
   for (const auto& row : session.query(sql, {std::string(action)})) entries.push_back(entry_from(row));
   return entries;

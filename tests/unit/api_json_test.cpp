@@ -32,7 +32,8 @@ TEST(ApiMemberJson, FieldsTheViewerMayNotSeeAreAbsent) {
   EXPECT_EQ(member["name"], "Anna de Vries");
   EXPECT_EQ(member["headline"], "Fiscalist");
   EXPECT_EQ(member["url"], "/leden/7");
-  for (const char* hidden : {"town", "website", "bio_html", "languages", "availability", "photo_url", "disciplines"}) {
+  for (const char* hidden :
+       {"town", "website", "bio_html", "languages", "availability", "photo_url", "disciplines"}) {
     EXPECT_FALSE(member.contains(hidden)) << hidden;
   }
 }
@@ -53,8 +54,9 @@ TEST(ApiMemberJson, TheOwnProfileHasEveryFieldAndItsVisibility) {
 
 TEST(ApiDirectoryQuery, ReadsEveryFilter) {
   const auto parsed = api::directory_query_from(
-      http::FormData::parse("q=verzekeringen&discipline=financieel,juridisch&discipline=ict&tag=btw&town=Breda"
-                            "&radius_km=12.5&language=en&availability=limited&network=west&group=4&limit=50&cursor=abc"),
+      http::FormData::parse(
+          "q=verzekeringen&discipline=financieel,juridisch&discipline=ict&tag=btw&town=Breda"
+          "&radius_km=12.5&language=en&availability=limited&network=west&group=4&limit=50&cursor=abc"),
       [](std::string_view slug) { return slug == "west" ? std::optional<std::int64_t>(9) : std::nullopt; });
   ASSERT_TRUE(parsed.problems.empty());
   const members::DirectoryQuery& query = parsed.query;
@@ -73,7 +75,8 @@ TEST(ApiDirectoryQuery, ReadsEveryFilter) {
 
 TEST(ApiDirectoryQuery, NamesEachMalformedParameter) {
   const auto parsed = api::directory_query_from(
-      http::FormData::parse("radius_km=-1&availability=sometimes&network=nope&group=1%27%20OR%201=1&limit=101"),
+      http::FormData::parse(
+          "radius_km=-1&availability=sometimes&network=nope&group=1%27%20OR%201=1&limit=101"),
       [](std::string_view) { return std::optional<std::int64_t>(); });
   EXPECT_EQ(fields_of(parsed.problems),
             (std::vector<std::string>{"radius_km", "availability", "network", "group", "limit"}));
@@ -84,7 +87,9 @@ TEST(ApiDirectoryQuery, NamesEachMalformedParameter) {
 
 TEST(ApiProfilePatch, SetsOnlyWhatIsSentAndNullClears) {
   const auto patch = api::profile_patch_from(
-      json::parse(R"({"headline": "<script>alert(1)</script>", "website": null, "tags": ["btw", "erfrecht"]})"), {});
+      json::parse(
+          R"({"headline": "<script>alert(1)</script>", "website": null, "tags": ["btw", "erfrecht"]})"),
+      {});
   ASSERT_TRUE(patch.problems.empty());
   EXPECT_EQ(patch.update.headline, "<script>alert(1)</script>");
   EXPECT_EQ(patch.update.website, "");
@@ -114,7 +119,8 @@ TEST(ApiProfilePatch, ReportsEveryTypeErrorPerField) {
   std::sort(fields.begin(), fields.end());
   EXPECT_EQ(fields, (std::vector<std::string>{"availability", "colour", "email", "headline", "name", "tags",
                                               "visibility.bio", "visibility.shoe_size"}));
-  EXPECT_EQ(fields_of(api::profile_patch_from(json::array(), {}).problems), (std::vector<std::string>{"body"}));
+  EXPECT_EQ(fields_of(api::profile_patch_from(json::array(), {}).problems),
+            (std::vector<std::string>{"body"}));
 }
 
 TEST(ApiErrors, BodiesCarryAStableCodeAndAMessageInTheViewersLanguage) {

@@ -44,7 +44,9 @@ std::string small_png() {
   return encoded;
 }
 
-bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 class PersonalDataOnDatabase : public ::testing::TestWithParam<db::Backend> {
  protected:
@@ -69,7 +71,8 @@ class PersonalDataOnDatabase : public ::testing::TestWithParam<db::Backend> {
         account.verified = true;
         *id = auth::create_account(session, account);
         auth::add_membership(session, *id, west, auth::Role::Member, auth::MembershipStatus::Active);
-        mail::enqueue(session, mail::Message{email, name, std::string("Welkom ") + name, "Hallo", "", {}, "test"});
+        mail::enqueue(session,
+                      mail::Message{email, name, std::string("Welkom ") + name, "Hallo", "", {}, "test"});
       }
     });
     for (std::int64_t id : {anna_, bram_}) {
@@ -82,7 +85,8 @@ class PersonalDataOnDatabase : public ::testing::TestWithParam<db::Backend> {
       ASSERT_TRUE(members_->update_own_profile(id, update).ok());
     }
     tokens_ = std::make_unique<api::TokenService>(*db_);
-    service_ = std::make_unique<api::PersonalDataService>(*db_, *members_, hasher_, auth::ThrottlePolicy{}, data_dir_);
+    service_ = std::make_unique<api::PersonalDataService>(*db_, *members_, hasher_, auth::ThrottlePolicy{},
+                                                          data_dir_);
   }
 
   void TearDown() override {
@@ -96,7 +100,8 @@ class PersonalDataOnDatabase : public ::testing::TestWithParam<db::Backend> {
   std::size_t files_under(const std::filesystem::path& directory) {
     std::size_t count = 0;
     if (!std::filesystem::exists(directory)) return 0;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory)) count += entry.is_regular_file();
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(directory))
+      count += entry.is_regular_file();
     return count;
   }
 
@@ -130,7 +135,8 @@ TEST_P(PersonalDataOnDatabase, TheExportHoldsEverythingAboutTheAccountAndNothing
   EXPECT_FALSE(contains(text, "argon2"));
   EXPECT_FALSE(contains(text, "bram")) << text;
   EXPECT_FALSE(contains(text, "Bram")) << text;
-  const auto exports = db_->read([](db::Session& session) { return audit::entries_with_action(session, "account.export"); });
+  const auto exports =
+      db_->read([](db::Session& session) { return audit::entries_with_action(session, "account.export"); });
   ASSERT_EQ(exports.size(), 1u);
   EXPECT_EQ(exports[0].actor_account_id, anna_);
   EXPECT_FALSE(service_->export_account(999999).has_value());
@@ -139,11 +145,15 @@ TEST_P(PersonalDataOnDatabase, TheExportHoldsEverythingAboutTheAccountAndNothing
 TEST_P(PersonalDataOnDatabase, ErasureRefusesAWrongPasswordAndThrottlesGuessing) {
   using Outcome = api::PersonalDataService::EraseOutcome;
   EXPECT_EQ(service_->erase_account(anna_, "", "10.0.0.1"), Outcome::PasswordMissing);
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(service_->erase_account(anna_, "fout wachtwoord", "10.0.0.1"), Outcome::WrongPassword);
-  EXPECT_EQ(service_->erase_account(anna_, kPassword, "10.0.0.1"), Outcome::Throttled) << "even the right one, for now";
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(service_->erase_account(anna_, "fout wachtwoord", "10.0.0.1"), Outcome::WrongPassword);
+  EXPECT_EQ(service_->erase_account(anna_, kPassword, "10.0.0.1"), Outcome::Throttled)
+      << "even the right one, for now";
   EXPECT_TRUE(members_->own_profile(anna_).has_value());
   EXPECT_EQ(members_->own_profile(anna_)->headline, "Fiscalist") << "nothing erased";
-  EXPECT_TRUE(db_->read([](db::Session& session) { return audit::entries_with_action(session, "account.erase"); }).empty());
+  EXPECT_TRUE(
+      db_->read([](db::Session& session) { return audit::entries_with_action(session, "account.erase"); })
+          .empty());
 }
 
 TEST_P(PersonalDataOnDatabase, ErasureRemovesPersonalDataAndPhotosAndKeepsTheAccountRowAnonymised) {
@@ -155,7 +165,8 @@ TEST_P(PersonalDataOnDatabase, ErasureRemovesPersonalDataAndPhotosAndKeepsTheAcc
   const auto created = tokens_->create(anna_, "Script", anna_);
   const std::string secret = std::get<api::CreatedToken>(created).secret;
 
-  ASSERT_EQ(service_->erase_account(anna_, kPassword, "10.0.0.1"), api::PersonalDataService::EraseOutcome::Erased);
+  ASSERT_EQ(service_->erase_account(anna_, kPassword, "10.0.0.1"),
+            api::PersonalDataService::EraseOutcome::Erased);
 
   EXPECT_EQ(files_under(data_dir_ / "photos"), photos_before / 2) << "Anna's photos gone, Bram's kept";
   EXPECT_FALSE(tokens_->authenticate(secret).has_value());
@@ -165,9 +176,14 @@ TEST_P(PersonalDataOnDatabase, ErasureRemovesPersonalDataAndPhotosAndKeepsTheAcc
     EXPECT_EQ(account->text(0), api::account_data::kFormerMemberName);
     EXPECT_EQ(account->text(1), api::account_data::tombstone_email(anna_));
     EXPECT_EQ(account->text(2), "erased");
-    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM memberships WHERE account_id = ?", {anna_})->int64(0), 0);
-    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'anna@example.nl'")->int64(0), 0);
-    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'bram@example.nl'")->int64(0), 1);
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM memberships WHERE account_id = ?", {anna_})->int64(0),
+              0);
+    EXPECT_EQ(
+        session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'anna@example.nl'")->int64(0),
+        0);
+    EXPECT_EQ(
+        session.query_one("SELECT COUNT(*) FROM mail_outbox WHERE to_address = 'bram@example.nl'")->int64(0),
+        1);
     EXPECT_EQ(session.query_one("SELECT name FROM accounts WHERE id = ?", {bram_})->text(0), "Bram Jansen");
     const auto erasures = audit::entries_with_action(session, "account.erase");
     ASSERT_EQ(erasures.size(), 1u);
@@ -181,7 +197,8 @@ TEST_P(PersonalDataOnDatabase, ErasureRemovesPersonalDataAndPhotosAndKeepsTheAcc
     EXPECT_EQ(profile->photo_version, 0);
   }
   EXPECT_EQ(members_->own_profile(bram_)->website, "https://bram.example.nl");
-  EXPECT_EQ(service_->erase_account(anna_, kPassword, "10.0.0.1"), api::PersonalDataService::EraseOutcome::NoSuchAccount)
+  EXPECT_EQ(service_->erase_account(anna_, kPassword, "10.0.0.1"),
+            api::PersonalDataService::EraseOutcome::NoSuchAccount)
       << "an erased account cannot be erased again";
 }
 
@@ -189,7 +206,7 @@ std::string backend_name(const ::testing::TestParamInfo<db::Backend>& info) {
   return std::string(db::to_string(info.param));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, PersonalDataOnDatabase, ::testing::ValuesIn(testing_support::test_backends()),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, PersonalDataOnDatabase,
+                         ::testing::ValuesIn(testing_support::test_backends()), backend_name);
 
 }  // namespace

@@ -65,9 +65,8 @@ TEST_P(ApiTokensOnDatabase, ACreatedTokenAuthenticatesItsOwnerAndIsStoredOnlyAsA
   EXPECT_EQ(owner->account_id, anna_);
   EXPECT_EQ(owner->token_id, created.token.id);
 
-  const auto stored = db_->read([](db::Session& session) {
-    return session.query("SELECT token_hash, prefix FROM api_tokens");
-  });
+  const auto stored = db_->read(
+      [](db::Session& session) { return session.query("SELECT token_hash, prefix FROM api_tokens"); });
   ASSERT_EQ(stored.size(), 1u);
   EXPECT_EQ(stored[0].text(0), api::TokenService::hash_of(created.secret));
   EXPECT_EQ(stored[0].text(0).find(created.secret.substr(4)), std::string::npos);
@@ -118,8 +117,9 @@ TEST_P(ApiTokensOnDatabase, LastUseIsRecordedAtMostOnceAMinute) {
 TEST_P(ApiTokensOnDatabase, NamesMustBePresentPlainAndShort) {
   auto error_of = [&](std::string_view name) {
     auto created = tokens_->create(anna_, name, anna_);
-    return std::holds_alternative<api::TokenError>(created) ? std::optional(std::get<api::TokenError>(created))
-                                                            : std::nullopt;
+    return std::holds_alternative<api::TokenError>(created)
+               ? std::optional(std::get<api::TokenError>(created))
+               : std::nullopt;
   };
   EXPECT_EQ(error_of("   "), api::TokenError::NameMissing);
   EXPECT_EQ(error_of(std::string(81, 'x')), api::TokenError::NameTooLong);
@@ -160,11 +160,19 @@ TEST_P(ApiTokensOnDatabase, CreatingAndRevokingAreAuditedWithoutTheSecret) {
 
 TEST_P(ApiTokensOnDatabase, AuditEntriesAboutAnAccountHideDetailsAboutOthers) {
   db_->write([&](db::Session& session) {
-    audit::record(session, {.actor_account_id = anna_, .action = "account.export", .subject_type = "account",
-                            .subject_id = anna_, .details = {{"mine", true}}});
-    audit::record(session, {.actor_account_id = anna_, .action = "membership.approve", .subject_type = "account",
-                            .subject_id = bram_, .details = {{"bram_email", "bram@example.nl"}}});
-    audit::record(session, {.actor_account_id = std::nullopt, .action = "account.erase", .subject_type = "account",
+    audit::record(session, {.actor_account_id = anna_,
+                            .action = "account.export",
+                            .subject_type = "account",
+                            .subject_id = anna_,
+                            .details = {{"mine", true}}});
+    audit::record(session, {.actor_account_id = anna_,
+                            .action = "membership.approve",
+                            .subject_type = "account",
+                            .subject_id = bram_,
+                            .details = {{"bram_email", "bram@example.nl"}}});
+    audit::record(session, {.actor_account_id = std::nullopt,
+                            .action = "account.erase",
+                            .subject_type = "account",
                             .subject_id = bram_});
   });
   const auto about_anna =
@@ -172,8 +180,9 @@ TEST_P(ApiTokensOnDatabase, AuditEntriesAboutAnAccountHideDetailsAboutOthers) {
   ASSERT_EQ(about_anna.size(), 2u);
   EXPECT_EQ(about_anna[0].details["mine"], true);
   EXPECT_TRUE(about_anna[1].details.empty()) << about_anna[1].details.dump();
-  EXPECT_THROW(db_->write([](db::Session& session) { audit::record(session, {.action = "", .subject_type = "x"}); }),
-               std::invalid_argument);
+  EXPECT_THROW(
+      db_->write([](db::Session& session) { audit::record(session, {.action = "", .subject_type = "x"}); }),
+      std::invalid_argument);
 }
 
 std::string backend_name(const ::testing::TestParamInfo<db::Backend>& info) {
