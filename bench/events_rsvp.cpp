@@ -48,7 +48,8 @@ constexpr auto kThroughputSeconds = std::chrono::seconds(10);
 constexpr int kFeedRequests = 200;
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 double median(std::vector<double> values) {
@@ -59,15 +60,16 @@ double median(std::vector<double> values) {
 double percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
   if (values.empty()) return 0;
-  return values[std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size())))];
+  return values[std::min(values.size() - 1,
+                         static_cast<std::size_t>(p * static_cast<double>(values.size())))];
 }
 
 struct Prepared {
-  std::vector<std::string> cookies;          // one signed-in member each
+  std::vector<std::string> cookies;  // one signed-in member each
   std::vector<std::int64_t> member_ids;
-  std::int64_t breakfast = 0;                // 40 seats
+  std::int64_t breakfast = 0;                  // 40 seats
   std::vector<std::int64_t> open_occurrences;  // no limit, for the rate
-  std::string feed_token;                    // member 0's feed: 5 years of breakfasts
+  std::string feed_token;                      // member 0's feed: 5 years of breakfasts
   std::size_t feed_occurrences = 0;
 };
 
@@ -85,7 +87,8 @@ Prepared prepare(db::Database& database) {
       const std::int64_t id = auth::create_account(session, account);
       auth::add_membership(session, id, kNetwork, auth::Role::Member, auth::MembershipStatus::Active);
       const std::string token = auth::new_token();
-      auth::store::insert_session(session, auth::SessionRecord{auth::hash_token(token), id, now, now, now + 86400},
+      auth::store::insert_session(session,
+                                  auth::SessionRecord{auth::hash_token(token), id, now, now, now + 86400},
                                   "127.0.0.1", "bench");
       prepared.cookies.push_back(std::string(auth::kSessionCookie) + "=" + token);
       prepared.member_ids.push_back(id);
@@ -114,7 +117,8 @@ Prepared prepare(db::Database& database) {
     });
   };
   prepared.breakfast = single(2, kSeats);
-  for (int i = 0; i < kThroughputOccurrences; ++i) prepared.open_occurrences.push_back(single(3 + i, std::nullopt));
+  for (int i = 0; i < kThroughputOccurrences; ++i)
+    prepared.open_occurrences.push_back(single(3 + i, std::nullopt));
 
   // Five years of breakfasts every other Tuesday (three behind us, two ahead), member 0 going to all.
   const auto start = events::to_local(now - 3 * 365LL * 86400, "Europe/Amsterdam").value();
@@ -136,7 +140,8 @@ Prepared prepare(db::Database& database) {
     const auto created = service.create_event_in(session, series, std::nullopt);
     if (!created.ok()) throw std::runtime_error("bench: series refused: " + created.error->message_key);
     const events::Actor member{prepared.member_ids[0], "Lid 0", "lid0@bench.example.nl", "nl", false};
-    for (const auto& occurrence : events::store::occurrences_of(session, created.value->id, INT64_MIN, INT64_MAX)) {
+    for (const auto& occurrence :
+         events::store::occurrences_of(session, created.value->id, INT64_MIN, INT64_MAX)) {
       clock = occurrence.starts_at - 86400;
       if (!service.respond_in(session, member, occurrence.id, events::RsvpInput{}).ok()) {
         throw std::runtime_error("bench: an answer was refused");
@@ -155,7 +160,8 @@ std::string rsvp_request(unsigned short port, std::int64_t occurrence, const std
   const std::string host = "127.0.0.1:" + std::to_string(port);
   return "POST /api/v1/events/" + std::to_string(occurrence) + "/rsvp HTTP/1.1\r\nHost: " + host +
          "\r\nOrigin: http://" + host + "\r\nCookie: " + cookie +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+         body;
 }
 
 // 1. Everyone at once for the 40 seats.
@@ -168,7 +174,8 @@ bool simultaneous(unsigned short port, db::Database& database, const Prepared& p
     clients.emplace_back([&, i] {
       testing_support::Connection connection(port);
       ready.arrive_and_wait();
-      connection.send(rsvp_request(port, prepared.breakfast, prepared.cookies[static_cast<std::size_t>(i)], "going"));
+      connection.send(
+          rsvp_request(port, prepared.breakfast, prepared.cookies[static_cast<std::size_t>(i)], "going"));
       if (auto response = connection.read_response()) bodies[static_cast<std::size_t>(i)] = response->body;
     });
   }
@@ -182,17 +189,18 @@ bool simultaneous(unsigned short port, db::Database& database, const Prepared& p
   }
   const auto tickets = database.read([&](db::Session& session) {
     std::vector<std::int64_t> result;
-    for (const auto& row : session.query(
-             "SELECT ticket FROM event_rsvps WHERE occurrence_id = ? AND response = 'waiting' ORDER BY ticket",
-             {prepared.breakfast})) {
+    for (const auto& row : session.query("SELECT ticket FROM event_rsvps WHERE occurrence_id = ? AND "
+                                         "response = 'waiting' ORDER BY ticket",
+                                         {prepared.breakfast})) {
       result.push_back(row.int64(0));
     }
     return result;
   });
   bool in_order = tickets.size() == 160;
-  for (std::size_t i = 0; in_order && i < tickets.size(); ++i) in_order = tickets[i] == static_cast<std::int64_t>(i + 1);
-  std::printf("  simultaneous: %d going, %d waiting, tickets 1..160 in order: %s (%.2f s for all 200)\n", going,
-              waiting, in_order ? "yes" : "NO", *seconds);
+  for (std::size_t i = 0; in_order && i < tickets.size(); ++i)
+    in_order = tickets[i] == static_cast<std::int64_t>(i + 1);
+  std::printf("  simultaneous: %d going, %d waiting, tickets 1..160 in order: %s (%.2f s for all 200)\n",
+              going, waiting, in_order ? "yes" : "NO", *seconds);
   return going == kSeats && waiting == kMembers - kSeats && in_order;
 }
 
@@ -208,7 +216,8 @@ double rate(unsigned short port, const Prepared& prepared, std::int64_t* failure
       testing_support::Connection connection(port);
       for (std::uint64_t i = 0; !stop; ++i) {
         const std::size_t member = (static_cast<std::size_t>(c) * 25 + i) % kMembers;
-        const std::size_t occurrence = (i / kMembers + static_cast<std::size_t>(c)) % prepared.open_occurrences.size();
+        const std::size_t occurrence =
+            (i / kMembers + static_cast<std::size_t>(c)) % prepared.open_occurrences.size();
         connection.send(rsvp_request(port, prepared.open_occurrences[occurrence], prepared.cookies[member],
                                      (i / (kMembers * kThroughputOccurrences)) % 2 == 0 ? "going" : "maybe"));
         auto response = connection.read_response();
@@ -233,8 +242,8 @@ double rate(unsigned short port, const Prepared& prepared, std::int64_t* failure
 std::pair<double, double> feed(unsigned short port, const Prepared& prepared, std::size_t* events_in_feed) {
   testing_support::Connection connection(port);
   std::vector<double> milliseconds;
-  const std::string request =
-      "GET /agenda/" + prepared.feed_token + ".ics HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
+  const std::string request = "GET /agenda/" + prepared.feed_token +
+                              ".ics HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n";
   for (int i = 0; i < kFeedRequests; ++i) {
     const auto started = Clock::now();
     connection.send(request);
@@ -267,7 +276,8 @@ int main(int argc, char** argv) {
     auto db = database.open();
     const Prepared prepared = prepare(*db);
     testing_support::ServerProcess server({database.url(), false, {"--no-access-log"}});
-    std::printf("round %d (%s, %zu breakfasts in the feed)\n", round, backend_name.c_str(), prepared.feed_occurrences);
+    std::printf("round %d (%s, %zu breakfasts in the feed)\n", round, backend_name.c_str(),
+                prepared.feed_occurrences);
     double seconds = 0;
     all_exact = simultaneous(server.port(), *db, prepared, &seconds) && all_exact;
     simultaneous_seconds.push_back(seconds);
@@ -278,14 +288,15 @@ int main(int argc, char** argv) {
     rates.push_back(per_second);
     std::size_t in_feed = 0;
     const auto [feed_median, feed_p99] = feed(server.port(), prepared, &in_feed);
-    std::printf("  feed: %zu VEVENTs, median %.2f ms, p99 %.2f ms over %d requests\n", in_feed, feed_median, feed_p99,
-                kFeedRequests);
+    std::printf("  feed: %zu VEVENTs, median %.2f ms, p99 %.2f ms over %d requests\n", in_feed, feed_median,
+                feed_p99, kFeedRequests);
     feed_medians.push_back(feed_median);
     feed_p99s.push_back(feed_p99);
   }
-  std::printf("\nmedians over %d rounds (%s): 200 simultaneous RSVPs exact in every round: %s, %.2f s; "
-              "rate %.0f RSVPs/s; feed median %.2f ms, p99 %.2f ms\n",
-              rounds, backend_name.c_str(), all_exact ? "yes" : "NO", median(simultaneous_seconds), median(rates),
-              median(feed_medians), median(feed_p99s));
+  std::printf(
+      "\nmedians over %d rounds (%s): 200 simultaneous RSVPs exact in every round: %s, %.2f s; "
+      "rate %.0f RSVPs/s; feed median %.2f ms, p99 %.2f ms\n",
+      rounds, backend_name.c_str(), all_exact ? "yes" : "NO", median(simultaneous_seconds), median(rates),
+      median(feed_medians), median(feed_p99s));
   return all_exact ? 0 : 1;
 }

@@ -88,7 +88,8 @@ json occurrence_json(const OccurrenceView& view, const std::string& public_url) 
   body["rsvp_closes_at"] = rfc3339(view.rsvp_closes_at);
   body["url"] = public_url + "/agenda/" + std::to_string(view.occurrence.id);
   body["ics_url"] = public_url + "/agenda/" + std::to_string(view.occurrence.id) + "/kalender.ics";
-  if (view.event.recurring()) body["series_url"] = public_url + "/agenda/reeks/" + std::to_string(view.event.id);
+  if (view.event.recurring())
+    body["series_url"] = public_url + "/agenda/reeks/" + std::to_string(view.event.id);
   return body;
 }
 
@@ -124,7 +125,8 @@ class EventsApi {
     };
     list_query.from = day("from", now - 12 * 3600);
     list_query.until = day("to", list_query.from + kDefaultDays * 86400);
-    if (problems.empty() && (list_query.until <= list_query.from || list_query.until - list_query.from > kMaxDays * 86400)) {
+    if (problems.empty() &&
+        (list_query.until <= list_query.from || list_query.until - list_query.from > kMaxDays * 86400)) {
       problems.push_back({"to", "events.api.range_invalid"});
     }
     if (auto limit = query.get("limit")) {
@@ -185,7 +187,8 @@ class EventsApi {
     }
     const auto id = positive_id(request.path_param("id"));
     if (!id) return api::error_response(catalog, request, api::ErrorCode::NotFound);
-    if (request.body.size() > kMaxBodyBytes) return api::error_response(catalog, request, api::ErrorCode::PayloadTooLarge);
+    if (request.body.size() > kMaxBodyBytes)
+      return api::error_response(catalog, request, api::ErrorCode::PayloadTooLarge);
     if (!is_json(request.header("content-type"))) {
       return api::error_response(catalog, request, api::ErrorCode::BadRequest, "events.api.json_required");
     }
@@ -206,7 +209,8 @@ class EventsApi {
     if (body.contains("guests")) {
       // Any number outside what int64 holds, or a fraction, is refused like -1.
       input.guests = body["guests"].is_number_integer() ? body["guests"].get<std::int64_t>() : -1;
-      if (body["guests"].is_number_unsigned() && body["guests"].get<std::uint64_t>() > 1000) input.guests = -1;
+      if (body["guests"].is_number_unsigned() && body["guests"].get<std::uint64_t>() > 1000)
+        input.guests = -1;
     }
     if (body.contains("guest_names")) {
       if (!body["guest_names"].is_array()) {
@@ -257,13 +261,16 @@ class EventsApi {
         json body{{"error",
                    {{"code", "unprocessable"},
                     {"message", std::string(catalog.text(language, "events.api.invalid"))},
-                    {"fields", {{error.field.empty() ? "request" : error.field,
-                                 {{"code", api::field_code(error.message_key)}, {"message", message}}}}}}}};
+                    {"fields",
+                     {{error.field.empty() ? "request" : error.field,
+                       {{"code", api::field_code(error.message_key)}, {"message", message}}}}}}}};
         return api::json_response(422, body);
       }
       case Failure::Conflict:
-        return api::json_response(
-            409, json{{"error", {{"code", "conflict"}, {"reason", api::field_code(error.message_key)}, {"message", message}}}});
+        return api::json_response(409, json{{"error",
+                                             {{"code", "conflict"},
+                                              {"reason", api::field_code(error.message_key)},
+                                              {"message", message}}}});
     }
     return api::error_response(catalog, request, api::ErrorCode::Internal);
   }
@@ -284,10 +291,12 @@ std::span<const api::RouteSpec> api_routes() {
   return kRoutes;
 }
 
-void register_api_routes(http::Router& router, const web::Site& site, Service& events, regions::Service& regions) {
+void register_api_routes(http::Router& router, const web::Site& site, Service& events,
+                         regions::Service& regions) {
   // Undocumented routes never ship: the OpenAPI document must describe each of these.
   const auto problems = api::openapi_problems(api::openapi_document(), api_routes());
-  if (!problems.empty()) throw std::runtime_error("the OpenAPI document misses an events route: " + problems.front());
+  if (!problems.empty())
+    throw std::runtime_error("the OpenAPI document misses an events route: " + problems.front());
   auto api = std::make_shared<EventsApi>(site, events, regions);
   router.get("/api/v1/events", [api](http::Request& request) { return api->list(request); });
   router.get("/api/v1/events/{id}", [api](http::Request& request) { return api->show(request); });

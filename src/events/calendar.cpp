@@ -37,7 +37,8 @@ std::string occurrence_uid(std::int64_t occurrence_id) {
   return "occurrence-" + std::to_string(occurrence_id) + "@knooppunt";
 }
 
-std::string build_calendar(std::string_view name, const std::vector<CalendarEntry>& entries, std::int64_t now) {
+std::string build_calendar(std::string_view name, const std::vector<CalendarEntry>& entries,
+                           std::int64_t now) {
   std::unique_ptr<icalcomponent, ComponentDeleter> calendar(icalcomponent_new(ICAL_VCALENDAR_COMPONENT));
   icalcomponent_add_property(calendar.get(), icalproperty_new_version("2.0"));
   icalcomponent_add_property(calendar.get(), icalproperty_new_prodid("-//Knooppunt//Agenda//NL"));
@@ -64,7 +65,8 @@ std::string build_calendar(std::string_view name, const std::vector<CalendarEntr
       if (!description.empty()) description += "\n\n";
       description += view.occurrence.change_note;
     }
-    if (!description.empty()) icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
+    if (!description.empty())
+      icalcomponent_add_property(event, icalproperty_new_description(description.c_str()));
     if (!entry.url.empty()) icalcomponent_add_property(event, icalproperty_new_url(entry.url.c_str()));
     icalcomponent_add_property(event, icalproperty_new_status(status_of(entry)));
     // A moved or changed occurrence is a newer version of the same event for the client.

@@ -21,7 +21,8 @@ struct CalendarEntry {
 };
 
 // A VCALENDAR (METHOD:PUBLISH) named `name`, with CRLF line endings and folded lines.
-std::string build_calendar(std::string_view name, const std::vector<CalendarEntry>& entries, std::int64_t now);
+std::string build_calendar(std::string_view name, const std::vector<CalendarEntry>& entries,
+                           std::int64_t now);
 
 // The UID of an occurrence in every feed: stable across feeds, so a client merges them.
 std::string occurrence_uid(std::int64_t occurrence_id);

@@ -37,7 +37,8 @@ bool read_number(std::string_view text, int& out) {
 
 bool valid(const LocalTime& t) {
   if (t.year < 1970 || t.year > 2200 || t.month < 1 || t.month > 12 || t.day < 1) return false;
-  if (t.hour < 0 || t.hour > 23 || t.minute < 0 || t.minute > 59 || t.second < 0 || t.second > 59) return false;
+  if (t.hour < 0 || t.hour > 23 || t.minute < 0 || t.minute > 59 || t.second < 0 || t.second > 59)
+    return false;
   return t.day <= icaltime_days_in_month(t.month, t.year);
 }
 
@@ -210,8 +211,8 @@ Expansion expand(const Rule& rule) {
   if (!rule.rrule.empty()) {
     // Our own text is the only input: no line breaks, no "RRULE:" prefix, plain ASCII.
     const bool plain = std::all_of(rule.rrule.begin(), rule.rrule.end(), [](char c) {
-      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' || c == ';' || c == ',' || c == '-' ||
-             c == '+';
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' || c == ';' || c == ',' ||
+             c == '-' || c == '+';
     });
     icalerror_clear_errno();
     icalrecurrencetype recur = icalrecurrencetype_from_string(rule.rrule.c_str());

@@ -47,10 +47,10 @@ bool is_known_timezone(std::string_view timezone);
 
 // Why a rule was refused: a catalog key under "events.error.".
 enum class RuleError {
-  Malformed,     // not an RRULE libical understands, or too long
-  NeverEnds,     // no UNTIL or COUNT
-  TooLong,       // ends more than kMaxSeriesYears after the first start
-  TooMany,       // makes more than kMaxOccurrences
+  Malformed,  // not an RRULE libical understands, or too long
+  NeverEnds,  // no UNTIL or COUNT
+  TooLong,    // ends more than kMaxSeriesYears after the first start
+  TooMany,    // makes more than kMaxOccurrences
   UnknownZone,
   NoOccurrence,  // the rule (minus skipped dates) yields nothing
 };

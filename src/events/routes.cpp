@@ -63,7 +63,8 @@ std::string fill(std::string_view text, const std::map<std::string, std::string>
   std::string out(text);
   for (const auto& [name, value] : values) {
     const std::string marker = "{" + name + "}";
-    for (std::size_t at = out.find(marker); at != std::string::npos; at = out.find(marker, at + value.size())) {
+    for (std::size_t at = out.find(marker); at != std::string::npos;
+         at = out.find(marker, at + value.size())) {
       out.replace(at, marker.size(), value);
     }
   }
@@ -77,8 +78,8 @@ std::string message_of(const web::Site& site, std::string_view language, const E
 
 // The same shape as web::FormErrors::add_to ("errors.<field>" and "form_errors.list"), with counts
 // filled into the messages. Errors without a field point at the page's main content.
-void add_errors(data& page, const web::Site& site, std::string_view language, const std::vector<Error>& errors,
-                const std::map<std::string, std::string>& rename = {}) {
+void add_errors(data& page, const web::Site& site, std::string_view language,
+                const std::vector<Error>& errors, const std::map<std::string, std::string>& rename = {}) {
   if (errors.empty()) return;
   data by_field;
   data list(data::type::list);
@@ -106,7 +107,8 @@ http::Response redirect_with_flash(const web::Site& site, std::string location, 
 }
 
 http::Response sign_in_redirect(const http::Request& request) {
-  return http::Response::redirect("/inloggen?next=" + http::percent_encode(web::local_path_or_root(request.target)));
+  return http::Response::redirect("/inloggen?next=" +
+                                  http::percent_encode(web::local_path_or_root(request.target)));
 }
 
 std::string places_text(const web::Site& site, std::string_view language, const OccurrenceView& view,
@@ -115,7 +117,8 @@ std::string places_text(const web::Site& site, std::string_view language, const 
   if (!view.capacity) return fill(site.text(language, "events.places.unlimited"), {{"n", taken}});
   const std::string capacity = std::to_string(*view.capacity);
   if (view.occurrence.seats_taken >= *view.capacity) {
-    return fill(site.text(language, "events.places.full"), {{"n", taken}, {"m", capacity}, {"w", std::to_string(waiting)}});
+    return fill(site.text(language, "events.places.full"),
+                {{"n", taken}, {"m", capacity}, {"w", std::to_string(waiting)}});
   }
   return fill(site.text(language, "events.places.count"), {{"n", taken}, {"m", capacity}});
 }
@@ -265,7 +268,8 @@ class Pages {
     data page = base_data(options_, view.title);
     page.set("id", std::to_string(id));
     page.set("title", view.title);
-    page.set("kind_label", std::string(site_.text(language, "events.kind." + std::string(to_string(view.event.kind)))));
+    page.set("kind_label",
+             std::string(site_.text(language, "events.kind." + std::string(to_string(view.event.kind)))));
     if (view.event.recurring()) page.set("series_id", std::to_string(view.event.id));
     page.set("cancelled", view.occurrence.cancelled());
     set_if(page, "change_note", view.occurrence.change_note);
@@ -275,7 +279,8 @@ class Pages {
     set_if(page, "address", view.event.location_address);
     page.set("places", places_text(site_, language, view, view_page.waiting_people));
     if (view.event.rsvp_deadline_minutes && *view.event.rsvp_deadline_minutes > 0) {
-      page.set("closes", format_date(view.rsvp_closes_at, zone, language) + ", " + format_clock(view.rsvp_closes_at, zone));
+      page.set("closes", format_date(view.rsvp_closes_at, zone, language) + ", " +
+                             format_clock(view.rsvp_closes_at, zone));
     }
     set_if(page, "description", view.event.description);
     if (view_page.mine && view_page.mine->response != Response::NotGoing) {
@@ -283,7 +288,8 @@ class Pages {
       mine.set("status_text", state_text(site_, language, *view_page.mine));
       if (view_page.my_place) {
         mine.set("place", std::to_string(*view_page.my_place));
-        mine.set("place_text", fill(site_.text(language, "events.state.place"), {{"n", std::to_string(*view_page.my_place)}}));
+        mine.set("place_text", fill(site_.text(language, "events.state.place"),
+                                    {{"n", std::to_string(*view_page.my_place)}}));
       }
       page.set("mine", mine);
     }
@@ -371,7 +377,8 @@ class Pages {
     return site_.page(request, "events/check_mail", std::move(page));
   }
 
-  http::Response confirm_page(http::Request& request, const std::string& token, const std::optional<Error>& error) {
+  http::Response confirm_page(http::Request& request, const std::string& token,
+                              const std::optional<Error>& error) {
     const std::string_view language = site_.language_of(request);
     data page = base_data(options_, std::string(site_.text(language, "events.confirm.title")));
     page.set("token", token);
@@ -406,15 +413,17 @@ class Pages {
     set_if(page, "description", event.description);
     page.set("can_rsvp", found->can_rsvp);
     if (found->my_series) {
-      page.set("my_series", fill(site_.text(language, "events.state.series"),
-                                 {{"response", response_label(site_, language, found->my_series->response)}}));
+      page.set("my_series",
+               fill(site_.text(language, "events.state.series"),
+                    {{"response", response_label(site_, language, found->my_series->response)}}));
     }
     data occurrences(data::type::list);
     for (std::size_t i = 0; i < found->upcoming.size(); ++i) {
       const OccurrenceView& view = found->upcoming[i];
       data item;
       item.set("id", std::to_string(view.occurrence.id));
-      item.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone, language));
+      item.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone,
+                                   language));
       item.set("cancelled", view.occurrence.cancelled());
       item.set("moved", view.occurrence.overridden && !view.occurrence.cancelled());
       item.set("places", places_text(site_, language, view, 0));
@@ -444,8 +453,9 @@ class Pages {
     return redirect_with_flash(site_, "/agenda/reeks/" + std::to_string(id), "flash.events.series");
   }
 
-  http::Response new_event_form(http::Request& request, const NewEvent& input = {}, const std::string& ends_local = {},
-                                const std::vector<Error>& errors = {}, int status = 200) {
+  http::Response new_event_form(http::Request& request, const NewEvent& input = {},
+                                const std::string& ends_local = {}, const std::vector<Error>& errors = {},
+                                int status = 200) {
     const Actor actor = actor_of(request);
     if (!actor.account_id) return sign_in_redirect(request);
     const std::string_view language = site_.language_of(request);
@@ -499,9 +509,11 @@ class Pages {
     input.rrule = std::string(form.value_or("herhaling", ""));
     input.exdates = lines_of(form.value_or("uitgezonderd", ""));
     input.capacity = parse_number(form.value_or("plaatsen", ""));
-    if (auto hours = parse_number(form.value_or("sluiting_uren", ""))) input.rsvp_deadline_minutes = *hours * 60;
+    if (auto hours = parse_number(form.value_or("sluiting_uren", "")))
+      input.rsvp_deadline_minutes = *hours * 60;
     input.reminder_minutes = std::nullopt;
-    if (auto hours = parse_number(form.value_or("herinnering_uren", ""))) input.reminder_minutes = *hours * 60;
+    if (auto hours = parse_number(form.value_or("herinnering_uren", "")))
+      input.reminder_minutes = *hours * 60;
     input.visibility = form.get("openbaar") ? Visibility::Public : Visibility::Members;
     std::vector<Error> errors;
     const auto start = parse_local_time(input.starts_local);
@@ -519,7 +531,8 @@ class Pages {
     auto created = events_.create_event(actor_of(request), input);
     if (!created.ok()) {
       if (created.error->failure == Failure::Forbidden) return error_for(site_, request, *created.error);
-      return new_event_form(request, input, ends_local, {*created.error}, http_status(created.error->failure));
+      return new_event_form(request, input, ends_local, {*created.error},
+                            http_status(created.error->failure));
     }
     const Event& event = *created.value;
     if (event.recurring()) {
@@ -555,7 +568,8 @@ class Pages {
     page.set("event_capacity", view.event.capacity ? std::to_string(*view.event.capacity) : "");
     page.set("deadline_hours",
              view.event.rsvp_deadline_minutes ? std::to_string(*view.event.rsvp_deadline_minutes / 60) : "");
-    page.set("reminder_hours", view.event.reminder_minutes ? std::to_string(*view.event.reminder_minutes / 60) : "");
+    page.set("reminder_hours",
+             view.event.reminder_minutes ? std::to_string(*view.event.reminder_minutes / 60) : "");
     add_errors(page, site_, language, errors);
     return site_.page(request, "events/edit", std::move(page), status);
   }
@@ -572,14 +586,19 @@ class Pages {
     OccurrenceChange change;
     const std::string starts(form.value_or("begin", ""));
     const std::string ends(form.value_or("einde", ""));
-    if (!starts.empty() && starts != format_input(view.occurrence.starts_at, zone)) change.starts_local = starts;
+    if (!starts.empty() && starts != format_input(view.occurrence.starts_at, zone))
+      change.starts_local = starts;
     if (!ends.empty()) {
-      const auto start = parse_local_time(starts.empty() ? format_input(view.occurrence.starts_at, zone) : starts);
+      const auto start =
+          parse_local_time(starts.empty() ? format_input(view.occurrence.starts_at, zone) : starts);
       const auto end = parse_local_time(ends);
-      if (!end || !start) return edit_form(request, id, {Error{Failure::Invalid, "ends_local", "events.error.end_before_start", {}}}, 422);
+      if (!end || !start)
+        return edit_form(request, id,
+                         {Error{Failure::Invalid, "ends_local", "events.error.end_before_start", {}}}, 422);
       const auto start_utc = to_utc(*start, zone);
       const auto end_utc = to_utc(*end, zone);
-      if (start_utc && end_utc && *end_utc - *start_utc != view.occurrence.ends_at - view.occurrence.starts_at) {
+      if (start_utc && end_utc &&
+          *end_utc - *start_utc != view.occurrence.ends_at - view.occurrence.starts_at) {
         change.duration_minutes = (*end_utc - *start_utc) / 60;
       }
     }
@@ -614,13 +633,15 @@ class Pages {
     change.reminder_minutes = hours(parse_number(form.value_or("herinnering_uren", "")));
     auto outcome = events_.change_event(actor_of(request), event_id, change);
     if (!outcome.ok()) {
-      if (outcome.error->failure != Failure::Invalid || !back) return error_for(site_, request, *outcome.error);
+      if (outcome.error->failure != Failure::Invalid || !back)
+        return error_for(site_, request, *outcome.error);
       Error error = *outcome.error;
       if (error.field == "capacity") error.field = "event_capacity";
       return edit_form(request, *back, {error}, 422);
     }
-    return redirect_with_flash(site_, back ? "/agenda/" + std::to_string(*back) : "/agenda/reeks/" + std::to_string(event_id),
-                               "flash.events.changed");
+    return redirect_with_flash(
+        site_, back ? "/agenda/" + std::to_string(*back) : "/agenda/reeks/" + std::to_string(event_id),
+        "flash.events.changed");
   }
 
   http::Response attendees(http::Request& request, std::int64_t id, const std::optional<Error>& notice = {},
@@ -636,7 +657,8 @@ class Pages {
     data page = base_data(options_, std::string(site_.text(language, "events.attendees.title")));
     page.set("id", std::to_string(id));
     page.set("title", view.title);
-    page.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone, language));
+    page.set("when",
+             format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone, language));
     page.set("places", places_text(site_, language, view, found->waiting_people));
     if (notice) page.set("notice", message_of(site_, language, *notice));
     const std::string csrf = site_.valid_csrf_cookie(request);
@@ -658,13 +680,14 @@ class Pages {
     }
     page.set("rows", list);
     data columns(data::type::list);
-    for (CsvColumn column : {CsvColumn::Name, CsvColumn::Email, CsvColumn::Response, CsvColumn::Guests,
-                             CsvColumn::GuestNames, CsvColumn::Note, CsvColumn::Place, CsvColumn::Attended,
-                             CsvColumn::RespondedAt}) {
+    for (CsvColumn column :
+         {CsvColumn::Name, CsvColumn::Email, CsvColumn::Response, CsvColumn::Guests, CsvColumn::GuestNames,
+          CsvColumn::Note, CsvColumn::Place, CsvColumn::Attended, CsvColumn::RespondedAt}) {
       data item;
       item.set("code", std::string(to_string(column)));
       item.set("label", std::string(site_.text(language, "events.csv." + std::string(to_string(column)))));
-      item.set("checked", column == CsvColumn::Name || column == CsvColumn::Response || column == CsvColumn::Guests);
+      item.set("checked",
+               column == CsvColumn::Name || column == CsvColumn::Response || column == CsvColumn::Guests);
       columns.push_back(item);
     }
     page.set("columns", columns);
@@ -709,7 +732,8 @@ class Pages {
     // The byte-order mark makes Excel read the file as UTF-8.
     http::Response response = http::Response::text(200, "\xEF\xBB\xBF" + *outcome.value);
     response.headers.set("Content-Type", "text/csv; charset=utf-8");
-    response.headers.set("Content-Disposition", "attachment; filename=\"deelnemers-" + std::to_string(id) + ".csv\"");
+    response.headers.set("Content-Disposition",
+                         "attachment; filename=\"deelnemers-" + std::to_string(id) + ".csv\"");
     response.headers.set("Cache-Control", "no-store");
     return response;
   }
@@ -765,7 +789,8 @@ class Pages {
     auto outcome = events_.check_in(actor_of(request), id, *rsvp_id, form.value_or("aanwezig", "1") == "1");
     if (!outcome.ok()) return error_for(site_, request, *outcome.error);
     std::string location = "/agenda/" + std::to_string(id) + "/inchecken";
-    if (auto search = form.get("zoek"); search && !search->empty()) location += "?zoek=" + http::percent_encode(*search);
+    if (auto search = form.get("zoek"); search && !search->empty())
+      location += "?zoek=" + http::percent_encode(*search);
     return http::Response::redirect(location);
   }
 
@@ -775,7 +800,8 @@ class Pages {
     if (!request.viewer) return sign_in_redirect(request);
     auto outcome = events_.add_walk_in(actor_of(request), id, form.value_or("naam", ""), std::nullopt);
     if (!outcome.ok()) {
-      if (outcome.error->failure == Failure::Invalid) return check_in_page(request, id, {*outcome.error}, 422);
+      if (outcome.error->failure == Failure::Invalid)
+        return check_in_page(request, id, {*outcome.error}, 422);
       return error_for(site_, request, *outcome.error);
     }
     return redirect_with_flash(site_, "/agenda/" + std::to_string(id) + "/inchecken", "flash.events.walk_in");
@@ -786,7 +812,8 @@ class Pages {
     if (!text) return site_.error_page(&request, 404);
     http::Response response = http::Response::text(200, std::move(*text));
     response.headers.set("Content-Type", "text/calendar; charset=utf-8");
-    response.headers.set("Content-Disposition", "attachment; filename=\"agenda-" + std::to_string(id) + ".ics\"");
+    response.headers.set("Content-Disposition",
+                         "attachment; filename=\"agenda-" + std::to_string(id) + ".ics\"");
     response.headers.set("Cache-Control", "private, no-store");
     return response;
   }
@@ -816,7 +843,8 @@ class Pages {
       }
       if (!group_id) return site_.error_page(&request, 404);
     }
-    http::Response response = http::Response::text(200, events_.public_feed(overview->network.id, name, group_id));
+    http::Response response =
+        http::Response::text(200, events_.public_feed(overview->network.id, name, group_id));
     response.headers.set("Content-Type", "text/calendar; charset=utf-8");
     response.headers.set("Cache-Control", "public, max-age=300");
     return response;
@@ -864,7 +892,8 @@ class Pages {
       set_if(item, "description", session.description);
       std::vector<std::string> speakers;
       for (const Speaker& speaker : session.speakers) {
-        speakers.push_back(speaker.affiliation.empty() ? speaker.name : speaker.name + " (" + speaker.affiliation + ")");
+        speakers.push_back(speaker.affiliation.empty() ? speaker.name
+                                                       : speaker.name + " (" + speaker.affiliation + ")");
       }
       set_if(item, "speakers_text", join_lines(speakers, ", "));
       item.set("seats", session.capacity ? fill(site_.text(language, "events.programme.seats"),
@@ -906,8 +935,9 @@ class Pages {
       }
       return error_for(site_, request, *outcome.error);
     }
-    return redirect_with_flash(site_, location,
-                               register_now ? "flash.events.session_registered" : "flash.events.session_unregistered");
+    return redirect_with_flash(
+        site_, location,
+        register_now ? "flash.events.session_registered" : "flash.events.session_unregistered");
   }
 
   data history_data(std::string_view language, const std::vector<AttendanceRecord>& records) {
@@ -922,7 +952,7 @@ class Pages {
       item.set("date", format_date(record.starts_at, "Europe/Amsterdam", language));
       item.set("response_label", response_label(site_, language, record.response));
       item.set("attended_label",
-               std::string(site_.text(language, !record.attended ? "events.attended.unknown"
+               std::string(site_.text(language, !record.attended   ? "events.attended.unknown"
                                                 : *record.attended ? "events.attended.yes"
                                                                    : "events.attended.no")));
       if (record.attended) {
@@ -980,7 +1010,8 @@ class Pages {
     const Actor actor = actor_of(request);
     const std::string_view language = site_.language_of(request);
     const http::FormData query = http::FormData::parse(request.query);
-    auto overview = query.get("netwerk") ? regions_.overview(*query.get("netwerk")) : regions_.primary_overview();
+    auto overview =
+        query.get("netwerk") ? regions_.overview(*query.get("netwerk")) : regions_.primary_overview();
     if (!overview) return site_.error_page(&request, 404);
     auto lines = events_.no_show_report(actor, overview->network.id);
     if (!lines.ok()) return error_for(site_, request, *lines.error);
@@ -1048,12 +1079,29 @@ Actor actor_of(const http::Request& request) {
 
 void register_routes(http::Router& router, const web::Site& site, Service& events, regions::Service& regions,
                      RouteOptions options) {
-  site.require_templates({"events/agenda", "events/occurrence", "events/series", "events/new", "events/edit",
-                          "events/attendees", "events/check_in", "events/programme", "events/mine", "events/history",
-                          "events/confirm", "events/check_mail", "events/report", "mail/events_promoted_text",
-                          "mail/events_promoted_html", "mail/events_changed_text", "mail/events_changed_html",
-                          "mail/events_cancelled_text", "mail/events_cancelled_html", "mail/events_reminder_text",
-                          "mail/events_reminder_html", "mail/events_confirm_text", "mail/events_confirm_html"});
+  site.require_templates({"events/agenda",
+                          "events/occurrence",
+                          "events/series",
+                          "events/new",
+                          "events/edit",
+                          "events/attendees",
+                          "events/check_in",
+                          "events/programme",
+                          "events/mine",
+                          "events/history",
+                          "events/confirm",
+                          "events/check_mail",
+                          "events/report",
+                          "mail/events_promoted_text",
+                          "mail/events_promoted_html",
+                          "mail/events_changed_text",
+                          "mail/events_changed_html",
+                          "mail/events_cancelled_text",
+                          "mail/events_cancelled_html",
+                          "mail/events_reminder_text",
+                          "mail/events_reminder_html",
+                          "mail/events_confirm_text",
+                          "mail/events_confirm_html"});
   auto pages = std::make_shared<Pages>(site, events, regions, std::move(options));
 
   router.get("/agenda", [pages](http::Request& request) { return pages->agenda(request); });
@@ -1065,54 +1113,72 @@ void register_routes(http::Router& router, const web::Site& site, Service& event
     if (!id) return site.error_page(&request, 404);
     return pages->occurrence(request, *id);
   });
-  router.post("/agenda/{id}/antwoord",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->answer(r, id); }));
-  router.post("/agenda/{id}/aanmelden",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->register_guest(r, id); }));
+  router.post("/agenda/{id}/antwoord", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->answer(r, id);
+              }));
+  router.post("/agenda/{id}/aanmelden", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->register_guest(r, id);
+              }));
   router.get("/agenda/bevestig/{token}", [pages](http::Request& request) {
     return pages->confirm_page(request, std::string(request.path_param("token")), std::nullopt);
   });
-  router.post("/agenda/bevestig/{token}", [pages](http::Request& request) { return pages->confirm(request); });
-  router.get("/agenda/reeks/{id}",
-             with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->series(r, id); }));
-  router.post("/agenda/reeks/{id}/antwoord",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->series_answer(r, id); }));
-  router.post("/agenda/reeks/{id}/wijzigen",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->change_event(r, id); }));
+  router.post("/agenda/bevestig/{token}",
+              [pages](http::Request& request) { return pages->confirm(request); });
+  router.get("/agenda/reeks/{id}", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->series(r, id);
+             }));
+  router.post("/agenda/reeks/{id}/antwoord", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->series_answer(r, id);
+              }));
+  router.post("/agenda/reeks/{id}/wijzigen", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->change_event(r, id);
+              }));
   router.get("/agenda/nieuw", [pages](http::Request& request) { return pages->new_event_form(request); });
   router.post("/agenda/nieuw", [pages](http::Request& request) { return pages->create_event(request); });
-  router.get("/agenda/{id}/wijzigen",
-             with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->edit_form(r, id); }));
-  router.post("/agenda/{id}/wijzigen",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->change_occurrence(r, id); }));
-  router.get("/agenda/{id}/deelnemers",
-             with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->attendees(r, id); }));
+  router.get("/agenda/{id}/wijzigen", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->edit_form(r, id);
+             }));
+  router.post("/agenda/{id}/wijzigen", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->change_occurrence(r, id);
+              }));
+  router.get("/agenda/{id}/deelnemers", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->attendees(r, id);
+             }));
   router.post("/agenda/{id}/deelnemers/{rsvp}",
               with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->move(r, id); }));
   router.get("/agenda/{id}/deelnemers.csv",
              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->csv(r, id); }));
-  router.get("/agenda/{id}/inchecken",
-             with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->check_in_page(r, id); }));
-  router.post("/agenda/{id}/inchecken",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->check_in(r, id); }));
-  router.post("/agenda/{id}/inloop",
-              with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->walk_in(r, id); }));
-  router.get("/agenda/{id}/kalender.ics",
-             with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->occurrence_ics(r, id); }));
-  router.get("/agenda/{id}/programma",
-             with_id(site, "id", [pages](http::Request& r, std::int64_t id) { return pages->programme(r, id); }));
+  router.get("/agenda/{id}/inchecken", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->check_in_page(r, id);
+             }));
+  router.post("/agenda/{id}/inchecken", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->check_in(r, id);
+              }));
+  router.post("/agenda/{id}/inloop", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->walk_in(r, id);
+              }));
+  router.get("/agenda/{id}/kalender.ics", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->occurrence_ics(r, id);
+             }));
+  router.get("/agenda/{id}/programma", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->programme(r, id);
+             }));
   router.post("/agenda/sessies/{session}/inschrijven",
               [pages](http::Request& request) { return pages->session_registration(request, true); });
   router.post("/agenda/sessies/{session}/uitschrijven",
               [pages](http::Request& request) { return pages->session_registration(request, false); });
   router.get("/agenda/mijn", [pages](http::Request& request) { return pages->mine(request); });
-  router.post("/agenda/mijn/kalender", [pages](http::Request& request) { return pages->renew_feed(request); });
-  router.post("/agenda/mijn/kalender/intrekken", [pages](http::Request& request) { return pages->revoke_feed(request); });
-  router.get("/agenda/netwerk/{network}/agenda.ics", [pages](http::Request& request) { return pages->public_feed(request); });
+  router.post("/agenda/mijn/kalender",
+              [pages](http::Request& request) { return pages->renew_feed(request); });
+  router.post("/agenda/mijn/kalender/intrekken",
+              [pages](http::Request& request) { return pages->revoke_feed(request); });
+  router.get("/agenda/netwerk/{network}/agenda.ics",
+             [pages](http::Request& request) { return pages->public_feed(request); });
   router.get("/agenda/groep/{network}/{group}/agenda.ics",
              [pages](http::Request& request) { return pages->public_feed(request); });
   router.get("/agenda/statistiek", [pages](http::Request& request) { return pages->report(request); });
-  router.get("/agenda/statistiek/lid/{account}", [pages](http::Request& request) { return pages->member_history(request); });
+  router.get("/agenda/statistiek/lid/{account}",
+             [pages](http::Request& request) { return pages->member_history(request); });
 }
 
 }  // namespace events

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "api/openapi.h"
-
 #include "events/service.h"
 #include "http/router.h"
 #include "regions/service.h"
@@ -26,7 +25,8 @@ void register_routes(http::Router& router, const web::Site& site, Service& event
 
 // Registers GET /api/v1/events, GET /api/v1/events/{id} and POST /api/v1/events/{id}/rsvp, which the
 // OpenAPI document (resources/api/openapi.json) describes.
-void register_api_routes(http::Router& router, const web::Site& site, Service& events, regions::Service& regions);
+void register_api_routes(http::Router& router, const web::Site& site, Service& events,
+                         regions::Service& regions);
 // Those three routes (the OpenAPI document must describe each; tests check it).
 std::span<const api::RouteSpec> api_routes();
 

@@ -55,11 +55,13 @@ std::vector<Person> pick(const std::vector<Person>& people, std::size_t count, D
 }
 
 void require(const Result<RsvpOutcome>& outcome) {
-  if (!outcome.ok()) throw std::runtime_error("events demo: an answer was refused: " + outcome.error->message_key);
+  if (!outcome.ok())
+    throw std::runtime_error("events demo: an answer was refused: " + outcome.error->message_key);
 }
 
 Event require(Result<Event> created) {
-  if (!created.ok()) throw std::runtime_error("events demo: an event was refused: " + created.error->message_key);
+  if (!created.ok())
+    throw std::runtime_error("events demo: an event was refused: " + created.error->message_key);
   return std::move(*created.value);
 }
 
@@ -153,7 +155,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     first.kind = Kind::Single;
     first.title = "Eerste bijeenkomst Kennisknooppunt";
     first.description =
-        "De eerste bijeenkomst na de brief aan 1.700 zelfstandige professionals in de regio. We bespreken een reeks "
+        "De eerste bijeenkomst na de brief aan 1.700 zelfstandige professionals in de regio. We bespreken "
+        "een reeks "
         "stellingen over samenwerken, kwaliteit en de vorm van het netwerk.";
     first.location_name = "Het Markiezenhof";
     first.location_address = "Steenbergsestraat 8, Bergen op Zoom";
@@ -165,7 +168,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     first.hosts = {coordinator.id};
     clock = 1748736000;  // 1 June 2025
     const Event first_event = require(service.create_event_in(session, first, coordinator.id));
-    for (const Occurrence& occurrence : store::occurrences_of(session, first_event.id, INT64_MIN, INT64_MAX)) {
+    for (const Occurrence& occurrence :
+         store::occurrences_of(session, first_event.id, INT64_MIN, INT64_MAX)) {
       clock = occurrence.starts_at - 7 * 24 * 3600;
       for (const Person& person : pick(people, 45, dice)) {
         require(service.respond_in(session, actor_for(person), occurrence.id, RsvpInput{}));
@@ -183,7 +187,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     breakfast.kind = Kind::Series;
     breakfast.title = "Ontbijtsessie";
     breakfast.description =
-        "Om half acht koffie en een broodje, een korte presentatie van een lid en tijd om bij te praten. Om negen "
+        "Om half acht koffie en een broodje, een korte presentatie van een lid en tijd om bij te praten. Om "
+        "negen "
         "uur gaat iedereen weer aan het werk.";
     breakfast.location_name = "De Vijverhoeve";
     breakfast.location_address = "Huijbergen";
@@ -202,7 +207,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     day.kind = Kind::Series;
     day.title = "Kennisdag";
     day.description =
-        "Een zaterdag vol workshops uit de kennisgroepen: van fiscale actualiteiten tot toegankelijk ontwerp. "
+        "Een zaterdag vol workshops uit de kennisgroepen: van fiscale actualiteiten tot toegankelijk "
+        "ontwerp. "
         "Introducees en belangstellenden zijn welkom.";
     day.location_name = "De Kring";
     day.location_address = "Kade 15, Roosendaal";
@@ -218,10 +224,11 @@ void seed_demo(db::Database& database, std::int64_t now) {
 
     bool next_breakfast_done = false;
     std::size_t coming_breakfasts = 0;
-    for (const Occurrence& occurrence : store::occurrences_of(session, breakfast_event.id, INT64_MIN, INT64_MAX)) {
+    for (const Occurrence& occurrence :
+         store::occurrences_of(session, breakfast_event.id, INT64_MIN, INT64_MAX)) {
       if (occurrence.starts_at < now) {
-        seed_attendance(session, service, clock, occurrence, people, static_cast<std::size_t>(dice.between(20, 44)),
-                        dice);
+        seed_attendance(session, service, clock, occurrence, people,
+                        static_cast<std::size_t>(dice.between(20, 44)), dice);
       } else if (!next_breakfast_done) {
         // The next breakfast is exactly full, the coordinator among those going: whoever answers now
         // joins the line, and a seat frees when someone cancels.
@@ -233,7 +240,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
         next_breakfast_done = true;
       } else if (++coming_breakfasts <= 6) {
         clock = now;
-        const auto count = static_cast<std::size_t>(dice.between(12, 30) - static_cast<std::int64_t>(coming_breakfasts) * 2);
+        const auto count =
+            static_cast<std::size_t>(dice.between(12, 30) - static_cast<std::int64_t>(coming_breakfasts) * 2);
         for (const Person& person : pick(people, count, dice)) {
           require(service.respond_in(session, actor_for(person), occurrence.id, RsvpInput{}));
         }
@@ -241,8 +249,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     }
     for (const Occurrence& occurrence : store::occurrences_of(session, day_event.id, INT64_MIN, INT64_MAX)) {
       if (occurrence.starts_at < now) {
-        seed_attendance(session, service, clock, occurrence, people, static_cast<std::size_t>(dice.between(30, 45)),
-                        dice);
+        seed_attendance(session, service, clock, occurrence, people,
+                        static_cast<std::size_t>(dice.between(30, 45)), dice);
       } else if (occurrence.starts_at < now + 200LL * 24 * 3600) {
         clock = now;
         for (const Person& person : pick(people, static_cast<std::size_t>(dice.between(15, 35)), dice)) {
@@ -257,7 +265,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     congress.kind = Kind::Congress;
     congress.title = "Congres Samen Sterker";
     congress.description =
-        "Het eerste congres van het Kennisknooppunt, voor leden en opdrachtgevers uit West-Brabant en Zeeland: drie "
+        "Het eerste congres van het Kennisknooppunt, voor leden en opdrachtgevers uit West-Brabant en "
+        "Zeeland: drie "
         "sporen met sessies over ondernemen, digitalisering en mens en organisatie.";
     congress.location_name = "Theater De Maagd";
     congress.location_address = "Hofstraat 2, Bergen op Zoom";
@@ -277,32 +286,37 @@ void seed_demo(db::Database& database, std::int64_t now) {
       return Speaker{speakers[i].id, speakers[i].name, std::move(affiliation)};
     };
     const std::vector<ProgrammeSession> programme = {
-        session_at(day_start, 9, 30, 45, "Opening: samen sterker als zelfstandige", "Grote zaal", "", std::nullopt,
-                   {member(0, "coördinator Kennisknooppunt")},
+        session_at(day_start, 9, 30, 45, "Opening: samen sterker als zelfstandige", "Grote zaal", "",
+                   std::nullopt, {member(0, "coördinator Kennisknooppunt")},
                    "Wat het netwerk in twee jaar bereikte, en waar we heen willen."),
-        session_at(day_start, 10, 30, 60, "Fiscale actualiteiten voor zzp'ers", "Zaal 1", "Ondernemen", 40,
-                   {member(1, "belastingadviseur"), Speaker{std::nullopt, "mr. A. Verbeek", "Kamer van Koophandel"}},
-                   "De wijzigingen van dit jaar en wat ze betekenen voor uw klanten."),
+        session_at(
+            day_start, 10, 30, 60, "Fiscale actualiteiten voor zzp'ers", "Zaal 1", "Ondernemen", 40,
+            {member(1, "belastingadviseur"), Speaker{std::nullopt, "mr. A. Verbeek", "Kamer van Koophandel"}},
+            "De wijzigingen van dit jaar en wat ze betekenen voor uw klanten."),
         session_at(day_start, 10, 30, 60, "AVG in de praktijk van het mkb", "Zaal 2", "Digitaal", 40,
-                   {member(2, "jurist privacyrecht")}, "Verwerkersovereenkomsten, datalekken en wat er echt toe doet."),
-        session_at(day_start, 10, 30, 60, "Verzuim voorkomen in kleine teams", "Zaal 3", "Mens & organisatie", 35,
-                   {member(3, "HR-adviseur")}, "Praktische handvatten voor werkgevers met minder dan twintig mensen."),
-        session_at(day_start, 11, 45, 60, "Samen een opdracht aannemen: hoe regel je dat?", "Zaal 1", "Ondernemen", 40,
-                   {member(4, "organisatieadviseur"), member(5, "jurist")},
+                   {member(2, "jurist privacyrecht")},
+                   "Verwerkersovereenkomsten, datalekken en wat er echt toe doet."),
+        session_at(day_start, 10, 30, 60, "Verzuim voorkomen in kleine teams", "Zaal 3", "Mens & organisatie",
+                   35, {member(3, "HR-adviseur")},
+                   "Praktische handvatten voor werkgevers met minder dan twintig mensen."),
+        session_at(day_start, 11, 45, 60, "Samen een opdracht aannemen: hoe regel je dat?", "Zaal 1",
+                   "Ondernemen", 40, {member(4, "organisatieadviseur"), member(5, "jurist")},
                    "Contracten, aansprakelijkheid en afspraken tussen zelfstandigen."),
         session_at(day_start, 11, 45, 60, "Toegankelijk ontwerp voor iedereen", "Zaal 2", "Digitaal", 40,
-                   {member(6, "grafisch ontwerper")}, "Wat de Europese toegankelijkheidsregels vragen van uw website."),
+                   {member(6, "grafisch ontwerper")},
+                   "Wat de Europese toegankelijkheidsregels vragen van uw website."),
         session_at(day_start, 11, 45, 60, "Loopbaangesprekken die werken", "Zaal 3", "Mens & organisatie", 35,
                    {member(7, "loopbaancoach")}, "Een werkvorm die u morgen kunt gebruiken."),
-        session_at(day_start, 13, 45, 60, "Energietransitie in de bouw", "Zaal 1", "Ondernemen", 40,
-                   {member(8, "technisch adviseur"), Speaker{std::nullopt, "ir. S. de Clercq", "Provincie Zeeland"}},
-                   "Subsidies, regels en de vragen die klanten nu stellen."),
+        session_at(
+            day_start, 13, 45, 60, "Energietransitie in de bouw", "Zaal 1", "Ondernemen", 40,
+            {member(8, "technisch adviseur"), Speaker{std::nullopt, "ir. S. de Clercq", "Provincie Zeeland"}},
+            "Subsidies, regels en de vragen die klanten nu stellen."),
         session_at(day_start, 13, 45, 60, "Cyberveiligheid zonder IT-afdeling", "Zaal 2", "Digitaal", 40,
                    {member(9, "ICT-adviseur")}, "Tien maatregelen die een klein bedrijf zelf kan nemen."),
-        session_at(day_start, 13, 45, 60, "Leiderschap in verandertrajecten", "Zaal 3", "Mens & organisatie", 35,
-                   {member(10, "interim-manager")}, "Lessen uit drie fusies in de regio."),
-        session_at(day_start, 15, 15, 60, "Stellingen: hoe verder met het keurmerk?", "Grote zaal", "", std::nullopt,
-                   {member(11, "werkgroep keurmerk")},
+        session_at(day_start, 13, 45, 60, "Leiderschap in verandertrajecten", "Zaal 3", "Mens & organisatie",
+                   35, {member(10, "interim-manager")}, "Lessen uit drie fusies in de regio."),
+        session_at(day_start, 15, 15, 60, "Stellingen: hoe verder met het keurmerk?", "Grote zaal", "",
+                   std::nullopt, {member(11, "werkgroep keurmerk")},
                    "Een interactieve sessie: leden stemmen over de volgende stappen."),
         session_at(day_start, 16, 30, 60, "Borrel en netwerken", "Foyer", "", std::nullopt, {}, ""),
     };

@@ -44,15 +44,17 @@ bool has_control(std::string_view text, bool allow_newlines) {
 
 // Counts UTF-8 characters, not bytes.
 std::size_t length_of(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-std::optional<Error> check_text(std::string_view value, std::string_view field, std::size_t max, bool required,
-                                bool multiline) {
-  if (required && value.empty()) return Error{Failure::Invalid, std::string(field), "events.error.required", {}};
+std::optional<Error> check_text(std::string_view value, std::string_view field, std::size_t max,
+                                bool required, bool multiline) {
+  if (required && value.empty())
+    return Error{Failure::Invalid, std::string(field), "events.error.required", {}};
   if (length_of(value) > max || has_control(value, multiline)) {
-    return Error{Failure::Invalid, std::string(field), "events.error.too_long", static_cast<std::int64_t>(max)};
+    return Error{Failure::Invalid, std::string(field), "events.error.too_long",
+                 static_cast<std::int64_t>(max)};
   }
   return std::nullopt;
 }
@@ -135,9 +137,15 @@ int http_status(Failure failure) {
 
 std::optional<CsvColumn> csv_column_from(std::string_view name) {
   static constexpr std::pair<CsvColumn, std::string_view> kColumns[] = {
-      {CsvColumn::Name, "name"},         {CsvColumn::Email, "email"},     {CsvColumn::Response, "response"},
-      {CsvColumn::Guests, "guests"},     {CsvColumn::GuestNames, "guest_names"}, {CsvColumn::Note, "note"},
-      {CsvColumn::Place, "place"},       {CsvColumn::Attended, "attended"}, {CsvColumn::RespondedAt, "responded_at"}};
+      {CsvColumn::Name, "name"},
+      {CsvColumn::Email, "email"},
+      {CsvColumn::Response, "response"},
+      {CsvColumn::Guests, "guests"},
+      {CsvColumn::GuestNames, "guest_names"},
+      {CsvColumn::Note, "note"},
+      {CsvColumn::Place, "place"},
+      {CsvColumn::Attended, "attended"},
+      {CsvColumn::RespondedAt, "responded_at"}};
   for (const auto& [column, text] : kColumns) {
     if (text == name) return column;
   }
@@ -173,7 +181,8 @@ Service::Service(db::Database& database, const web::Site& site, Access access, S
 
 std::int64_t Service::now() const {
   if (options_.clock) return options_.clock();
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string Service::link(std::string_view path) const {
@@ -188,7 +197,8 @@ mail::Message Service::compose(std::string_view kind, const Rsvp& to, const Occu
   kainjow::mustache::data data;
   data.set("name", to.name);
   data.set("title", view.title);
-  data.set("when", format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone, language));
+  data.set("when",
+           format_span(view.occurrence.starts_at, view.occurrence.ends_at, view.event.timezone, language));
   // Sections treat any string as true: optional text is only set when present.
   if (!view.location_name.empty()) data.set("location", view.location_name);
   if (!view.event.location_address.empty()) data.set("address", view.event.location_address);
@@ -202,8 +212,9 @@ mail::Message Service::compose(std::string_view kind, const Rsvp& to, const Occu
   mail::Message message;
   message.to_address = to.email;
   message.to_name = to.name;
-  message.subject = std::string(site_.text(language, "events.mail." + std::string(kind) + ".subject")) + ": " +
-                    view.title + " (" + format_date(view.occurrence.starts_at, view.event.timezone, language) + ")";
+  message.subject = std::string(site_.text(language, "events.mail." + std::string(kind) + ".subject")) +
+                    ": " + view.title + " (" +
+                    format_date(view.occurrence.starts_at, view.event.timezone, language) + ")";
   message.text = site_.render(language, base + "_text", data);
   message.html = site_.render(language, base + "_html", data);
   message.kind = "events." + std::string(kind);
@@ -219,7 +230,8 @@ bool Service::manages(const Actor& actor, const Event& event) {
   if (!actor.account_id) return false;
   if (actor.administrator) return true;
   if (access_.is_coordinator && access_.is_coordinator(*actor.account_id, event.network_id)) return true;
-  return database_.read([&](db::Session& session) { return store::is_host(session, event.id, *actor.account_id); });
+  return database_.read(
+      [&](db::Session& session) { return store::is_host(session, event.id, *actor.account_id); });
 }
 
 bool Service::can_manage(const Actor& actor, std::int64_t event_id) {
@@ -229,8 +241,9 @@ bool Service::can_manage(const Actor& actor, std::int64_t event_id) {
 
 std::optional<std::int64_t> Service::first_occurrence_id(std::int64_t event_id) {
   return database_.read([&](db::Session& session) -> std::optional<std::int64_t> {
-    const auto occurrences = store::occurrences_of(session, event_id, std::numeric_limits<std::int64_t>::min(),
-                                                   std::numeric_limits<std::int64_t>::max());
+    const auto occurrences =
+        store::occurrences_of(session, event_id, std::numeric_limits<std::int64_t>::min(),
+                              std::numeric_limits<std::int64_t>::max());
     if (occurrences.empty()) return std::nullopt;
     return occurrences.front().id;
   });
@@ -238,7 +251,8 @@ std::optional<std::int64_t> Service::first_occurrence_id(std::int64_t event_id) 
 
 bool Service::can_create(const Actor& actor, std::int64_t network_id) {
   if (!actor.account_id) return false;
-  return actor.administrator || (access_.is_coordinator && access_.is_coordinator(*actor.account_id, network_id));
+  return actor.administrator ||
+         (access_.is_coordinator && access_.is_coordinator(*actor.account_id, network_id));
 }
 
 // --- events
@@ -262,7 +276,8 @@ Result<Event> Service::create_event_in(db::Session& session, const NewEvent& inp
   event.description = trim(input.description);
   event.location_name = trim(input.location_name);
   event.location_address = trim(input.location_address);
-  if (auto error = check_text(event.title, "title", kMaxTitleLength, true, false)) return failed<Event>(*error);
+  if (auto error = check_text(event.title, "title", kMaxTitleLength, true, false))
+    return failed<Event>(*error);
   if (auto error = check_text(event.description, "description", kMaxDescriptionLength, false, true)) {
     return failed<Event>(*error);
   }
@@ -325,8 +340,8 @@ Result<Event> Service::create_event_in(db::Session& session, const NewEvent& inp
 
 std::size_t Service::materialise(db::Session& session, Event& event, std::int64_t until) {
   const Rule rule = rule_of(event);
-  const std::vector<Instance> instances =
-      expand_between(rule, std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max());
+  const std::vector<Instance> instances = expand_between(rule, std::numeric_limits<std::int64_t>::min(),
+                                                         std::numeric_limits<std::int64_t>::max());
   std::size_t created = 0;
   bool complete = true;
   for (const Instance& instance : instances) {
@@ -370,7 +385,8 @@ void Service::apply_series_answers(db::Session& session, const Event& event, std
 
 Result<Event> Service::change_event(const Actor& actor, std::int64_t event_id, const EventChange& change) {
   auto found = database_.read([&](db::Session& session) { return store::find_event(session, event_id); });
-  if (!found || !viewer_may_see(actor, *found)) return Result<Event>::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!found || !viewer_may_see(actor, *found))
+    return Result<Event>::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, *found)) return Result<Event>::fail(Failure::Forbidden, "", "events.error.not_host");
   if (change.capacity && *change.capacity && (**change.capacity < 1 || **change.capacity > kMaxCapacity)) {
     return Result<Event>::fail(Failure::Invalid, "capacity", "events.error.capacity_range", kMaxCapacity);
@@ -391,7 +407,8 @@ Result<Event> Service::change_event(const Actor& actor, std::int64_t event_id, c
     set_text(event->description, change.description);
     set_text(event->location_name, change.location_name);
     set_text(event->location_address, change.location_address);
-    if (auto error = check_text(event->title, "title", kMaxTitleLength, true, false)) return failed<Event>(*error);
+    if (auto error = check_text(event->title, "title", kMaxTitleLength, true, false))
+      return failed<Event>(*error);
     if (auto error = check_text(event->description, "description", kMaxDescriptionLength, false, true)) {
       return failed<Event>(*error);
     }
@@ -399,14 +416,17 @@ Result<Event> Service::change_event(const Actor& actor, std::int64_t event_id, c
       return failed<Event>(*error);
     }
     const std::int64_t at = now();
-    const auto future = store::occurrences_of(session, event_id, at, std::numeric_limits<std::int64_t>::max());
+    const auto future =
+        store::occurrences_of(session, event_id, at, std::numeric_limits<std::int64_t>::max());
     if (change.capacity && *change.capacity) {
       std::int64_t most_taken = 0;
       for (const Occurrence& occurrence : future) {
-        if (!occurrence.capacity && !occurrence.cancelled()) most_taken = std::max(most_taken, occurrence.seats_taken);
+        if (!occurrence.capacity && !occurrence.cancelled())
+          most_taken = std::max(most_taken, occurrence.seats_taken);
       }
       if (**change.capacity < most_taken) {
-        return Result<Event>::fail(Failure::Invalid, "capacity", "events.error.capacity_below_going", most_taken);
+        return Result<Event>::fail(Failure::Invalid, "capacity", "events.error.capacity_below_going",
+                                   most_taken);
       }
     }
     if (change.capacity) event->capacity = *change.capacity;
@@ -433,11 +453,14 @@ Result<Event> Service::change_event(const Actor& actor, std::int64_t event_id, c
 Result<OccurrenceView> Service::change_occurrence(const Actor& actor, std::int64_t occurrence_id,
                                                   const OccurrenceChange& change) {
   using R = Result<OccurrenceView>;
-  auto found = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
-  if (!found || !viewer_may_see(actor, found->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  auto found = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!found || !viewer_may_see(actor, found->event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, found->event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
   const std::string note = trim(change.note);
-  if (auto error = check_text(note, "note", kMaxNoteLength, false, true)) return failed<OccurrenceView>(*error);
+  if (auto error = check_text(note, "note", kMaxNoteLength, false, true))
+    return failed<OccurrenceView>(*error);
   std::optional<std::int64_t> moved_start;
   if (change.starts_local) {
     auto local = parse_local_time(trim(*change.starts_local));
@@ -457,7 +480,8 @@ Result<OccurrenceView> Service::change_occurrence(const Actor& actor, std::int64
   std::optional<std::string> title;
   if (change.title) {
     title = trim(*change.title);
-    if (auto error = check_text(*title, "title", kMaxTitleLength, true, false)) return failed<OccurrenceView>(*error);
+    if (auto error = check_text(*title, "title", kMaxTitleLength, true, false))
+      return failed<OccurrenceView>(*error);
   }
   std::optional<std::string> location;
   if (change.location_name) {
@@ -473,7 +497,8 @@ Result<OccurrenceView> Service::change_occurrence(const Actor& actor, std::int64
     const Occurrence before = *occurrence;
     if (change.capacity) {
       if (*change.capacity && **change.capacity < occurrence->seats_taken) {
-        return R::fail(Failure::Invalid, "capacity", "events.error.capacity_below_going", occurrence->seats_taken);
+        return R::fail(Failure::Invalid, "capacity", "events.error.capacity_below_going",
+                       occurrence->seats_taken);
       }
       occurrence->capacity = *change.capacity;
     }
@@ -483,7 +508,8 @@ Result<OccurrenceView> Service::change_occurrence(const Actor& actor, std::int64
     occurrence->ends_at = occurrence->starts_at + duration;
     if (title) occurrence->title = *title == view->event.title ? std::nullopt : std::optional(*title);
     if (location) {
-      occurrence->location_name = *location == view->event.location_name ? std::nullopt : std::optional(*location);
+      occurrence->location_name =
+          *location == view->event.location_name ? std::nullopt : std::optional(*location);
     }
     if (change.cancel) occurrence->status = OccurrenceStatus::Cancelled;
     if (change.restore) occurrence->status = OccurrenceStatus::Scheduled;
@@ -504,7 +530,8 @@ Result<OccurrenceView> Service::change_occurrence(const Actor& actor, std::int64
       const std::string kind = cancelled_now ? "cancelled" : "changed";
       for (const Rsvp& rsvp : store::rsvps_of(session, occurrence_id)) {
         if (!is_answering(rsvp) || rsvp.email.empty()) continue;
-        mail::enqueue(session, compose(kind, rsvp, updated, link("/agenda/" + std::to_string(occurrence_id)), note));
+        mail::enqueue(session,
+                      compose(kind, rsvp, updated, link("/agenda/" + std::to_string(occurrence_id)), note));
       }
     }
     return R::of(std::move(updated));
@@ -520,18 +547,20 @@ std::vector<OccurrenceView> Service::list(const Actor& actor, const ListQuery& q
   filter.network_id = query.network_id;
   filter.group_id = query.group_id;
   filter.limit = std::clamp<std::size_t>(query.limit, 1, 1000);
-  if (actor.account_id && access_.member_networks) filter.member_network_ids = access_.member_networks(*actor.account_id);
+  if (actor.account_id && access_.member_networks)
+    filter.member_network_ids = access_.member_networks(*actor.account_id);
   filter.include_public = true;
   return database_.read([&](db::Session& session) { return store::find_occurrences(session, filter); });
 }
 
 std::optional<OccurrencePage> Service::occurrence_page(const Actor& actor, std::int64_t occurrence_id) {
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
   if (!view || !viewer_may_see(actor, view->event)) return std::nullopt;
   OccurrencePage page;
-  const bool member =
-      actor.account_id && (actor.administrator ||
-                           (access_.is_member && access_.is_member(*actor.account_id, view->event.network_id)));
+  const bool member = actor.account_id &&
+                      (actor.administrator ||
+                       (access_.is_member && access_.is_member(*actor.account_id, view->event.network_id)));
   page.can_rsvp = member;
   page.can_register = !actor.account_id && view->event.visibility == Visibility::Public;
   page.can_manage = manages(actor, view->event);
@@ -556,7 +585,8 @@ std::optional<OccurrencePage> Service::occurrence_page(const Actor& actor, std::
     }
     if (view->event.kind == Kind::Congress) {
       page.programme = store::sessions_of(session, view->event.id);
-      if (actor.account_id) page.my_sessions = store::registered_sessions(session, view->event.id, *actor.account_id);
+      if (actor.account_id)
+        page.my_sessions = store::registered_sessions(session, view->event.id, *actor.account_id);
     }
   });
   if (!member) {
@@ -571,14 +601,16 @@ std::optional<SeriesPage> Service::series_page(const Actor& actor, std::int64_t 
   auto event = database_.read([&](db::Session& session) { return store::find_event(session, event_id); });
   if (!event || !viewer_may_see(actor, *event)) return std::nullopt;
   SeriesPage page;
-  page.can_rsvp = actor.account_id && (actor.administrator || (access_.is_member &&
-                                                               access_.is_member(*actor.account_id, event->network_id)));
+  page.can_rsvp =
+      actor.account_id &&
+      (actor.administrator || (access_.is_member && access_.is_member(*actor.account_id, event->network_id)));
   page.can_manage = manages(actor, *event);
   const std::int64_t at = now();
   database_.read([&](db::Session& session) {
-    for (const Occurrence& occurrence : store::occurrences_of(session, event_id, at - 12 * 3600,
-                                                              std::numeric_limits<std::int64_t>::max())) {
-      if (auto view = store::find_occurrence_view(session, occurrence.id)) page.upcoming.push_back(std::move(*view));
+    for (const Occurrence& occurrence :
+         store::occurrences_of(session, event_id, at - 12 * 3600, std::numeric_limits<std::int64_t>::max())) {
+      if (auto view = store::find_occurrence_view(session, occurrence.id))
+        page.upcoming.push_back(std::move(*view));
       if (page.upcoming.size() >= 60) break;
     }
     std::vector<std::int64_t> ids;
@@ -605,13 +637,17 @@ Result<RsvpOutcome> Service::respond(const Actor& actor, std::int64_t occurrence
   if (!actor.account_id) return R::fail(Failure::Forbidden, "", "events.error.sign_in");
   RsvpInput input = given;
   if (auto error = normalise(input)) return failed<RsvpOutcome>(*error);
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
-  if (!view || !viewer_may_see(actor, view->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
-  if (!actor.administrator && !(access_.is_member && access_.is_member(*actor.account_id, view->event.network_id))) {
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!view || !viewer_may_see(actor, view->event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!actor.administrator &&
+      !(access_.is_member && access_.is_member(*actor.account_id, view->event.network_id))) {
     return R::fail(Failure::Forbidden, "", "events.error.not_member");
   }
   std::lock_guard turn(turn_for(occurrence_id));
-  return database_.write([&](db::Session& session) { return respond_in(session, actor, occurrence_id, input); });
+  return database_.write(
+      [&](db::Session& session) { return respond_in(session, actor, occurrence_id, input); });
 }
 
 Result<RsvpOutcome> Service::respond_in(db::Session& session, const Actor& actor, std::int64_t occurrence_id,
@@ -635,13 +671,13 @@ Result<RsvpOutcome> Service::respond_in(db::Session& session, const Actor& actor
   base.name = actor.name;
   base.email = actor.email;
   base.language = actor.language;
-  return apply_answer(session, *occurrence, *view, store::find_member_rsvp(session, occurrence_id, *actor.account_id),
-                      base, input, false);
+  return apply_answer(session, *occurrence, *view,
+                      store::find_member_rsvp(session, occurrence_id, *actor.account_id), base, input, false);
 }
 
-Result<RsvpOutcome> Service::apply_answer(db::Session& session, Occurrence& occurrence, const OccurrenceView& view,
-                                          std::optional<Rsvp> existing, Rsvp base, const RsvpInput& input,
-                                          bool from_series) {
+Result<RsvpOutcome> Service::apply_answer(db::Session& session, Occurrence& occurrence,
+                                          const OccurrenceView& view, std::optional<Rsvp> existing, Rsvp base,
+                                          const RsvpInput& input, bool from_series) {
   using R = Result<RsvpOutcome>;
   const std::int64_t at = now();
   const std::optional<std::int64_t> capacity = with_occurrence(view, occurrence).capacity;
@@ -736,15 +772,18 @@ std::vector<Rsvp> Service::promote_from_waitlist(db::Session& session, Occurrenc
   return promoted;
 }
 
-Result<SeriesOutcome> Service::respond_to_series(const Actor& actor, std::int64_t event_id, const RsvpInput& given) {
+Result<SeriesOutcome> Service::respond_to_series(const Actor& actor, std::int64_t event_id,
+                                                 const RsvpInput& given) {
   using R = Result<SeriesOutcome>;
   if (!actor.account_id) return R::fail(Failure::Forbidden, "", "events.error.sign_in");
   RsvpInput input = given;
   if (auto error = normalise(input)) return failed<SeriesOutcome>(*error);
   auto event = database_.read([&](db::Session& session) { return store::find_event(session, event_id); });
-  if (!event || !viewer_may_see(actor, *event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!event || !viewer_may_see(actor, *event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!event->recurring()) return R::fail(Failure::Invalid, "", "events.error.not_a_series");
-  if (!actor.administrator && !(access_.is_member && access_.is_member(*actor.account_id, event->network_id))) {
+  if (!actor.administrator &&
+      !(access_.is_member && access_.is_member(*actor.account_id, event->network_id))) {
     return R::fail(Failure::Forbidden, "", "events.error.not_member");
   }
   return database_.write([&](db::Session& session) -> R {
@@ -752,7 +791,8 @@ Result<SeriesOutcome> Service::respond_to_series(const Actor& actor, std::int64_
     if (input.response == Response::NotGoing) {
       store::delete_series_rsvp(session, event_id, *actor.account_id);
     } else {
-      SeriesRsvp series{event_id, *actor.account_id, input.response, input.guests, input.guest_names, input.note, at};
+      SeriesRsvp series{
+          event_id, *actor.account_id, input.response, input.guests, input.guest_names, input.note, at};
       store::put_series_rsvp(session, series, actor.name, actor.email, actor.language);
     }
     SeriesOutcome outcome;
@@ -803,7 +843,8 @@ Result<Done> Service::register_guest(std::int64_t occurrence_id, const GuestRegi
       return R::fail(Failure::NotFound, "", "events.error.not_found");
     }
     const std::int64_t at = now();
-    if (view->occurrence.cancelled()) return R::fail(Failure::Conflict, "", "events.error.occurrence_cancelled");
+    if (view->occurrence.cancelled())
+      return R::fail(Failure::Conflict, "", "events.error.occurrence_cancelled");
     if (at >= view->rsvp_closes_at) return R::fail(Failure::Conflict, "", "events.error.rsvp_closed");
     auto existing = store::find_guest_rsvp(session, occurrence_id, email);
     if (existing && existing->confirmed && existing->response != Response::NotGoing) {
@@ -857,8 +898,10 @@ Result<RsvpOutcome> Service::confirm_guest(std::string_view token) {
 
 Result<std::vector<Rsvp>> Service::attendees(const Actor& actor, std::int64_t occurrence_id) {
   using R = Result<std::vector<Rsvp>>;
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
-  if (!view || !viewer_may_see(actor, view->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!view || !viewer_may_see(actor, view->event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, view->event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
   auto rows = database_.read([&](db::Session& session) { return store::rsvps_of(session, occurrence_id); });
   std::erase_if(rows, [](const Rsvp& rsvp) { return !rsvp.confirmed; });
@@ -867,8 +910,10 @@ Result<std::vector<Rsvp>> Service::attendees(const Actor& actor, std::int64_t oc
 
 Result<Done> Service::move(const Actor& actor, std::int64_t occurrence_id, std::int64_t rsvp_id, Move how) {
   using R = Result<Done>;
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
-  if (!view || !viewer_may_see(actor, view->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!view || !viewer_may_see(actor, view->event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, view->event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
   return database_.write([&](db::Session& session) -> R {
     auto occurrence = store::lock_occurrence(session, occurrence_id);
@@ -879,7 +924,8 @@ Result<Done> Service::move(const Actor& actor, std::int64_t occurrence_id, std::
     }
     switch (how) {
       case Move::Promote: {
-        if (rsvp->response != Response::Waiting) return R::fail(Failure::Conflict, "", "events.error.not_waiting");
+        if (rsvp->response != Response::Waiting)
+          return R::fail(Failure::Conflict, "", "events.error.not_waiting");
         if (current->capacity && occurrence->seats_taken + rsvp->party() > *current->capacity) {
           return R::fail(Failure::Conflict, "", "events.error.does_not_fit",
                          std::max<std::int64_t>(0, *current->capacity - occurrence->seats_taken));
@@ -890,12 +936,14 @@ Result<Done> Service::move(const Actor& actor, std::int64_t occurrence_id, std::
         store::update_rsvp(session, *rsvp);
         occurrence->seats_taken += rsvp->party();
         if (!rsvp->email.empty()) {
-          mail::enqueue(session, compose("promoted", *rsvp, *current, link("/agenda/" + std::to_string(occurrence_id))));
+          mail::enqueue(session, compose("promoted", *rsvp, *current,
+                                         link("/agenda/" + std::to_string(occurrence_id))));
         }
         break;
       }
       case Move::ToFront: {
-        if (rsvp->response != Response::Waiting) return R::fail(Failure::Conflict, "", "events.error.not_waiting");
+        if (rsvp->response != Response::Waiting)
+          return R::fail(Failure::Conflict, "", "events.error.not_waiting");
         rsvp->ticket = store::first_ticket(session, occurrence_id).value_or(1) - 1;
         store::update_rsvp(session, *rsvp);
         break;
@@ -914,10 +962,13 @@ Result<Done> Service::move(const Actor& actor, std::int64_t occurrence_id, std::
 
 // --- attendance
 
-Result<Rsvp> Service::check_in(const Actor& actor, std::int64_t occurrence_id, std::int64_t rsvp_id, bool present) {
+Result<Rsvp> Service::check_in(const Actor& actor, std::int64_t occurrence_id, std::int64_t rsvp_id,
+                               bool present) {
   using R = Result<Rsvp>;
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
-  if (!view || !viewer_may_see(actor, view->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!view || !viewer_may_see(actor, view->event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, view->event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
   return database_.write([&](db::Session& session) -> R {
     auto rsvp = store::find_rsvp(session, rsvp_id);
@@ -937,8 +988,10 @@ Result<Rsvp> Service::add_walk_in(const Actor& actor, std::int64_t occurrence_id
   using R = Result<Rsvp>;
   const std::string name = trim(given_name);
   if (auto error = check_text(name, "name", kMaxNameLength, true, false)) return failed<Rsvp>(*error);
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
-  if (!view || !viewer_may_see(actor, view->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!view || !viewer_may_see(actor, view->event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, view->event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
   if (account_id && access_.is_member && !access_.is_member(*account_id, view->event.network_id)) {
     return R::fail(Failure::Invalid, "account_id", "events.error.not_member");
@@ -989,19 +1042,21 @@ Result<std::vector<Rsvp>> Service::check_in_list(const Actor& actor, std::int64_
     if (rsvp.response == Response::NotGoing) return true;
     if (needle.empty()) return false;
     if (lower(rsvp.name).find(needle) != std::string::npos) return false;
-    return std::none_of(rsvp.guest_names.begin(), rsvp.guest_names.end(),
-                        [&](const std::string& guest) { return lower(guest).find(needle) != std::string::npos; });
+    return std::none_of(rsvp.guest_names.begin(), rsvp.guest_names.end(), [&](const std::string& guest) {
+      return lower(guest).find(needle) != std::string::npos;
+    });
   });
   std::stable_sort(all.value->begin(), all.value->end(),
                    [](const Rsvp& a, const Rsvp& b) { return a.name < b.name; });
   return all;
 }
 
-Result<std::vector<AttendanceRecord>> Service::attendance_history(const Actor& actor, std::int64_t account_id) {
+Result<std::vector<AttendanceRecord>> Service::attendance_history(const Actor& actor,
+                                                                  std::int64_t account_id) {
   using R = Result<std::vector<AttendanceRecord>>;
   if (!actor.account_id) return R::fail(Failure::Forbidden, "", "events.error.sign_in");
-  std::vector<std::int64_t> networks = access_.member_networks ? access_.member_networks(account_id)
-                                                               : std::vector<std::int64_t>{};
+  std::vector<std::int64_t> networks =
+      access_.member_networks ? access_.member_networks(account_id) : std::vector<std::int64_t>{};
   if (*actor.account_id != account_id && !actor.administrator) {
     // A coordinator sees a member's history in the networks they coordinate.
     std::erase_if(networks, [&](std::int64_t network) {
@@ -1016,22 +1071,27 @@ Result<std::vector<AttendanceRecord>> Service::attendance_history(const Actor& a
 Result<std::vector<NoShowLine>> Service::no_show_report(const Actor& actor, std::int64_t network_id) {
   using R = Result<std::vector<NoShowLine>>;
   if (!actor.account_id) return R::fail(Failure::Forbidden, "", "events.error.sign_in");
-  if (!actor.administrator && !(access_.is_coordinator && access_.is_coordinator(*actor.account_id, network_id))) {
+  if (!actor.administrator &&
+      !(access_.is_coordinator && access_.is_coordinator(*actor.account_id, network_id))) {
     return R::fail(Failure::Forbidden, "", "events.error.not_coordinator");
   }
-  return R::of(database_.read([&](db::Session& session) { return store::no_show_report(session, network_id, now()); }));
+  return R::of(database_.read(
+      [&](db::Session& session) { return store::no_show_report(session, network_id, now()); }));
 }
 
 std::vector<AttendancePair> Service::attendance_pairs(std::int64_t network_id, std::int64_t since) {
-  return database_.read([&](db::Session& session) { return store::attendance_pairs(session, network_id, since); });
+  return database_.read(
+      [&](db::Session& session) { return store::attendance_pairs(session, network_id, since); });
 }
 
 // --- congress programme
 
-Result<ProgrammeSession> Service::add_session(const Actor& actor, std::int64_t event_id, const ProgrammeSession& given) {
+Result<ProgrammeSession> Service::add_session(const Actor& actor, std::int64_t event_id,
+                                              const ProgrammeSession& given) {
   using R = Result<ProgrammeSession>;
   auto event = database_.read([&](db::Session& session) { return store::find_event(session, event_id); });
-  if (!event || !viewer_may_see(actor, *event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!event || !viewer_may_see(actor, *event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, *event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
   ProgrammeSession programme_session = given;
   programme_session.event_id = event_id;
@@ -1042,13 +1102,15 @@ Result<ProgrammeSession> Service::add_session(const Actor& actor, std::int64_t e
   if (auto error = check_text(programme_session.title, "title", kMaxTitleLength, true, false)) {
     return failed<ProgrammeSession>(*error);
   }
-  if (auto error = check_text(programme_session.description, "description", kMaxDescriptionLength, false, true)) {
+  if (auto error =
+          check_text(programme_session.description, "description", kMaxDescriptionLength, false, true)) {
     return failed<ProgrammeSession>(*error);
   }
   if (programme_session.ends_at <= programme_session.starts_at) {
     return R::fail(Failure::Invalid, "ends_local", "events.error.end_before_start");
   }
-  if (programme_session.capacity && (*programme_session.capacity < 1 || *programme_session.capacity > kMaxCapacity)) {
+  if (programme_session.capacity &&
+      (*programme_session.capacity < 1 || *programme_session.capacity > kMaxCapacity)) {
     return R::fail(Failure::Invalid, "capacity", "events.error.capacity_range", kMaxCapacity);
   }
   for (Speaker& speaker : programme_session.speakers) {
@@ -1058,22 +1120,27 @@ Result<ProgrammeSession> Service::add_session(const Actor& actor, std::int64_t e
     }
   }
   return database_.write([&](db::Session& session) -> R {
-    const auto occurrences = store::occurrences_of(session, event_id, std::numeric_limits<std::int64_t>::min(),
-                                                   std::numeric_limits<std::int64_t>::max());
-    const bool inside = std::any_of(occurrences.begin(), occurrences.end(), [&](const Occurrence& occurrence) {
-      return programme_session.starts_at >= occurrence.starts_at && programme_session.ends_at <= occurrence.ends_at;
-    });
+    const auto occurrences =
+        store::occurrences_of(session, event_id, std::numeric_limits<std::int64_t>::min(),
+                              std::numeric_limits<std::int64_t>::max());
+    const bool inside =
+        std::any_of(occurrences.begin(), occurrences.end(), [&](const Occurrence& occurrence) {
+          return programme_session.starts_at >= occurrence.starts_at &&
+                 programme_session.ends_at <= occurrence.ends_at;
+        });
     if (!inside) return R::fail(Failure::Invalid, "starts_local", "events.error.session_outside_event");
     programme_session.id = store::insert_session(session, programme_session);
     return R::of(programme_session);
   });
 }
 
-std::optional<std::pair<OccurrenceView, std::vector<ProgrammeSession>>> Service::programme(const Actor& actor,
-                                                                                          std::int64_t occurrence_id) {
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+std::optional<std::pair<OccurrenceView, std::vector<ProgrammeSession>>> Service::programme(
+    const Actor& actor, std::int64_t occurrence_id) {
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
   if (!view || !viewer_may_see(actor, view->event)) return std::nullopt;
-  auto sessions = database_.read([&](db::Session& session) { return store::sessions_of(session, view->event.id); });
+  auto sessions =
+      database_.read([&](db::Session& session) { return store::sessions_of(session, view->event.id); });
   return std::make_pair(std::move(*view), std::move(sessions));
 }
 
@@ -1082,9 +1149,12 @@ Result<Done> Service::register_for_session(const Actor& actor, std::int64_t sess
   if (!actor.account_id) return R::fail(Failure::Forbidden, "", "events.error.sign_in");
   auto found = database_.read([&](db::Session& session) { return store::find_session(session, session_id); });
   if (!found) return R::fail(Failure::NotFound, "", "events.error.not_found");
-  auto event = database_.read([&](db::Session& session) { return store::find_event(session, found->event_id); });
-  if (!event || !viewer_may_see(actor, *event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
-  if (!actor.administrator && !(access_.is_member && access_.is_member(*actor.account_id, event->network_id))) {
+  auto event =
+      database_.read([&](db::Session& session) { return store::find_event(session, found->event_id); });
+  if (!event || !viewer_may_see(actor, *event))
+    return R::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!actor.administrator &&
+      !(access_.is_member && access_.is_member(*actor.account_id, event->network_id))) {
     return R::fail(Failure::Forbidden, "", "events.error.not_member");
   }
   return database_.write([&](db::Session& session) -> R {
@@ -1094,9 +1164,9 @@ Result<Done> Service::register_for_session(const Actor& actor, std::int64_t sess
     if (now() >= current->starts_at) return R::fail(Failure::Conflict, "", "events.error.occurrence_past");
     // A seat at the congress itself comes first.
     bool going = false;
-    for (const Occurrence& occurrence : store::occurrences_of(session, current->event_id,
-                                                              std::numeric_limits<std::int64_t>::min(),
-                                                              std::numeric_limits<std::int64_t>::max())) {
+    for (const Occurrence& occurrence :
+         store::occurrences_of(session, current->event_id, std::numeric_limits<std::int64_t>::min(),
+                               std::numeric_limits<std::int64_t>::max())) {
       if (current->starts_at >= occurrence.starts_at && current->starts_at < occurrence.ends_at) {
         auto rsvp = store::find_member_rsvp(session, occurrence.id, *actor.account_id);
         going = rsvp && rsvp->response == Response::Going;
@@ -1185,7 +1255,8 @@ std::string Service::public_feed(std::int64_t network_id, std::string_view calen
 }
 
 std::optional<std::string> Service::occurrence_ics(const Actor& actor, std::int64_t occurrence_id) {
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
   if (!view || !viewer_may_see(actor, view->event)) return std::nullopt;
   const std::string name = view->title;
   const std::string url = link("/agenda/" + std::to_string(occurrence_id));
@@ -1200,11 +1271,13 @@ Result<std::string> Service::attendee_csv(const Actor& actor, std::int64_t occur
   if (columns.empty()) return R::fail(Failure::Invalid, "columns", "events.error.columns_required");
   auto rows = attendees(actor, occurrence_id);
   if (!rows.ok()) return R::fail(*rows.error);
-  auto view = database_.read([&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
   const std::string language = actor.language == "en" ? "en" : "nl";
   std::string out;
   std::vector<std::string> header;
-  for (CsvColumn column : columns) header.emplace_back(site_.text(language, "events.csv." + std::string(to_string(column))));
+  for (CsvColumn column : columns)
+    header.emplace_back(site_.text(language, "events.csv." + std::string(to_string(column))));
   append_csv_row(out, header);
   std::int64_t place = 0;
   for (const Rsvp& rsvp : *rows.value) {
@@ -1220,7 +1293,8 @@ Result<std::string> Service::attendee_csv(const Actor& actor, std::int64_t occur
           fields.push_back(rsvp.email);
           break;
         case CsvColumn::Response:
-          fields.emplace_back(site_.text(language, "events.response." + std::string(to_string(rsvp.response))));
+          fields.emplace_back(
+              site_.text(language, "events.response." + std::string(to_string(rsvp.response))));
           break;
         case CsvColumn::Guests:
           fields.push_back(std::to_string(rsvp.guests));
@@ -1261,8 +1335,9 @@ std::size_t Service::send_due_reminders() {
       if (!store::claim_reminder(session, view.occurrence.id, at)) continue;
       for (const Rsvp& rsvp : store::rsvps_of(session, view.occurrence.id)) {
         if (!rsvp.confirmed || rsvp.response != Response::Going || rsvp.email.empty()) continue;
-        mail::enqueue(session, compose("reminder", rsvp, view, link("/agenda/" + std::to_string(view.occurrence.id)),
-                                       view.occurrence.change_note));
+        mail::enqueue(session,
+                      compose("reminder", rsvp, view, link("/agenda/" + std::to_string(view.occurrence.id)),
+                              view.occurrence.change_note));
         ++queued;
       }
     }
@@ -1274,7 +1349,8 @@ std::size_t Service::extend_horizons() {
   return database_.write([&](db::Session& session) {
     std::size_t created = 0;
     const std::int64_t until = now() + kHorizonSeconds;
-    for (Event& event : store::events_needing_horizon(session, until)) created += materialise(session, event, until);
+    for (Event& event : store::events_needing_horizon(session, until))
+      created += materialise(session, event, until);
     return created;
   });
 }

@@ -78,7 +78,8 @@ struct Result {
   std::optional<T> value;
   std::optional<Error> error;  // set exactly when value is not
   bool ok() const { return value.has_value(); }
-  static Result fail(Failure failure, std::string field, std::string key, std::optional<std::int64_t> count = {}) {
+  static Result fail(Failure failure, std::string field, std::string key,
+                     std::optional<std::int64_t> count = {}) {
     Result result;
     result.error = Error{failure, std::move(field), std::move(key), count};
     return result;
@@ -179,12 +180,12 @@ struct OccurrencePage {
   std::vector<Rsvp> attendees;  // members only see names; empty for visitors
   std::int64_t going_people = 0;
   std::int64_t waiting_people = 0;
-  bool can_rsvp = false;       // a member of the network
-  bool can_register = false;   // a visitor and the event is public
-  bool can_manage = false;     // host, coordinator or administrator
-  bool rsvp_open = false;      // before the deadline, scheduled
-  std::vector<ProgrammeSession> programme;      // the congress
-  std::vector<std::int64_t> my_sessions;        // registered sessions
+  bool can_rsvp = false;                    // a member of the network
+  bool can_register = false;                // a visitor and the event is public
+  bool can_manage = false;                  // host, coordinator or administrator
+  bool rsvp_open = false;                   // before the deadline, scheduled
+  std::vector<ProgrammeSession> programme;  // the congress
+  std::vector<std::int64_t> my_sessions;    // registered sessions
 };
 
 struct SeriesPage {
@@ -272,7 +273,8 @@ class Service {
   Result<Rsvp> add_walk_in(const Actor& actor, std::int64_t occurrence_id, std::string_view name,
                            std::optional<std::int64_t> account_id);
   // The check-in list: RSVPs going, waiting and maybe, filtered by a name fragment (case-insensitive).
-  Result<std::vector<Rsvp>> check_in_list(const Actor& actor, std::int64_t occurrence_id, std::string_view search);
+  Result<std::vector<Rsvp>> check_in_list(const Actor& actor, std::int64_t occurrence_id,
+                                          std::string_view search);
   // A member's own history, or any member's for a coordinator of their networks.
   Result<std::vector<AttendanceRecord>> attendance_history(const Actor& actor, std::int64_t account_id);
   Result<std::vector<NoShowLine>> no_show_report(const Actor& actor, std::int64_t network_id);
@@ -280,9 +282,10 @@ class Service {
   std::vector<AttendancePair> attendance_pairs(std::int64_t network_id, std::int64_t since = 0);
 
   // --- congress programme
-  Result<ProgrammeSession> add_session(const Actor& actor, std::int64_t event_id, const ProgrammeSession& session);
-  std::optional<std::pair<OccurrenceView, std::vector<ProgrammeSession>>> programme(const Actor& actor,
-                                                                                   std::int64_t occurrence_id);
+  Result<ProgrammeSession> add_session(const Actor& actor, std::int64_t event_id,
+                                       const ProgrammeSession& session);
+  std::optional<std::pair<OccurrenceView, std::vector<ProgrammeSession>>> programme(
+      const Actor& actor, std::int64_t occurrence_id);
   // Registration needs a seat at the congress; sessions at the same time exclude each other.
   Result<Done> register_for_session(const Actor& actor, std::int64_t session_id);
   Result<Done> unregister_from_session(const Actor& actor, std::int64_t session_id);
@@ -310,7 +313,8 @@ class Service {
   std::size_t extend_horizons();
 
   // For the demo seed and tests: creates without the role check, inside the caller's transaction.
-  Result<Event> create_event_in(db::Session& session, const NewEvent& event, std::optional<std::int64_t> created_by);
+  Result<Event> create_event_in(db::Session& session, const NewEvent& event,
+                                std::optional<std::int64_t> created_by);
   Result<RsvpOutcome> respond_in(db::Session& session, const Actor& actor, std::int64_t occurrence_id,
                                  const RsvpInput& input);
 
@@ -318,13 +322,14 @@ class Service {
   Result<RsvpOutcome> apply_answer(db::Session& session, Occurrence& occurrence, const OccurrenceView& view,
                                    std::optional<Rsvp> existing, Rsvp base, const RsvpInput& input,
                                    bool from_series);
-  std::vector<Rsvp> promote_from_waitlist(db::Session& session, Occurrence& occurrence, const OccurrenceView& view);
+  std::vector<Rsvp> promote_from_waitlist(db::Session& session, Occurrence& occurrence,
+                                          const OccurrenceView& view);
   std::size_t materialise(db::Session& session, Event& event, std::int64_t until);
   void apply_series_answers(db::Session& session, const Event& event, std::int64_t occurrence_id);
   bool viewer_may_see(const Actor& actor, const Event& event);
   bool manages(const Actor& actor, const Event& event);
-  mail::Message compose(std::string_view kind, const Rsvp& to, const OccurrenceView& view, std::string_view link,
-                        std::string_view note = {}) const;
+  mail::Message compose(std::string_view kind, const Rsvp& to, const OccurrenceView& view,
+                        std::string_view link, std::string_view note = {}) const;
   std::string link(std::string_view path) const;
   // Answers for one occurrence from this process take turns here before their transaction, so they
   // do not fight over its row (PostgreSQL would fail all but one and retry them); across

@@ -8,12 +8,14 @@ namespace {
 
 constexpr std::string_view kEventColumns =
     "e.id, e.network_id, e.group_id, e.kind, e.title, e.description, e.location_name, e.location_address, "
-    "e.timezone, e.starts_local, e.duration_minutes, e.rrule, e.exdates, e.capacity, e.rsvp_deadline_minutes, "
+    "e.timezone, e.starts_local, e.duration_minutes, e.rrule, e.exdates, e.capacity, "
+    "e.rsvp_deadline_minutes, "
     "e.reminder_minutes, e.visibility, e.materialised_until, e.created_by, e.created_at, e.updated_at";
 constexpr std::size_t kEventColumnCount = 21;
 
 constexpr std::string_view kOccurrenceColumns =
-    "o.id, o.event_id, o.recurrence_id, o.starts_at, o.ends_at, o.status, o.overridden, o.title, o.location_name, "
+    "o.id, o.event_id, o.recurrence_id, o.starts_at, o.ends_at, o.status, o.overridden, o.title, "
+    "o.location_name, "
     "o.capacity, o.change_note, o.seats_taken, o.queue_seq, o.reminder_sent_at";
 constexpr std::size_t kOccurrenceColumnCount = 14;
 
@@ -34,7 +36,8 @@ std::vector<std::string> split(std::string_view text, char separator) {
   std::size_t start = 0;
   while (true) {
     const std::size_t end = text.find(separator, start);
-    parts.emplace_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    parts.emplace_back(
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
@@ -155,16 +158,31 @@ const std::string kOccurrenceViewSelect =
 std::int64_t insert_event(db::Session& session, const Event& event) {
   return session
       .query(
-          "INSERT INTO events (network_id, group_id, kind, title, description, location_name, location_address, "
+          "INSERT INTO events (network_id, group_id, kind, title, description, location_name, "
+          "location_address, "
           "timezone, starts_local, duration_minutes, rrule, exdates, capacity, rsvp_deadline_minutes, "
           "reminder_minutes, visibility, materialised_until, created_by, created_at, updated_at) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-          {event.network_id, db::optional(event.group_id), std::string(to_string(event.kind)), event.title,
-           event.description, event.location_name, event.location_address, event.timezone, event.starts_local,
-           event.duration_minutes, event.rrule, join(event.exdates, ','), db::optional(event.capacity),
-           db::optional(event.rsvp_deadline_minutes), db::optional(event.reminder_minutes),
-           std::string(to_string(event.visibility)), event.materialised_until, db::optional(event.created_by),
-           event.created_at, event.updated_at})
+          {event.network_id,
+           db::optional(event.group_id),
+           std::string(to_string(event.kind)),
+           event.title,
+           event.description,
+           event.location_name,
+           event.location_address,
+           event.timezone,
+           event.starts_local,
+           event.duration_minutes,
+           event.rrule,
+           join(event.exdates, ','),
+           db::optional(event.capacity),
+           db::optional(event.rsvp_deadline_minutes),
+           db::optional(event.reminder_minutes),
+           std::string(to_string(event.visibility)),
+           event.materialised_until,
+           db::optional(event.created_by),
+           event.created_at,
+           event.updated_at})
       .at(0)
       .int64(0);
 }
@@ -173,13 +191,14 @@ void update_event(db::Session& session, const Event& event) {
   session.execute(
       "UPDATE events SET group_id = ?, kind = ?, title = ?, description = ?, location_name = ?, "
       "location_address = ?, timezone = ?, starts_local = ?, duration_minutes = ?, rrule = ?, exdates = ?, "
-      "capacity = ?, rsvp_deadline_minutes = ?, reminder_minutes = ?, visibility = ?, materialised_until = ?, "
+      "capacity = ?, rsvp_deadline_minutes = ?, reminder_minutes = ?, visibility = ?, materialised_until = "
+      "?, "
       "updated_at = ? WHERE id = ?",
       {db::optional(event.group_id), std::string(to_string(event.kind)), event.title, event.description,
-       event.location_name, event.location_address, event.timezone, event.starts_local, event.duration_minutes,
-       event.rrule, join(event.exdates, ','), db::optional(event.capacity), db::optional(event.rsvp_deadline_minutes),
-       db::optional(event.reminder_minutes), std::string(to_string(event.visibility)), event.materialised_until,
-       event.updated_at, event.id});
+       event.location_name, event.location_address, event.timezone, event.starts_local,
+       event.duration_minutes, event.rrule, join(event.exdates, ','), db::optional(event.capacity),
+       db::optional(event.rsvp_deadline_minutes), db::optional(event.reminder_minutes),
+       std::string(to_string(event.visibility)), event.materialised_until, event.updated_at, event.id});
 }
 
 std::optional<Event> find_event(db::Session& session, std::int64_t id) {
@@ -190,10 +209,11 @@ std::optional<Event> find_event(db::Session& session, std::int64_t id) {
 
 std::vector<Event> events_needing_horizon(db::Session& session, std::int64_t horizon_end) {
   std::vector<Event> result;
-  for (const db::Row& row : session.query(
-           sql({"SELECT ", kEventColumns, " FROM events e WHERE e.rrule <> '' AND e.materialised_until < ? "
-                                          "ORDER BY e.id LIMIT 100"}),
-           {horizon_end})) {
+  for (const db::Row& row :
+       session.query(sql({"SELECT ", kEventColumns,
+                          " FROM events e WHERE e.rrule <> '' AND e.materialised_until < ? "
+                          "ORDER BY e.id LIMIT 100"}),
+                     {horizon_end})) {
     result.push_back(read_event(row));
   }
   return result;
@@ -218,8 +238,10 @@ bool is_host(db::Session& session, std::int64_t event_id, std::int64_t account_i
 
 std::optional<std::int64_t> insert_occurrence(db::Session& session, const Occurrence& o) {
   auto row = session.query_one(
-      "INSERT INTO event_occurrences (event_id, recurrence_id, starts_at, ends_at, status, overridden, title, "
-      "location_name, capacity, change_note, seats_taken, queue_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "INSERT INTO event_occurrences (event_id, recurrence_id, starts_at, ends_at, status, overridden, "
+      "title, "
+      "location_name, capacity, change_note, seats_taken, queue_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?) "
       "ON CONFLICT (event_id, recurrence_id) DO NOTHING RETURNING id",
       {o.event_id, o.recurrence_id, o.starts_at, o.ends_at, std::string(to_string(o.status)),
        std::int64_t{o.overridden ? 1 : 0}, db::optional(o.title), db::optional(o.location_name),
@@ -229,7 +251,8 @@ std::optional<std::int64_t> insert_occurrence(db::Session& session, const Occurr
 }
 
 std::optional<Occurrence> find_occurrence(db::Session& session, std::int64_t id) {
-  auto row = session.query_one(sql({"SELECT ", kOccurrenceColumns, " FROM event_occurrences o WHERE o.id = ?"}), {id});
+  auto row = session.query_one(
+      sql({"SELECT ", kOccurrenceColumns, " FROM event_occurrences o WHERE o.id = ?"}), {id});
   if (!row) return std::nullopt;
   return read_occurrence(*row);
 }
@@ -243,8 +266,8 @@ std::optional<Occurrence> lock_occurrence(db::Session& session, std::int64_t id)
     }
     return columns;
   }();
-  auto row = session.query_one("UPDATE event_occurrences SET queue_seq = queue_seq WHERE id = ? RETURNING " + bare_columns,
-                               {id});
+  auto row = session.query_one(
+      "UPDATE event_occurrences SET queue_seq = queue_seq WHERE id = ? RETURNING " + bare_columns, {id});
   if (!row) return std::nullopt;
   return read_occurrence(*row);
 }
@@ -252,11 +275,11 @@ std::optional<Occurrence> lock_occurrence(db::Session& session, std::int64_t id)
 std::vector<Occurrence> occurrences_of(db::Session& session, std::int64_t event_id, std::int64_t from,
                                        std::int64_t until) {
   std::vector<Occurrence> result;
-  for (const db::Row& row :
-       session.query(sql({"SELECT ", kOccurrenceColumns,
-                          " FROM event_occurrences o WHERE o.event_id = ? AND o.starts_at >= ? AND o.starts_at < ? "
-                          "ORDER BY o.starts_at, o.id"}),
-                     {event_id, from, until})) {
+  for (const db::Row& row : session.query(
+           sql({"SELECT ", kOccurrenceColumns,
+                " FROM event_occurrences o WHERE o.event_id = ? AND o.starts_at >= ? AND o.starts_at < ? "
+                "ORDER BY o.starts_at, o.id"}),
+           {event_id, from, until})) {
     result.push_back(read_occurrence(row));
   }
   return result;
@@ -312,31 +335,35 @@ void save_overrides(db::Session& session, const Occurrence& o) {
 std::vector<OccurrenceView> due_reminders(db::Session& session, std::int64_t now, std::size_t limit) {
   std::vector<OccurrenceView> result;
   // The index on starts_at (reminder not sent) bounds the scan to a week of occurrences ahead.
-  for (const db::Row& row : session.query(
-           kOccurrenceViewSelect +
-               "WHERE o.reminder_sent_at IS NULL AND o.status = 'scheduled' AND o.starts_at > ? "
-               "AND o.starts_at <= ? AND e.reminder_minutes IS NOT NULL AND o.starts_at - e.reminder_minutes * 60 <= ? "
-               "ORDER BY o.starts_at LIMIT ?",
-           {now, now + 14 * 86400, now, static_cast<std::int64_t>(limit)})) {
+  for (const db::Row& row :
+       session.query(kOccurrenceViewSelect +
+                         "WHERE o.reminder_sent_at IS NULL AND o.status = 'scheduled' AND o.starts_at > ? "
+                         "AND o.starts_at <= ? AND e.reminder_minutes IS NOT NULL AND o.starts_at - "
+                         "e.reminder_minutes * 60 <= ? "
+                         "ORDER BY o.starts_at LIMIT ?",
+                     {now, now + 14 * 86400, now, static_cast<std::int64_t>(limit)})) {
     result.push_back(read_view(row));
   }
   return result;
 }
 
 bool claim_reminder(db::Session& session, std::int64_t occurrence_id, std::int64_t now) {
-  return session.execute("UPDATE event_occurrences SET reminder_sent_at = ? WHERE id = ? AND reminder_sent_at IS NULL",
-                         {now, occurrence_id}) == 1;
+  return session.execute(
+             "UPDATE event_occurrences SET reminder_sent_at = ? WHERE id = ? AND reminder_sent_at IS NULL",
+             {now, occurrence_id}) == 1;
 }
 
 // --- RSVPs
 
 std::optional<Rsvp> find_rsvp(db::Session& session, std::int64_t rsvp_id) {
-  auto row = session.query_one(sql({"SELECT ", kRsvpColumns, " FROM event_rsvps r WHERE r.id = ?"}), {rsvp_id});
+  auto row =
+      session.query_one(sql({"SELECT ", kRsvpColumns, " FROM event_rsvps r WHERE r.id = ?"}), {rsvp_id});
   if (!row) return std::nullopt;
   return read_rsvp(*row);
 }
 
-std::optional<Rsvp> find_member_rsvp(db::Session& session, std::int64_t occurrence_id, std::int64_t account_id) {
+std::optional<Rsvp> find_member_rsvp(db::Session& session, std::int64_t occurrence_id,
+                                     std::int64_t account_id) {
   auto row = session.query_one(
       sql({"SELECT ", kRsvpColumns, " FROM event_rsvps r WHERE r.occurrence_id = ? AND r.account_id = ?"}),
       {occurrence_id, account_id});
@@ -344,7 +371,8 @@ std::optional<Rsvp> find_member_rsvp(db::Session& session, std::int64_t occurren
   return read_rsvp(*row);
 }
 
-std::optional<Rsvp> find_guest_rsvp(db::Session& session, std::int64_t occurrence_id, std::string_view email) {
+std::optional<Rsvp> find_guest_rsvp(db::Session& session, std::int64_t occurrence_id,
+                                    std::string_view email) {
   auto row = session.query_one(
       sql({"SELECT ", kRsvpColumns,
            " FROM event_rsvps r WHERE r.occurrence_id = ? AND r.account_id IS NULL AND r.email = ?"}),
@@ -353,30 +381,36 @@ std::optional<Rsvp> find_guest_rsvp(db::Session& session, std::int64_t occurrenc
   return read_rsvp(*row);
 }
 
-std::optional<Rsvp> find_rsvp_by_confirm_token(db::Session& session, std::string_view token_hash, std::int64_t now) {
-  auto row = session.query_one(sql({"SELECT ", kRsvpColumns,
-                                    " FROM event_rsvps r WHERE r.confirm_token_hash = ? AND r.confirm_expires_at > ?"}),
-                               {std::string(token_hash), now});
+std::optional<Rsvp> find_rsvp_by_confirm_token(db::Session& session, std::string_view token_hash,
+                                               std::int64_t now) {
+  auto row = session.query_one(
+      sql({"SELECT ", kRsvpColumns,
+           " FROM event_rsvps r WHERE r.confirm_token_hash = ? AND r.confirm_expires_at > ?"}),
+      {std::string(token_hash), now});
   if (!row) return std::nullopt;
   return read_rsvp(*row);
 }
 
-void set_confirm_token(db::Session& session, std::int64_t rsvp_id, std::string_view token_hash, std::int64_t expires_at) {
+void set_confirm_token(db::Session& session, std::int64_t rsvp_id, std::string_view token_hash,
+                       std::int64_t expires_at) {
   session.execute("UPDATE event_rsvps SET confirm_token_hash = ?, confirm_expires_at = ? WHERE id = ?",
                   {std::string(token_hash), expires_at, rsvp_id});
 }
 
-std::int64_t insert_rsvp(db::Session& session, const Rsvp& r, std::optional<std::string_view> confirm_token_hash,
+std::int64_t insert_rsvp(db::Session& session, const Rsvp& r,
+                         std::optional<std::string_view> confirm_token_hash,
                          std::optional<std::int64_t> confirm_expires_at) {
   return session
       .query(
           "INSERT INTO event_rsvps (occurrence_id, account_id, name, email, language, response, guests, "
-          "guest_names, note, ticket, from_series, confirmed, confirm_token_hash, confirm_expires_at, attended, "
-          "checked_in_at, walk_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "guest_names, note, ticket, from_series, confirmed, confirm_token_hash, confirm_expires_at, "
+          "attended, "
+          "checked_in_at, walk_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, "
           "?, ?, ?) RETURNING id",
           {r.occurrence_id, db::optional(r.account_id), r.name, r.email, r.language,
-           std::string(to_string(r.response)), r.guests, join(r.guest_names, '\n'), r.note, db::optional(r.ticket),
-           std::int64_t{r.from_series ? 1 : 0}, std::int64_t{r.confirmed ? 1 : 0},
+           std::string(to_string(r.response)), r.guests, join(r.guest_names, '\n'), r.note,
+           db::optional(r.ticket), std::int64_t{r.from_series ? 1 : 0}, std::int64_t{r.confirmed ? 1 : 0},
            confirm_token_hash ? db::Value(std::string(*confirm_token_hash)) : db::null(),
            db::optional(confirm_expires_at), optional_bool(r.attended), db::optional(r.checked_in_at),
            std::int64_t{r.walk_in ? 1 : 0}, r.created_at, r.updated_at})
@@ -387,12 +421,13 @@ std::int64_t insert_rsvp(db::Session& session, const Rsvp& r, std::optional<std:
 void update_rsvp(db::Session& session, const Rsvp& r) {
   session.execute(
       "UPDATE event_rsvps SET name = ?, email = ?, language = ?, response = ?, guests = ?, guest_names = ?, "
-      "note = ?, ticket = ?, from_series = ?, confirmed = ?, confirm_token_hash = NULL, confirm_expires_at = NULL, "
+      "note = ?, ticket = ?, from_series = ?, confirmed = ?, confirm_token_hash = NULL, confirm_expires_at = "
+      "NULL, "
       "attended = ?, checked_in_at = ?, walk_in = ?, updated_at = ? WHERE id = ?",
-      {r.name, r.email, r.language, std::string(to_string(r.response)), r.guests, join(r.guest_names, '\n'), r.note,
-       db::optional(r.ticket), std::int64_t{r.from_series ? 1 : 0}, std::int64_t{r.confirmed ? 1 : 0},
-       optional_bool(r.attended), db::optional(r.checked_in_at), std::int64_t{r.walk_in ? 1 : 0}, r.updated_at,
-       r.id});
+      {r.name, r.email, r.language, std::string(to_string(r.response)), r.guests, join(r.guest_names, '\n'),
+       r.note, db::optional(r.ticket), std::int64_t{r.from_series ? 1 : 0}, std::int64_t{r.confirmed ? 1 : 0},
+       optional_bool(r.attended), db::optional(r.checked_in_at), std::int64_t{r.walk_in ? 1 : 0},
+       r.updated_at, r.id});
 }
 
 void delete_rsvp(db::Session& session, std::int64_t rsvp_id) {
@@ -424,15 +459,17 @@ std::vector<Rsvp> waiting_line(db::Session& session, std::int64_t occurrence_id)
 
 std::int64_t place_in_line(db::Session& session, std::int64_t occurrence_id, std::int64_t ticket) {
   return 1 + session
-                 .query("SELECT COUNT(*) FROM event_rsvps WHERE occurrence_id = ? AND ticket IS NOT NULL AND ticket < ?",
-                        {occurrence_id, ticket})
+                 .query(
+                     "SELECT COUNT(*) FROM event_rsvps WHERE occurrence_id = ? AND ticket IS NOT NULL AND "
+                     "ticket < ?",
+                     {occurrence_id, ticket})
                  .at(0)
                  .int64(0);
 }
 
 std::optional<std::int64_t> first_ticket(db::Session& session, std::int64_t occurrence_id) {
-  auto row = session.query_one("SELECT MIN(ticket) FROM event_rsvps WHERE occurrence_id = ? AND ticket IS NOT NULL",
-                               {occurrence_id});
+  auto row = session.query_one(
+      "SELECT MIN(ticket) FROM event_rsvps WHERE occurrence_id = ? AND ticket IS NOT NULL", {occurrence_id});
   if (!row || row->is_null(0)) return std::nullopt;
   return row->int64(0);
 }
@@ -444,7 +481,8 @@ std::vector<Rsvp> member_rsvps_for(db::Session& session, std::int64_t account_id
   db::Params params{account_id};
   for (std::int64_t id : occurrence_ids) params.emplace_back(id);
   for (const db::Row& row :
-       session.query(sql({"SELECT ", kRsvpColumns, " FROM event_rsvps r WHERE r.account_id = ? AND r.occurrence_id IN (",
+       session.query(sql({"SELECT ", kRsvpColumns,
+                          " FROM event_rsvps r WHERE r.account_id = ? AND r.occurrence_id IN (",
                           placeholders(occurrence_ids.size()), ")"}),
                      params)) {
     result.push_back(read_rsvp(row));
@@ -454,20 +492,25 @@ std::vector<Rsvp> member_rsvps_for(db::Session& session, std::int64_t account_id
 
 // --- series RSVPs
 
-void put_series_rsvp(db::Session& session, const SeriesRsvp& rsvp, std::string_view name, std::string_view email,
-                     std::string_view language) {
+void put_series_rsvp(db::Session& session, const SeriesRsvp& rsvp, std::string_view name,
+                     std::string_view email, std::string_view language) {
   session.execute(
-      "INSERT INTO event_series_rsvps (event_id, account_id, name, email, language, response, guests, guest_names, "
-      "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, account_id) DO UPDATE SET "
-      "name = excluded.name, email = excluded.email, language = excluded.language, response = excluded.response, "
+      "INSERT INTO event_series_rsvps (event_id, account_id, name, email, language, response, guests, "
+      "guest_names, "
+      "note, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, account_id) DO UPDATE "
+      "SET "
+      "name = excluded.name, email = excluded.email, language = excluded.language, response = "
+      "excluded.response, "
       "guests = excluded.guests, guest_names = excluded.guest_names, note = excluded.note, "
       "updated_at = excluded.updated_at",
       {rsvp.event_id, rsvp.account_id, std::string(name), std::string(email), std::string(language),
-       std::string(to_string(rsvp.response)), rsvp.guests, join(rsvp.guest_names, '\n'), rsvp.note, rsvp.updated_at});
+       std::string(to_string(rsvp.response)), rsvp.guests, join(rsvp.guest_names, '\n'), rsvp.note,
+       rsvp.updated_at});
 }
 
 void delete_series_rsvp(db::Session& session, std::int64_t event_id, std::int64_t account_id) {
-  session.execute("DELETE FROM event_series_rsvps WHERE event_id = ? AND account_id = ?", {event_id, account_id});
+  session.execute("DELETE FROM event_series_rsvps WHERE event_id = ? AND account_id = ?",
+                  {event_id, account_id});
 }
 
 namespace {
@@ -489,7 +532,8 @@ SeriesRsvpWithContact read_series(const db::Row& row) {
 }
 }  // namespace
 
-std::optional<SeriesRsvp> find_series_rsvp(db::Session& session, std::int64_t event_id, std::int64_t account_id) {
+std::optional<SeriesRsvp> find_series_rsvp(db::Session& session, std::int64_t event_id,
+                                           std::int64_t account_id) {
   auto row = session.query_one(
       sql({"SELECT ", kSeriesColumns, " FROM event_series_rsvps WHERE event_id = ? AND account_id = ?"}),
       {event_id, account_id});
@@ -499,9 +543,10 @@ std::optional<SeriesRsvp> find_series_rsvp(db::Session& session, std::int64_t ev
 
 std::vector<SeriesRsvpWithContact> series_rsvps_of(db::Session& session, std::int64_t event_id) {
   std::vector<SeriesRsvpWithContact> result;
-  for (const db::Row& row : session.query(
-           sql({"SELECT ", kSeriesColumns, " FROM event_series_rsvps WHERE event_id = ? ORDER BY updated_at, account_id"}),
-           {event_id})) {
+  for (const db::Row& row :
+       session.query(sql({"SELECT ", kSeriesColumns,
+                          " FROM event_series_rsvps WHERE event_id = ? ORDER BY updated_at, account_id"}),
+                     {event_id})) {
     result.push_back(read_series(row));
   }
   return result;
@@ -529,42 +574,48 @@ ProgrammeSession read_session(const db::Row& row) {
 }  // namespace
 
 std::int64_t insert_session(db::Session& session, const ProgrammeSession& s) {
-  const std::int64_t id =
-      session
-          .query(
-              "INSERT INTO event_sessions (event_id, title, description, track, room, starts_at, ends_at, capacity) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              {s.event_id, s.title, s.description, s.track, s.room, s.starts_at, s.ends_at, db::optional(s.capacity)})
-          .at(0)
-          .int64(0);
+  const std::int64_t id = session
+                              .query(
+                                  "INSERT INTO event_sessions (event_id, title, description, track, room, "
+                                  "starts_at, ends_at, capacity) "
+                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                  {s.event_id, s.title, s.description, s.track, s.room, s.starts_at,
+                                   s.ends_at, db::optional(s.capacity)})
+                              .at(0)
+                              .int64(0);
   std::int64_t position = 0;
   for (const Speaker& speaker : s.speakers) {
     session.execute(
-        "INSERT INTO event_session_speakers (session_id, position, account_id, name, affiliation) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO event_session_speakers (session_id, position, account_id, name, affiliation) VALUES (?, "
+        "?, ?, ?, ?)",
         {id, position++, db::optional(speaker.account_id), speaker.name, speaker.affiliation});
   }
   return id;
 }
 
 std::optional<ProgrammeSession> find_session(db::Session& session, std::int64_t session_id) {
-  auto row = session.query_one(sql({"SELECT ", kSessionColumns, " FROM event_sessions WHERE id = ?"}), {session_id});
+  auto row =
+      session.query_one(sql({"SELECT ", kSessionColumns, " FROM event_sessions WHERE id = ?"}), {session_id});
   if (!row) return std::nullopt;
   return read_session(*row);
 }
 
 std::vector<ProgrammeSession> sessions_of(db::Session& session, std::int64_t event_id) {
   std::vector<ProgrammeSession> result;
-  for (const db::Row& row : session.query(
-           sql({"SELECT ", kSessionColumns, " FROM event_sessions WHERE event_id = ? ORDER BY starts_at, room, id"}),
-           {event_id})) {
+  for (const db::Row& row :
+       session.query(sql({"SELECT ", kSessionColumns,
+                          " FROM event_sessions WHERE event_id = ? ORDER BY starts_at, room, id"}),
+                     {event_id})) {
     result.push_back(read_session(row));
   }
-  for (const db::Row& row : session.query(
-           "SELECT p.session_id, p.account_id, p.name, p.affiliation FROM event_session_speakers p "
-           "JOIN event_sessions s ON s.id = p.session_id WHERE s.event_id = ? ORDER BY p.session_id, p.position",
-           {event_id})) {
+  for (const db::Row& row :
+       session.query("SELECT p.session_id, p.account_id, p.name, p.affiliation FROM event_session_speakers p "
+                     "JOIN event_sessions s ON s.id = p.session_id WHERE s.event_id = ? ORDER BY "
+                     "p.session_id, p.position",
+                     {event_id})) {
     for (ProgrammeSession& s : result) {
-      if (s.id == row.int64(0)) s.speakers.push_back(Speaker{row.optional_int64(1), row.text(2), row.text(3)});
+      if (s.id == row.int64(0))
+        s.speakers.push_back(Speaker{row.optional_int64(1), row.text(2), row.text(3)});
     }
   }
   return result;
@@ -577,26 +628,29 @@ bool is_registered(db::Session& session, std::int64_t session_id, std::int64_t a
       .has_value();
 }
 
-std::vector<std::int64_t> registered_sessions(db::Session& session, std::int64_t event_id, std::int64_t account_id) {
+std::vector<std::int64_t> registered_sessions(db::Session& session, std::int64_t event_id,
+                                              std::int64_t account_id) {
   std::vector<std::int64_t> result;
-  for (const db::Row& row : session.query(
-           "SELECT g.session_id FROM event_session_registrations g JOIN event_sessions s ON s.id = g.session_id "
-           "WHERE s.event_id = ? AND g.account_id = ? ORDER BY s.starts_at",
-           {event_id, account_id})) {
+  for (const db::Row& row : session.query("SELECT g.session_id FROM event_session_registrations g JOIN "
+                                          "event_sessions s ON s.id = g.session_id "
+                                          "WHERE s.event_id = ? AND g.account_id = ? ORDER BY s.starts_at",
+                                          {event_id, account_id})) {
     result.push_back(row.int64(0));
   }
   return result;
 }
 
-bool register_for_session(db::Session& session, std::int64_t session_id, std::int64_t account_id, std::int64_t now) {
+bool register_for_session(db::Session& session, std::int64_t session_id, std::int64_t account_id,
+                          std::int64_t now) {
   // The count and the check in one statement: a full session changes no row.
   if (session.execute("UPDATE event_sessions SET registered = registered + 1 WHERE id = ? AND "
                       "(capacity IS NULL OR registered < capacity)",
                       {session_id}) != 1) {
     return false;
   }
-  session.execute("INSERT INTO event_session_registrations (session_id, account_id, created_at) VALUES (?, ?, ?)",
-                  {session_id, account_id, now});
+  session.execute(
+      "INSERT INTO event_session_registrations (session_id, account_id, created_at) VALUES (?, ?, ?)",
+      {session_id, account_id, now});
   return true;
 }
 
@@ -611,10 +665,12 @@ bool unregister_from_session(db::Session& session, std::int64_t session_id, std:
 
 // --- feed tokens
 
-void put_feed_token(db::Session& session, std::int64_t account_id, std::string_view token_hash, std::int64_t now) {
+void put_feed_token(db::Session& session, std::int64_t account_id, std::string_view token_hash,
+                    std::int64_t now) {
   session.execute(
       "INSERT INTO event_feed_tokens (account_id, token_hash, created_at) VALUES (?, ?, ?) "
-      "ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+      "ON CONFLICT (account_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = "
+      "excluded.created_at",
       {account_id, std::string(token_hash), now});
 }
 
@@ -623,7 +679,8 @@ bool delete_feed_token(db::Session& session, std::int64_t account_id) {
 }
 
 std::optional<std::int64_t> feed_account(db::Session& session, std::string_view token_hash) {
-  auto row = session.query_one("SELECT account_id FROM event_feed_tokens WHERE token_hash = ?", {std::string(token_hash)});
+  auto row = session.query_one("SELECT account_id FROM event_feed_tokens WHERE token_hash = ?",
+                               {std::string(token_hash)});
   if (!row) return std::nullopt;
   return row->int64(0);
 }
@@ -635,17 +692,17 @@ std::optional<std::int64_t> feed_created_at(db::Session& session, std::int64_t a
 }
 
 std::vector<std::pair<OccurrenceView, std::optional<Response>>> member_feed(db::Session& session,
-                                                                           std::int64_t account_id,
-                                                                           std::int64_t from) {
+                                                                            std::int64_t account_id,
+                                                                            std::int64_t from) {
   std::vector<std::pair<OccurrenceView, std::optional<Response>>> result;
-  for (const db::Row& row : session.query(
-           sql({"SELECT ", kOccurrenceColumns, ", ", kEventColumns,
-                ", r.response FROM event_occurrences o JOIN events e ON e.id = o.event_id "
-                "LEFT JOIN event_rsvps r ON r.occurrence_id = o.id AND r.account_id = ? "
-                "WHERE o.starts_at >= ? AND (r.response IN ('going', 'maybe', 'waiting') OR EXISTS "
-                "(SELECT 1 FROM event_hosts h WHERE h.event_id = e.id AND h.account_id = ?)) "
-                "ORDER BY o.starts_at, o.id LIMIT 2000"}),
-           {account_id, from, account_id})) {
+  for (const db::Row& row :
+       session.query(sql({"SELECT ", kOccurrenceColumns, ", ", kEventColumns,
+                          ", r.response FROM event_occurrences o JOIN events e ON e.id = o.event_id "
+                          "LEFT JOIN event_rsvps r ON r.occurrence_id = o.id AND r.account_id = ? "
+                          "WHERE o.starts_at >= ? AND (r.response IN ('going', 'maybe', 'waiting') OR EXISTS "
+                          "(SELECT 1 FROM event_hosts h WHERE h.event_id = e.id AND h.account_id = ?)) "
+                          "ORDER BY o.starts_at, o.id LIMIT 2000"}),
+                     {account_id, from, account_id})) {
     const std::size_t response_column = kOccurrenceColumnCount + kEventColumnCount;
     result.emplace_back(read_view(row), row.is_null(response_column)
                                             ? std::nullopt
@@ -663,7 +720,8 @@ std::vector<AttendanceRecord> attendance_history(db::Session& session, std::int6
   db::Params params{account_id};
   for (std::int64_t id : network_ids) params.emplace_back(id);
   for (const db::Row& row : session.query(
-           sql({"SELECT o.id, COALESCE(o.title, e.title), o.starts_at, r.response, r.attended FROM event_rsvps r "
+           sql({"SELECT o.id, COALESCE(o.title, e.title), o.starts_at, r.response, r.attended FROM "
+                "event_rsvps r "
                 "JOIN event_occurrences o ON o.id = r.occurrence_id JOIN events e ON e.id = o.event_id "
                 "WHERE r.account_id = ? AND e.network_id IN (",
                 placeholders(network_ids.size()),
@@ -695,12 +753,14 @@ std::vector<NoShowLine> no_show_report(db::Session& session, std::int64_t networ
            "HAVING SUM(CASE WHEN r.attended IS NOT NULL THEN 1 ELSE 0 END) > 0 "
            "ORDER BY o.starts_at DESC LIMIT 500",
            {network_id, until})) {
-    result.push_back(NoShowLine{row.int64(0), row.text(1), row.int64(2), row.int64(3), row.int64(4), row.int64(5)});
+    result.push_back(
+        NoShowLine{row.int64(0), row.text(1), row.int64(2), row.int64(3), row.int64(4), row.int64(5)});
   }
   return result;
 }
 
-std::vector<AttendancePair> attendance_pairs(db::Session& session, std::int64_t network_id, std::int64_t since) {
+std::vector<AttendancePair> attendance_pairs(db::Session& session, std::int64_t network_id,
+                                             std::int64_t since) {
   std::vector<AttendancePair> result;
   for (const db::Row& row : session.query(
            "SELECT a.account_id, b.account_id, COUNT(*), MAX(o.starts_at) FROM event_rsvps a "
@@ -719,8 +779,9 @@ void erase_member(db::Session& session, std::int64_t account_id) {
   for (const db::Row& row : session.query(
            "SELECT occurrence_id, 1 + guests FROM event_rsvps WHERE account_id = ? AND response = 'going'",
            {account_id})) {
-    session.execute("UPDATE event_occurrences SET seats_taken = seats_taken - ? WHERE id = ? AND seats_taken >= ?",
-                    {row.int64(1), row.int64(0), row.int64(1)});
+    session.execute(
+        "UPDATE event_occurrences SET seats_taken = seats_taken - ? WHERE id = ? AND seats_taken >= ?",
+        {row.int64(1), row.int64(0), row.int64(1)});
   }
   for (const db::Row& row : session.query(
            "SELECT session_id FROM event_session_registrations WHERE account_id = ?", {account_id})) {

@@ -54,16 +54,20 @@ bool claim_reminder(db::Session& session, std::int64_t occurrence_id, std::int64
 
 // --- RSVPs
 std::optional<Rsvp> find_rsvp(db::Session& session, std::int64_t rsvp_id);
-std::optional<Rsvp> find_member_rsvp(db::Session& session, std::int64_t occurrence_id, std::int64_t account_id);
+std::optional<Rsvp> find_member_rsvp(db::Session& session, std::int64_t occurrence_id,
+                                     std::int64_t account_id);
 std::optional<Rsvp> find_guest_rsvp(db::Session& session, std::int64_t occurrence_id, std::string_view email);
 // The unconfirmed RSVP whose link has this hash and has not expired at `now`.
-std::optional<Rsvp> find_rsvp_by_confirm_token(db::Session& session, std::string_view token_hash, std::int64_t now);
-void set_confirm_token(db::Session& session, std::int64_t rsvp_id, std::string_view token_hash, std::int64_t expires_at);
-std::int64_t insert_rsvp(db::Session& session, const Rsvp& rsvp, std::optional<std::string_view> confirm_token_hash,
+std::optional<Rsvp> find_rsvp_by_confirm_token(db::Session& session, std::string_view token_hash,
+                                               std::int64_t now);
+void set_confirm_token(db::Session& session, std::int64_t rsvp_id, std::string_view token_hash,
+                       std::int64_t expires_at);
+std::int64_t insert_rsvp(db::Session& session, const Rsvp& rsvp,
+                         std::optional<std::string_view> confirm_token_hash,
                          std::optional<std::int64_t> confirm_expires_at);
 void update_rsvp(db::Session& session, const Rsvp& rsvp);  // clears the confirmation token
 void delete_rsvp(db::Session& session, std::int64_t rsvp_id);
-std::vector<Rsvp> rsvps_of(db::Session& session, std::int64_t occurrence_id);  // by response, then time
+std::vector<Rsvp> rsvps_of(db::Session& session, std::int64_t occurrence_id);      // by response, then time
 std::vector<Rsvp> waiting_line(db::Session& session, std::int64_t occurrence_id);  // by ticket
 // 1 + how many wait before `ticket`.
 std::int64_t place_in_line(db::Session& session, std::int64_t occurrence_id, std::int64_t ticket);
@@ -74,10 +78,11 @@ std::vector<Rsvp> member_rsvps_for(db::Session& session, std::int64_t account_id
                                    const std::vector<std::int64_t>& occurrence_ids);
 
 // --- series RSVPs
-void put_series_rsvp(db::Session& session, const SeriesRsvp& rsvp, std::string_view name, std::string_view email,
-                     std::string_view language);
+void put_series_rsvp(db::Session& session, const SeriesRsvp& rsvp, std::string_view name,
+                     std::string_view email, std::string_view language);
 void delete_series_rsvp(db::Session& session, std::int64_t event_id, std::int64_t account_id);
-std::optional<SeriesRsvp> find_series_rsvp(db::Session& session, std::int64_t event_id, std::int64_t account_id);
+std::optional<SeriesRsvp> find_series_rsvp(db::Session& session, std::int64_t event_id,
+                                           std::int64_t account_id);
 struct SeriesRsvpWithContact {
   SeriesRsvp rsvp;
   std::string name;
@@ -91,26 +96,30 @@ std::int64_t insert_session(db::Session& session, const ProgrammeSession& progra
 std::optional<ProgrammeSession> find_session(db::Session& session, std::int64_t session_id);
 std::vector<ProgrammeSession> sessions_of(db::Session& session, std::int64_t event_id);  // with speakers
 bool is_registered(db::Session& session, std::int64_t session_id, std::int64_t account_id);
-std::vector<std::int64_t> registered_sessions(db::Session& session, std::int64_t event_id, std::int64_t account_id);
+std::vector<std::int64_t> registered_sessions(db::Session& session, std::int64_t event_id,
+                                              std::int64_t account_id);
 // Adds the registration and counts it; false when the session was full (nothing written).
-bool register_for_session(db::Session& session, std::int64_t session_id, std::int64_t account_id, std::int64_t now);
+bool register_for_session(db::Session& session, std::int64_t session_id, std::int64_t account_id,
+                          std::int64_t now);
 bool unregister_from_session(db::Session& session, std::int64_t session_id, std::int64_t account_id);
 
 // --- feed tokens
-void put_feed_token(db::Session& session, std::int64_t account_id, std::string_view token_hash, std::int64_t now);
+void put_feed_token(db::Session& session, std::int64_t account_id, std::string_view token_hash,
+                    std::int64_t now);
 bool delete_feed_token(db::Session& session, std::int64_t account_id);
 std::optional<std::int64_t> feed_account(db::Session& session, std::string_view token_hash);
 std::optional<std::int64_t> feed_created_at(db::Session& session, std::int64_t account_id);
 // The occurrences in a member's feed: answered going, maybe or waiting, or hosted by them.
 std::vector<std::pair<OccurrenceView, std::optional<Response>>> member_feed(db::Session& session,
-                                                                           std::int64_t account_id,
-                                                                           std::int64_t from);
+                                                                            std::int64_t account_id,
+                                                                            std::int64_t from);
 
 // --- attendance
 std::vector<AttendanceRecord> attendance_history(db::Session& session, std::int64_t account_id,
                                                  const std::vector<std::int64_t>& network_ids);
 std::vector<NoShowLine> no_show_report(db::Session& session, std::int64_t network_id, std::int64_t until);
-std::vector<AttendancePair> attendance_pairs(db::Session& session, std::int64_t network_id, std::int64_t since);
+std::vector<AttendancePair> attendance_pairs(db::Session& session, std::int64_t network_id,
+                                             std::int64_t since);
 
 // Removes a member from every event: RSVPs, series answers, registrations, feed token, host roles.
 void erase_member(db::Session& session, std::int64_t account_id);

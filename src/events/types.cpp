@@ -8,7 +8,8 @@ namespace events {
 namespace {
 
 template <class Enum, std::size_t N>
-std::optional<Enum> lookup(const std::array<std::pair<Enum, std::string_view>, N>& table, std::string_view text) {
+std::optional<Enum> lookup(const std::array<std::pair<Enum, std::string_view>, N>& table,
+                           std::string_view text) {
   for (const auto& [value, name] : table) {
     if (name == text) return value;
   }
@@ -30,9 +31,9 @@ constexpr std::array<std::pair<Visibility, std::string_view>, 2> kVisibilities{
 constexpr std::array<std::pair<OccurrenceStatus, std::string_view>, 2> kStatuses{
     {{OccurrenceStatus::Scheduled, "scheduled"}, {OccurrenceStatus::Cancelled, "cancelled"}}};
 constexpr std::array<std::pair<Response, std::string_view>, 4> kResponses{{{Response::Going, "going"},
-                                                                          {Response::Maybe, "maybe"},
-                                                                          {Response::NotGoing, "not_going"},
-                                                                          {Response::Waiting, "waiting"}}};
+                                                                           {Response::Maybe, "maybe"},
+                                                                           {Response::NotGoing, "not_going"},
+                                                                           {Response::Waiting, "waiting"}}};
 
 }  // namespace
 
@@ -42,7 +43,9 @@ std::string_view to_string(OccurrenceStatus status) { return name_of(kStatuses, 
 std::string_view to_string(Response response) { return name_of(kResponses, response); }
 std::optional<Kind> kind_from(std::string_view text) { return lookup(kKinds, text); }
 std::optional<Visibility> visibility_from(std::string_view text) { return lookup(kVisibilities, text); }
-std::optional<OccurrenceStatus> occurrence_status_from(std::string_view text) { return lookup(kStatuses, text); }
+std::optional<OccurrenceStatus> occurrence_status_from(std::string_view text) {
+  return lookup(kStatuses, text);
+}
 std::optional<Response> response_from(std::string_view text) { return lookup(kResponses, text); }
 
 }  // namespace events

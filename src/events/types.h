@@ -42,8 +42,8 @@ struct Event {
   std::string timezone = "Europe/Amsterdam";
   std::string starts_local;  // first start, wall clock: "2024-09-03T07:30"
   std::int64_t duration_minutes = 60;
-  std::string rrule;                 // RFC 5545 RRULE value ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=..."), "" once
-  std::vector<std::string> exdates;  // skipped starts, wall clock "YYYY-MM-DDTHH:MM"
+  std::string rrule;  // RFC 5545 RRULE value ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=..."), "" once
+  std::vector<std::string> exdates;                   // skipped starts, wall clock "YYYY-MM-DDTHH:MM"
   std::optional<std::int64_t> capacity;               // seats, guests included; none: no limit
   std::optional<std::int64_t> rsvp_deadline_minutes;  // RSVPs close this long before the start
   std::optional<std::int64_t> reminder_minutes;       // reminder mail this long before; none: no mail
@@ -65,7 +65,7 @@ struct Occurrence {
   std::int64_t starts_at = 0;
   std::int64_t ends_at = 0;
   OccurrenceStatus status = OccurrenceStatus::Scheduled;
-  bool overridden = false;  // moved or changed by hand
+  bool overridden = false;                   // moved or changed by hand
   std::optional<std::string> title;          // override of the event's
   std::optional<std::string> location_name;  // override of the event's
   std::optional<std::int64_t> capacity;      // override of the event's
@@ -103,7 +103,7 @@ struct Rsvp {
   Response response = Response::Going;
   std::int64_t guests = 0;
   std::vector<std::string> guest_names;
-  std::string note;                   // for the host
+  std::string note;                    // for the host
   std::optional<std::int64_t> ticket;  // waiting-list ticket while waiting
   bool from_series = false;            // set by a series RSVP, not chosen for this occurrence
   bool confirmed = true;               // non-members: after following the e-mail link
@@ -167,7 +167,9 @@ struct NoShowLine {
   std::int64_t going = 0;     // RSVPs going (not walk-ins)
   std::int64_t attended = 0;  // checked in, walk-ins included
   std::int64_t no_shows = 0;  // going but not checked in
-  double no_show_rate() const { return going > 0 ? static_cast<double>(no_shows) / static_cast<double>(going) : 0.0; }
+  double no_show_rate() const {
+    return going > 0 ? static_cast<double>(no_shows) / static_cast<double>(going) : 0.0;
+  }
 };
 
 // Two members who were checked in at the same occurrences (the atlas's "met at events" tie).

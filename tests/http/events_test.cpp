@@ -30,7 +30,8 @@ namespace {
 constexpr std::int64_t kNetwork = 1;
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 20s) {
@@ -52,11 +53,13 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
  protected:
   void SetUp() override {
     database_ = std::make_unique<testing_support::TestDatabase>(GetParam());
-    const auto seeded = testing_support::run_knooppunt(
-        {"seed", "--demo", "--database", database_->url(), "--data-dir", std::filesystem::temp_directory_path().string()});
+    const auto seeded =
+        testing_support::run_knooppunt({"seed", "--demo", "--database", database_->url(), "--data-dir",
+                                        std::filesystem::temp_directory_path().string()});
     ASSERT_EQ(seeded.exit_code, 0) << seeded.output;
     db_ = database_->open();
-    site_ = std::make_unique<web::Site>(web::AssetUrls{"/a.css", "/l.svg", "/f.svg"}, web::SiteOptions{"test", false});
+    site_ = std::make_unique<web::Site>(web::AssetUrls{"/a.css", "/l.svg", "/f.svg"},
+                                        web::SiteOptions{"test", false});
     events::Access access;
     access.is_member = [](std::int64_t, std::int64_t) { return true; };
     access.is_coordinator = [](std::int64_t, std::int64_t) { return true; };
@@ -65,7 +68,8 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
 
   void start(std::vector<std::string> args = {}) {
     args.insert(args.end(), {"--mail-interval-ms", "50", "--no-access-log", "--workers", "8"});
-    server_ = std::make_unique<ServerProcess>(ServerProcess::Options{database_->url(), false, std::move(args)});
+    server_ =
+        std::make_unique<ServerProcess>(ServerProcess::Options{database_->url(), false, std::move(args)});
   }
 
   // A member of the demo network with a signed-in session, made directly in the database.
@@ -82,7 +86,8 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
       const std::int64_t id = auth::create_account(session, account);
       auth::add_membership(session, id, kNetwork, auth::Role::Member, auth::MembershipStatus::Active);
       const std::int64_t now = unix_now();
-      auth::store::insert_session(session, auth::SessionRecord{auth::hash_token(token), id, now, now, now + 86400},
+      auth::store::insert_session(session,
+                                  auth::SessionRecord{auth::hash_token(token), id, now, now, now + 86400},
                                   "127.0.0.1", "events test");
       return id;
     });
@@ -104,15 +109,17 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
     return db_->write([&](db::Session& session) {
       auto created = service_->create_event_in(session, input, std::nullopt);
       EXPECT_TRUE(created.ok());
-      return session.query("SELECT id FROM event_occurrences WHERE event_id = ?", {created.value->id}).at(0).int64(0);
+      return session.query("SELECT id FROM event_occurrences WHERE event_id = ?", {created.value->id})
+          .at(0)
+          .int64(0);
     });
   }
 
   testing_support::HttpResponse rsvp(const Member& member, std::int64_t occurrence, const std::string& body) {
     const std::string origin = "http://127.0.0.1:" + std::to_string(server_->port());
-    return testing_support::request(server_->port(), "POST", "/api/v1/events/" + std::to_string(occurrence) + "/rsvp",
-                                    {{"Cookie", member.cookie}, {"Origin", origin}, {"Content-Type", "application/json"}},
-                                    body);
+    return testing_support::request(
+        server_->port(), "POST", "/api/v1/events/" + std::to_string(occurrence) + "/rsvp",
+        {{"Cookie", member.cookie}, {"Origin", origin}, {"Content-Type", "application/json"}}, body);
   }
 
   std::unique_ptr<testing_support::TestDatabase> database_;
@@ -127,7 +134,8 @@ TEST_P(EventsHttp, TwoHundredSimultaneousRsvpRequestsForFortySeatsGiveFortySeats
   const std::int64_t occurrence = single_event(48, 40);
   std::vector<Member> members;
   for (int i = 0; i < 200; ++i) {
-    members.push_back(add_member("Deelnemer " + std::to_string(i), "deelnemer" + std::to_string(i) + "@example.nl"));
+    members.push_back(
+        add_member("Deelnemer " + std::to_string(i), "deelnemer" + std::to_string(i) + "@example.nl"));
   }
   start();
   std::vector<int> statuses(200);
@@ -155,9 +163,9 @@ TEST_P(EventsHttp, TwoHundredSimultaneousRsvpRequestsForFortySeatsGiveFortySeats
   // The line is in arrival order: tickets 1..160, each once, and the seat count matches the rows.
   const auto line = db_->read([&](db::Session& session) {
     std::vector<std::int64_t> tickets;
-    for (const db::Row& row : session.query(
-             "SELECT ticket FROM event_rsvps WHERE occurrence_id = ? AND response = 'waiting' ORDER BY ticket",
-             {occurrence})) {
+    for (const db::Row& row : session.query("SELECT ticket FROM event_rsvps WHERE occurrence_id = ? AND "
+                                            "response = 'waiting' ORDER BY ticket",
+                                            {occurrence})) {
       tickets.push_back(row.int64(0));
     }
     return tickets;
@@ -165,7 +173,9 @@ TEST_P(EventsHttp, TwoHundredSimultaneousRsvpRequestsForFortySeatsGiveFortySeats
   ASSERT_EQ(line.size(), 160u);
   for (std::size_t i = 0; i < line.size(); ++i) EXPECT_EQ(line[i], static_cast<std::int64_t>(i + 1));
   const auto seats = db_->read([&](db::Session& session) {
-    return session.query("SELECT seats_taken FROM event_occurrences WHERE id = ?", {occurrence}).at(0).int64(0);
+    return session.query("SELECT seats_taken FROM event_occurrences WHERE id = ?", {occurrence})
+        .at(0)
+        .int64(0);
   });
   EXPECT_EQ(seats, 40);
 }
@@ -199,8 +209,8 @@ TEST_P(EventsHttp, ReminderAndPromotionMailsArriveOverSmtp) {
   EXPECT_NE(mails[1].subject.find("Er is een plaats voor u"), std::string::npos) << mails[1].subject;
   EXPECT_NE(mails[1].text.find("/agenda/" + std::to_string(occurrence)), std::string::npos);
   EXPECT_NE(mails[1].html.find("Ontbijtsessie extra"), std::string::npos);
-  const auto page = testing_support::request(server_->port(), "GET", "/api/v1/events/" + std::to_string(occurrence),
-                                             {{"Cookie", bram.cookie}});
+  const auto page = testing_support::request(
+      server_->port(), "GET", "/api/v1/events/" + std::to_string(occurrence), {{"Cookie", bram.cookie}});
   EXPECT_NE(page.body.find(R"("response":"going")"), std::string::npos) << page.body;
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(smtp.messages().size(), 2u);  // no second reminder
@@ -223,8 +233,9 @@ TEST_P(EventsHttp, FeedsAndBadInputGetClearAnswers) {
   EXPECT_EQ(feed.body.find("Anna"), std::string::npos);
 
   // Negative and huge guest counts, unknown answers, and no JSON.
-  for (const char* body : {R"({"response": "going", "guests": -1})", R"({"response": "going", "guests": 99999999999999999999})",
-                           R"({"response": "sometimes"})"}) {
+  for (const char* body :
+       {R"({"response": "going", "guests": -1})", R"({"response": "going", "guests": 99999999999999999999})",
+        R"({"response": "sometimes"})"}) {
     const auto refused = rsvp(anna, occurrence, body);
     EXPECT_EQ(refused.status, 422) << body << " " << refused.body;
   }
@@ -250,8 +261,8 @@ TEST_P(EventsHttp, FeedsAndBadInputGetClearAnswers) {
   EXPECT_EQ(testing_support::request(port, "GET", "/api/v1/events?from=2025-02-30").status, 400);
   const auto list = testing_support::request(port, "GET", "/api/v1/events?from=2025-09-01&to=2025-10-01");
   ASSERT_EQ(list.status, 200);
-  EXPECT_NE(list.body.find("Kennisdag"), std::string::npos);       // public
-  EXPECT_EQ(list.body.find("Ontbijtsessie"), std::string::npos);   // members only: not for visitors
+  EXPECT_NE(list.body.find("Kennisdag"), std::string::npos);      // public
+  EXPECT_EQ(list.body.find("Ontbijtsessie"), std::string::npos);  // members only: not for visitors
   const auto as_member = testing_support::request(port, "GET", "/api/v1/events?from=2025-09-01&to=2025-10-01",
                                                   {{"Cookie", anna.cookie}});
   EXPECT_NE(as_member.body.find("Ontbijtsessie"), std::string::npos);
@@ -265,7 +276,8 @@ TEST_P(EventsHttp, TheRsvpFormShowsThePlaceInLineAndRefusesBadGuestCounts) {
   const unsigned short port = server_->port();
   ASSERT_EQ(rsvp(anna, occurrence, R"({"response": "going"})").status, 200);
   // A page first, for the CSRF cookie and token.
-  const auto page = testing_support::request(port, "GET", "/agenda/" + std::to_string(occurrence), {{"Cookie", bram.cookie}});
+  const auto page = testing_support::request(port, "GET", "/agenda/" + std::to_string(occurrence),
+                                             {{"Cookie", bram.cookie}});
   ASSERT_EQ(page.status, 200);
   std::string csrf_cookie;
   for (const std::string& set_cookie : page.header_all("set-cookie")) {
@@ -277,12 +289,15 @@ TEST_P(EventsHttp, TheRsvpFormShowsThePlaceInLineAndRefusesBadGuestCounts) {
                                                    {"Content-Type", "application/x-www-form-urlencoded"},
                                                    {"Origin", "http://127.0.0.1:" + std::to_string(port)}};
   const std::string target = "/agenda/" + std::to_string(occurrence) + "/antwoord";
-  const auto refused = testing_support::request(port, "POST", target, headers, "csrf=" + csrf + "&antwoord=going&gasten=abc");
+  const auto refused =
+      testing_support::request(port, "POST", target, headers, "csrf=" + csrf + "&antwoord=going&gasten=abc");
   EXPECT_EQ(refused.status, 422);
   EXPECT_NE(refused.body.find("Het aantal gasten ligt tussen 0 en 10."), std::string::npos);
-  const auto accepted = testing_support::request(port, "POST", target, headers, "csrf=" + csrf + "&antwoord=going&gasten=0");
+  const auto accepted =
+      testing_support::request(port, "POST", target, headers, "csrf=" + csrf + "&antwoord=going&gasten=0");
   EXPECT_EQ(accepted.status, 303);
-  const auto after = testing_support::request(port, "GET", "/agenda/" + std::to_string(occurrence), {{"Cookie", bram.cookie}});
+  const auto after = testing_support::request(port, "GET", "/agenda/" + std::to_string(occurrence),
+                                              {{"Cookie", bram.cookie}});
   EXPECT_NE(after.body.find("U bent nummer 1 op de wachtlijst"), std::string::npos);
   // Without the CSRF token: 403, nothing written.
   EXPECT_EQ(testing_support::request(port, "POST", target, headers, "antwoord=not_going").status, 403);

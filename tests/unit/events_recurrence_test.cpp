@@ -54,7 +54,8 @@ TEST(EventsRecurrence, AYearOfBreakfastsHasTwentySixOccurrencesEachAtHalfPastSev
   ASSERT_TRUE(expansion.ok());
   ASSERT_EQ(expansion.instances.size(), 26u);
   for (const auto& instance : expansion.instances) {
-    EXPECT_EQ(events::format_clock(instance.starts_at, "Europe/Amsterdam"), "07:30") << instance.recurrence_id;
+    EXPECT_EQ(events::format_clock(instance.starts_at, "Europe/Amsterdam"), "07:30")
+        << instance.recurrence_id;
     EXPECT_EQ(events::format_clock(instance.ends_at, "Europe/Amsterdam"), "09:00") << instance.recurrence_id;
   }
 }
@@ -67,7 +68,8 @@ TEST(EventsRecurrence, FourSaturdaysAYearFallOnTheSecondSaturdayOfEveryThirdMont
   const auto expansion = expand(rule);
   ASSERT_TRUE(expansion.ok());
   std::vector<std::string> days;
-  for (const auto& instance : expansion.instances) days.push_back(events::format_iso_date(instance.starts_at, "Europe/Amsterdam"));
+  for (const auto& instance : expansion.instances)
+    days.push_back(events::format_iso_date(instance.starts_at, "Europe/Amsterdam"));
   EXPECT_EQ(days, (std::vector<std::string>{"2025-03-08", "2025-06-14", "2025-09-13", "2025-12-13"}));
 }
 
@@ -109,7 +111,8 @@ TEST(EventsRecurrence, ARuleRunningPastFiveYearsIsRefused) {
 }
 
 TEST(EventsRecurrence, MalformedRulesAreRefusedNotGuessed) {
-  for (const char* text : {"FREQ=SOMETIMES;COUNT=3", "hello", "FREQ=WEEKLY;COUNT=3\nDTSTART:2020", "RRULE:FREQ=DAILY"}) {
+  for (const char* text :
+       {"FREQ=SOMETIMES;COUNT=3", "hello", "FREQ=WEEKLY;COUNT=3\nDTSTART:2020", "RRULE:FREQ=DAILY"}) {
     const auto expansion = expand(breakfast(text));
     ASSERT_FALSE(expansion.ok()) << text;
     EXPECT_EQ(*expansion.error, RuleError::Malformed) << text;
@@ -133,12 +136,14 @@ TEST(EventsRecurrence, ASingleEventMakesOneOccurrence) {
 
 TEST(EventsRecurrence, LocalTimesParseInEveryAcceptedSpellingAndRejectImpossibleDates) {
   const LocalTime expected{2024, 9, 3, 7, 30, 0};
-  for (const char* text : {"2024-09-03T07:30", "2024-09-03 07:30", "2024-09-03T07:30:00", "20240903T073000"}) {
+  for (const char* text :
+       {"2024-09-03T07:30", "2024-09-03 07:30", "2024-09-03T07:30:00", "20240903T073000"}) {
     const auto parsed = events::parse_local_time(text);
     ASSERT_TRUE(parsed) << text;
     EXPECT_EQ(*parsed, expected) << text;
   }
-  for (const char* text : {"2024-02-30T07:30", "2024-13-01T07:30", "2024-09-03T25:00", "gisteren", "", "2024-09-03"}) {
+  for (const char* text :
+       {"2024-02-30T07:30", "2024-13-01T07:30", "2024-09-03T25:00", "gisteren", "", "2024-09-03"}) {
     EXPECT_FALSE(events::parse_local_time(text)) << text;
   }
 }

@@ -43,7 +43,8 @@ class EventsServiceTest : public ::testing::TestWithParam<db::Backend> {
     db_ = database_->open(db::Options{16});
     db::migrate(*db_);
     db_->write([&](db::Session& session) { regions::seed_demo(session); });
-    site_ = std::make_unique<web::Site>(web::AssetUrls{"/a.css", "/l.svg", "/f.svg"}, web::SiteOptions{"test-secret", false});
+    site_ = std::make_unique<web::Site>(web::AssetUrls{"/a.css", "/l.svg", "/f.svg"},
+                                        web::SiteOptions{"test-secret", false});
     coordinator_ = add_member("Carla Coördinator", "coordinator@example.nl", auth::Role::Coordinator);
     events::Access access;
     access.is_member = [this](std::int64_t account, std::int64_t network) {
@@ -63,7 +64,8 @@ class EventsServiceTest : public ::testing::TestWithParam<db::Backend> {
     service_ = std::make_unique<events::Service>(*db_, *site_, access, options);
   }
 
-  std::int64_t add_member(const std::string& name, const std::string& email, auth::Role role = auth::Role::Member) {
+  std::int64_t add_member(const std::string& name, const std::string& email,
+                          auth::Role role = auth::Role::Member) {
     const std::int64_t id = db_->write([&](db::Session& session) {
       auth::NewAccount account;
       account.name = name;
@@ -86,7 +88,8 @@ class EventsServiceTest : public ::testing::TestWithParam<db::Backend> {
   }
 
   // A breakfast every other Tuesday 07:30-09:00 from 3 June 2025, ten times.
-  events::Event breakfast(std::optional<std::int64_t> capacity, std::optional<std::int64_t> deadline_minutes = {}) {
+  events::Event breakfast(std::optional<std::int64_t> capacity,
+                          std::optional<std::int64_t> deadline_minutes = {}) {
     events::NewEvent input;
     input.network_id = kNetwork;
     input.kind = events::Kind::Series;
@@ -106,8 +109,8 @@ class EventsServiceTest : public ::testing::TestWithParam<db::Backend> {
   std::vector<std::int64_t> occurrence_ids(std::int64_t event_id) {
     return db_->read([&](db::Session& session) {
       std::vector<std::int64_t> ids;
-      for (const db::Row& row : session.query("SELECT id FROM event_occurrences WHERE event_id = ? ORDER BY starts_at",
-                                              {event_id})) {
+      for (const db::Row& row : session.query(
+               "SELECT id FROM event_occurrences WHERE event_id = ? ORDER BY starts_at", {event_id})) {
         ids.push_back(row.int64(0));
       }
       return ids;
@@ -117,14 +120,16 @@ class EventsServiceTest : public ::testing::TestWithParam<db::Backend> {
   std::vector<Mail> mails() {
     return db_->read([](db::Session& session) {
       std::vector<Mail> result;
-      for (const db::Row& row : session.query("SELECT to_address, subject, text_body, kind FROM mail_outbox ORDER BY id")) {
+      for (const db::Row& row :
+           session.query("SELECT to_address, subject, text_body, kind FROM mail_outbox ORDER BY id")) {
         result.push_back(Mail{row.text(0), row.text(1), row.text(2), row.text(3)});
       }
       return result;
     });
   }
 
-  events::RsvpOutcome answer(std::int64_t account, std::int64_t occurrence, Response response, std::int64_t guests = 0) {
+  events::RsvpOutcome answer(std::int64_t account, std::int64_t occurrence, Response response,
+                             std::int64_t guests = 0) {
     RsvpInput input{response, guests, {}, ""};
     for (std::int64_t i = 0; i < guests; ++i) input.guest_names.push_back("Gast " + std::to_string(i + 1));
     auto outcome = service_->respond(actor(account), occurrence, input);
@@ -184,10 +189,10 @@ TEST_P(EventsServiceTest, TheFirstInLineWhosePartyFitsIsPromoted) {
   const auto cees = add_member("Cees", "cees@example.nl");
   const auto dirk = add_member("Dirk", "dirk@example.nl");
   answer(anna, first, Response::Going);
-  answer(bram, first, Response::Going, 1);                                 // 3 of 3
-  EXPECT_EQ(answer(cees, first, Response::Going, 1).place, 1);             // party of 2 waits
-  EXPECT_EQ(answer(dirk, first, Response::Going).place, 2);                // party of 1 waits
-  const auto freed = answer(anna, first, Response::NotGoing);              // one seat free
+  answer(bram, first, Response::Going, 1);                      // 3 of 3
+  EXPECT_EQ(answer(cees, first, Response::Going, 1).place, 1);  // party of 2 waits
+  EXPECT_EQ(answer(dirk, first, Response::Going).place, 2);     // party of 1 waits
+  const auto freed = answer(anna, first, Response::NotGoing);   // one seat free
   ASSERT_EQ(freed.promoted.size(), 1u);
   EXPECT_EQ(freed.promoted[0].name, "Dirk");
   const auto page = service_->occurrence_page(actor(cees), first);
@@ -211,7 +216,9 @@ TEST_P(EventsServiceTest, AGrowingPartyThatDoesNotFitKeepsItsSeats) {
 TEST_P(EventsServiceTest, CapacityCannotBeSetBelowTheNumberAlreadyGoing) {
   const auto event = breakfast(10);
   const std::int64_t first = occurrence_ids(event.id).front();
-  for (int i = 0; i < 4; ++i) answer(add_member("Lid " + std::to_string(i), "lid" + std::to_string(i) + "@example.nl"), first, Response::Going);
+  for (int i = 0; i < 4; ++i)
+    answer(add_member("Lid " + std::to_string(i), "lid" + std::to_string(i) + "@example.nl"), first,
+           Response::Going);
   events::EventChange change;
   change.capacity = std::optional<std::int64_t>(3);
   auto refused = service_->change_event(actor(coordinator_), event.id, change);
@@ -272,7 +279,8 @@ TEST_P(EventsServiceTest, ACancelledOccurrenceRefusesAnswersAndItsAttendeesAreTo
   EXPECT_EQ(sent[0].kind, "events.cancelled");
   EXPECT_NE(sent[0].text.find("De Vijverhoeve is die week gesloten."), std::string::npos);
   // The other occurrences are untouched.
-  EXPECT_FALSE(service_->occurrence_page(actor(anna), occurrence_ids(event.id).at(2))->view.occurrence.cancelled());
+  EXPECT_FALSE(
+      service_->occurrence_page(actor(anna), occurrence_ids(event.id).at(2))->view.occurrence.cancelled());
 }
 
 TEST_P(EventsServiceTest, AMovedOccurrenceKeepsItsAnswersAndTellsAttendees) {
@@ -323,28 +331,34 @@ TEST_P(EventsServiceTest, NeverEndingRulesAndEndsBeforeStartsAreRefusedWithClear
   EXPECT_EQ(refused.error->field, "rrule");
   EXPECT_EQ(refused.error->message_key, "events.error.rule_never_ends");
   input.rrule = "FREQ=MINUTELY;COUNT=100000";
-  EXPECT_EQ(service_->create_event(actor(coordinator_), input).error->message_key, "events.error.rule_too_many");
+  EXPECT_EQ(service_->create_event(actor(coordinator_), input).error->message_key,
+            "events.error.rule_too_many");
   input.rrule = "FREQ=WEEKLY;COUNT=3";
   input.duration_minutes = -30;
-  EXPECT_EQ(service_->create_event(actor(coordinator_), input).error->message_key, "events.error.end_before_start");
+  EXPECT_EQ(service_->create_event(actor(coordinator_), input).error->message_key,
+            "events.error.end_before_start");
   input.duration_minutes = 90;
-  EXPECT_FALSE(service_->create_event(actor(add_member("Anna", "anna@example.nl")), input).ok());  // not a coordinator
+  EXPECT_FALSE(
+      service_->create_event(actor(add_member("Anna", "anna@example.nl")), input).ok());  // not a coordinator
   EXPECT_TRUE(service_->create_event(actor(coordinator_), input).ok());
-  EXPECT_EQ(db_->read([](db::Session& s) { return s.query("SELECT COUNT(*) FROM events").at(0).int64(0); }), 1);
+  EXPECT_EQ(db_->read([](db::Session& s) { return s.query("SELECT COUNT(*) FROM events").at(0).int64(0); }),
+            1);
 }
 
 TEST_P(EventsServiceTest, ASeriesAnswerCoversFutureOccurrencesAndOneCanStillBeChanged) {
   const auto event = breakfast(10);
   const auto ids = occurrence_ids(event.id);
   const auto anna = add_member("Anna", "anna@example.nl");
-  auto series = service_->respond_to_series(actor(anna), event.id, RsvpInput{Response::Going, 0, {}, "Graag!"});
+  auto series =
+      service_->respond_to_series(actor(anna), event.id, RsvpInput{Response::Going, 0, {}, "Graag!"});
   ASSERT_TRUE(series.ok());
   EXPECT_EQ(series.value->going, 10);
   answer(anna, ids[3], Response::NotGoing);
   EXPECT_EQ(service_->occurrence_page(actor(anna), ids[3])->mine->response, Response::NotGoing);
   EXPECT_EQ(service_->occurrence_page(actor(anna), ids[4])->mine->response, Response::Going);
   // Withdrawing from the series leaves the one-by-one answer alone.
-  auto withdrawn = service_->respond_to_series(actor(anna), event.id, RsvpInput{Response::NotGoing, 0, {}, ""});
+  auto withdrawn =
+      service_->respond_to_series(actor(anna), event.id, RsvpInput{Response::NotGoing, 0, {}, ""});
   ASSERT_TRUE(withdrawn.ok());
   EXPECT_EQ(withdrawn.value->skipped, 1);
   EXPECT_EQ(service_->occurrence_page(actor(anna), ids[4])->mine->response, Response::NotGoing);
@@ -383,10 +397,12 @@ TEST_P(EventsServiceTest, ANonMemberRegistersAndTheConfirmationLinkWorksOnce) {
   auto created = service_->create_event(actor(coordinator_), input);
   ASSERT_TRUE(created.ok());
   const std::int64_t occurrence = occurrence_ids(created.value->id).front();
-  auto refused = service_->register_guest(occurrence, events::GuestRegistration{"Jan", "geen-adres", "nl", 0, {}, ""});
+  auto refused =
+      service_->register_guest(occurrence, events::GuestRegistration{"Jan", "geen-adres", "nl", 0, {}, ""});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error->field, "email");
-  ASSERT_TRUE(service_->register_guest(occurrence, {"Jan Prospect", "Jan@Example.NL", "nl", 1, {"Els"}, ""}).ok());
+  ASSERT_TRUE(
+      service_->register_guest(occurrence, {"Jan Prospect", "Jan@Example.NL", "nl", 1, {"Els"}, ""}).ok());
   // Nothing is reserved before the link is followed.
   EXPECT_EQ(service_->occurrence_page(events::Actor{}, occurrence)->going_people, 0);
   const auto sent = mails();
@@ -406,8 +422,8 @@ TEST_P(EventsServiceTest, ANonMemberRegistersAndTheConfirmationLinkWorksOnce) {
   EXPECT_FALSE(service_->confirm_guest("forged-token-forged-token-forged-token-abcd").ok());
   // The database keeps no token in the clear.
   EXPECT_EQ(db_->read([&](db::Session& s) {
-              return s.query("SELECT COUNT(*) FROM event_rsvps WHERE confirm_token_hash = ?", {token}).at(0).int64(0);
-            }),
+    return s.query("SELECT COUNT(*) FROM event_rsvps WHERE confirm_token_hash = ?", {token}).at(0).int64(0);
+  }),
             0);
 }
 
@@ -479,7 +495,8 @@ TEST_P(EventsServiceTest, TheMemberFeedParsesBackFieldByFieldAndNamesNobodyElse)
   EXPECT_STREQ(icalcomponent_get_summary(vevents[0]), "Ontbijtsessie");
   EXPECT_STREQ(icalcomponent_get_location(vevents[0]), "De Vijverhoeve, Huijbergen");
   EXPECT_EQ(icalcomponent_get_status(vevents[0]), ICAL_STATUS_TENTATIVE);  // waiting
-  EXPECT_EQ(property_text(vevents[0], ICAL_URL_PROPERTY), "https://kkp.example.nl/agenda/" + std::to_string(ids[0]));
+  EXPECT_EQ(property_text(vevents[0], ICAL_URL_PROPERTY),
+            "https://kkp.example.nl/agenda/" + std::to_string(ids[0]));
   EXPECT_EQ(icalcomponent_get_first_property(vevents[0], ICAL_ATTENDEE_PROPERTY), nullptr);
   EXPECT_STREQ(icalcomponent_get_description(vevents[1]), "Let op: andere zaal.");
   EXPECT_EQ(property_text(vevents[1], ICAL_SEQUENCE_PROPERTY), "1");
@@ -499,15 +516,18 @@ TEST_P(EventsServiceTest, TheAttendeeExportIsRfc4180AndNeverAFormula) {
   const auto evil = add_member("=HYPERLINK(\"http://x\")", "evil@example.nl");
   answer(evil, first, Response::Going);
   answer(add_member("Jansen, Piet", "piet@example.nl"), first, Response::Maybe);
-  auto csv = service_->attendee_csv(actor(coordinator_), first,
-                                    {events::CsvColumn::Name, events::CsvColumn::Email, events::CsvColumn::Response});
+  auto csv = service_->attendee_csv(
+      actor(coordinator_), first,
+      {events::CsvColumn::Name, events::CsvColumn::Email, events::CsvColumn::Response});
   ASSERT_TRUE(csv.ok());
   EXPECT_EQ(*csv.value,
             "Naam,E-mailadres,Antwoord\r\n"
             "\"'=HYPERLINK(\"\"http://x\"\")\",evil@example.nl,Ik kom\r\n"
             "\"Jansen, Piet\",piet@example.nl,Misschien\r\n");
-  EXPECT_EQ(service_->attendee_csv(actor(evil), first, {events::CsvColumn::Name}).error->failure, Failure::Forbidden);
-  EXPECT_EQ(service_->attendee_csv(actor(coordinator_), first, {}).error->message_key, "events.error.columns_required");
+  EXPECT_EQ(service_->attendee_csv(actor(evil), first, {events::CsvColumn::Name}).error->failure,
+            Failure::Forbidden);
+  EXPECT_EQ(service_->attendee_csv(actor(coordinator_), first, {}).error->message_key,
+            "events.error.columns_required");
 }
 
 TEST_P(EventsServiceTest, CheckInsWalkInsNoShowsAndTheMetAtEventsPairs) {
@@ -586,7 +606,8 @@ TEST_P(EventsServiceTest, CongressSessionsNeedASeatAtTheCongressAndCannotOverlap
   EXPECT_TRUE(service_->register_for_session(actor(anna), first.value->id).ok());
   EXPECT_EQ(service_->register_for_session(actor(anna), parallel.value->id).error->message_key,
             "events.error.session_overlap");
-  EXPECT_EQ(service_->register_for_session(actor(bram), first.value->id).error->message_key, "events.error.session_full");
+  EXPECT_EQ(service_->register_for_session(actor(bram), first.value->id).error->message_key,
+            "events.error.session_full");
   const auto programme = service_->programme(actor(anna), occurrence);
   ASSERT_TRUE(programme);
   ASSERT_EQ(programme->second.size(), 2u);
@@ -632,9 +653,10 @@ TEST_P(EventsServiceTest, TwoHundredSimultaneousAnswersForFortySeatsNeverOversel
   for (std::size_t i = 0; i < places.size(); ++i) EXPECT_EQ(places[i], static_cast<std::int64_t>(i + 1));
   const auto counts = db_->read([&](db::Session& session) {
     return session
-        .query("SELECT (SELECT seats_taken FROM event_occurrences WHERE id = ?), "
-               "(SELECT COUNT(*) FROM event_rsvps WHERE occurrence_id = ? AND response = 'going')",
-               {first, first})
+        .query(
+            "SELECT (SELECT seats_taken FROM event_occurrences WHERE id = ?), "
+            "(SELECT COUNT(*) FROM event_rsvps WHERE occurrence_id = ? AND response = 'going')",
+            {first, first})
         .at(0);
   });
   EXPECT_EQ(counts.int64(0), 40);
