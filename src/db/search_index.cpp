@@ -258,7 +258,8 @@ class SqliteSearchIndex final : public SearchIndex {
         insert_sql_("INSERT INTO " + table + " (rowid, a, b, c, d) VALUES (?, ?, ?, ?, ?)"),
         clear_sql_("DELETE FROM " + table),
         match_sql_("SELECT rowid AS id, -bm25(" + table + ", 10.0, 4.0, 2.0, 1.0) AS score FROM " + table +
-                   " WHERE " + table + " MATCH ?") {}
+                   " WHERE " + table + " MATCH ?"),
+        top_sql_(match_sql_ + " ORDER BY score DESC, rowid LIMIT ?") {}
 
   void put(Session& session, std::int64_t id, const SearchDocument& document) const override {
     session.execute(delete_sql_, {id});
@@ -282,7 +283,7 @@ class SqliteSearchIndex final : public SearchIndex {
         expression += quoted;
       }
     }
-    return SearchMatch{match_sql_, {expression}};
+    return SearchMatch{match_sql_, {expression}, top_sql_};
   }
 
  private:
@@ -290,6 +291,7 @@ class SqliteSearchIndex final : public SearchIndex {
   std::string insert_sql_;
   std::string clear_sql_;
   std::string match_sql_;
+  std::string top_sql_;
 };
 
 // PostgreSQL: a tsvector built with the knooppunt_dutch configuration, fields labelled A..D.
@@ -307,7 +309,8 @@ class PostgresSearchIndex final : public SearchIndex {
         clear_sql_("DELETE FROM " + table),
         // Weights in ts_rank's order {D, C, B, A}, as bm25's on SQLite.
         match_sql_("SELECT t.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', t.document, q.query) AS score FROM " +
-                   table + " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query") {}
+                   table + " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query"),
+        top_sql_(match_sql_ + " ORDER BY score DESC, t.id LIMIT ?") {}
 
   void put(Session& session, std::int64_t id, const SearchDocument& document) const override {
     session.execute(upsert_sql_, {id, document.a, document.b, document.c, document.d});
@@ -329,7 +332,7 @@ class PostgresSearchIndex final : public SearchIndex {
         expression += quoted;
       }
     }
-    return SearchMatch{match_sql_, {expression}};
+    return SearchMatch{match_sql_, {expression}, top_sql_};
   }
 
  private:
@@ -337,6 +340,7 @@ class PostgresSearchIndex final : public SearchIndex {
   std::string delete_sql_;
   std::string clear_sql_;
   std::string match_sql_;
+  std::string top_sql_;
 };
 
 }  // namespace

@@ -43,6 +43,10 @@ struct SearchDocument {
 struct SearchMatch {
   std::string sql;
   Params params;
+  // The same subquery keeping only the best N documents, best first: N is one more parameter, after
+  // `params`. Ranking every match of a common word is the expensive part of a search; a caller that
+  // needs only the first page ranks a window and widens it only when its filters leave too few.
+  std::string top_sql;
 };
 
 struct SearchHit {

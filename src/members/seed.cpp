@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -337,7 +338,65 @@ Profile demo_profile(Random& random, std::int64_t account_id, std::string name, 
   return profile;
 }
 
+// One generated member: name, town, account, memberships and profile, drawn from `random`.
+void add_generated_member(db::Session& session, Random& random, const Places& places, std::size_t index,
+                          std::string_view email_domain, const std::string& password_hash,
+                          const std::optional<regions::Network>& west, const std::optional<regions::Network>& midden) {
+  const std::int64_t joined = kFirstJoined + static_cast<std::int64_t>(index) * 3 * 86400;
+  // One in ten from Flanders, one in twelve from the Randstad, a few from Midden-Brabant.
+  const unsigned origin = static_cast<unsigned>(random.below(100));
+  const bool flemish = origin < 10;
+  const bool randstad = origin >= 10 && origin < 18;
+  const bool midden_brabant = origin >= 18 && origin < 24;
+  std::string_view town_name = flemish          ? random.pick(kFlemishTowns)
+                               : randstad       ? random.pick(kRandstadTowns)
+                               : midden_brabant ? random.pick(kMiddenTowns)
+                                                : random.pick(kWestTowns);
+  const Place* town = places.find(town_name);
+  if (town == nullptr) throw std::logic_error("demo town missing from places.csv: " + std::string(town_name));
+
+  std::string first;
+  std::string last;
+  if (flemish) {
+    first = std::string(random.pick(kFlemishFirstNames));
+    last = std::string(random.pick(kFlemishSurnames));
+  } else {
+    first = std::string(random.pick(kDutchFirstNames));
+    const bool zeeuws = town->region == "Zeeland" && random.chance(60);
+    last = std::string(zeeuws ? random.pick(kZeeuwseSurnames) : random.pick(kDutchSurnames));
+  }
+  std::string name = first + " " + last;
+
+  auth::NewAccount account;
+  account.email = slug(first) + "." + slug(last) + "." + std::to_string(index + 1) + "@" + std::string(email_domain);
+  account.name = name;
+  account.language = flemish || random.chance(90) ? "nl" : "en";
+  account.password_hash = password_hash;
+  account.verified = true;
+  account.created_at = joined;
+  const std::int64_t account_id = auth::create_account(session, account);
+
+  if (west && !midden_brabant) {
+    auth::add_membership(session, account_id, west->id, auth::Role::Member, auth::MembershipStatus::Active, joined);
+  }
+  if (midden && (midden_brabant || random.chance(4))) {
+    auth::add_membership(session, account_id, midden->id, auth::Role::Member, auth::MembershipStatus::Active,
+                         joined);
+  }
+  store_profile(session, demo_profile(random, account_id, std::move(name), *town, joined, flemish));
+}
+
 }  // namespace
+
+void seed_generated_members(db::Session& session, std::size_t first_index, std::size_t count, std::uint64_t seed) {
+  const Places places = Places::load_embedded();
+  const auto west = regions::store::find_network(session, "west-brabant-zeeland");
+  const auto midden = regions::store::find_network(session, "midden-brabant");
+  Random random(seed + first_index);
+  for (std::size_t i = first_index; i < first_index + count; ++i) {
+    add_generated_member(session, random, places, i, "generated.kkp-demo.nl", "", west, midden);
+  }
+}
 
 void seed_demo(db::Session& session) {
   const Places places = Places::load_embedded();
@@ -345,50 +404,8 @@ void seed_demo(db::Session& session) {
   const auto midden = regions::store::find_network(session, "midden-brabant");
   Random random(kSeed);
   const std::string password_hash(auth::demo_password_hash());
-
   for (std::size_t i = 0; i < kDemoMemberCount; ++i) {
-    const std::int64_t joined = kFirstJoined + static_cast<std::int64_t>(i) * 3 * 86400;
-    // One in ten from Flanders, one in twelve from the Randstad, a few from Midden-Brabant.
-    const unsigned origin = static_cast<unsigned>(random.below(100));
-    const bool flemish = origin < 10;
-    const bool randstad = origin >= 10 && origin < 18;
-    const bool midden_brabant = origin >= 18 && origin < 24;
-    std::string_view town_name = flemish          ? random.pick(kFlemishTowns)
-                                 : randstad       ? random.pick(kRandstadTowns)
-                                 : midden_brabant ? random.pick(kMiddenTowns)
-                                                  : random.pick(kWestTowns);
-    const Place* town = places.find(town_name);
-    if (town == nullptr) throw std::logic_error("demo town missing from places.csv: " + std::string(town_name));
-
-    std::string first;
-    std::string last;
-    if (flemish) {
-      first = std::string(random.pick(kFlemishFirstNames));
-      last = std::string(random.pick(kFlemishSurnames));
-    } else {
-      first = std::string(random.pick(kDutchFirstNames));
-      const bool zeeuws = town->region == "Zeeland" && random.chance(60);
-      last = std::string(zeeuws ? random.pick(kZeeuwseSurnames) : random.pick(kDutchSurnames));
-    }
-    std::string name = first + " " + last;
-
-    auth::NewAccount account;
-    account.email = slug(first) + "." + slug(last) + "." + std::to_string(i + 1) + "@leden.kkp-demo.nl";
-    account.name = name;
-    account.language = flemish || random.chance(90) ? "nl" : "en";
-    account.password_hash = password_hash;
-    account.verified = true;
-    account.created_at = joined;
-    const std::int64_t account_id = auth::create_account(session, account);
-
-    if (west && !midden_brabant) {
-      auth::add_membership(session, account_id, west->id, auth::Role::Member, auth::MembershipStatus::Active, joined);
-    }
-    if (midden && (midden_brabant || random.chance(4))) {
-      auth::add_membership(session, account_id, midden->id, auth::Role::Member, auth::MembershipStatus::Active,
-                           joined);
-    }
-    store_profile(session, demo_profile(random, account_id, std::move(name), *town, joined, flemish));
+    add_generated_member(session, random, places, i, "leden.kkp-demo.nl", password_hash, west, midden);
   }
 
   // The two demo logins get a profile too, so signing in shows a filled-in example.

@@ -28,6 +28,8 @@ constexpr std::size_t kMaxOffset = 100'000;
 constexpr double kMaxWithinKm = 500;
 // "Within N km" ranks candidates in C++ after the bounding box; this bounds that work.
 constexpr std::size_t kMaxDistanceCandidates = 10'000;
+// The first window of ranked search matches the directory filters (see directory()).
+constexpr std::size_t kFirstSearchWindow = 100;
 
 constexpr std::string_view kPublicIndex = "member_search_public";
 constexpr std::string_view kMembersIndex = "member_search_members";
@@ -325,37 +327,57 @@ Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQu
     return result;
   }
 
-  std::vector<store::DirectoryRow> rows;
-  std::vector<std::optional<double>> distances;
-  bool more = false;
-  if (centre) {
-    // Bounding box in SQL (indexed), exact distance here; then rank and page.
-    filter.box = box_around(*centre, query.within_km);
-    filter.limit = kMaxDistanceCandidates;
-    filter.offset = 0;
-    auto candidates = database_.read([&](db::Session& session) { return store::find_members(session, filter); });
-    std::vector<std::pair<store::DirectoryRow, double>> near;
-    for (auto& row : candidates) {
+  // The rows that pass every filter, best first: ranked by text score, else by distance, else by name.
+  // Distance is checked exactly here, after the bounding box in SQL (indexed).
+  const std::size_t wanted = *offset + query.limit + 1;
+  using Candidate = std::pair<store::DirectoryRow, std::optional<double>>;
+  const auto keep_near = [&](std::vector<store::DirectoryRow> found) {
+    std::vector<Candidate> kept;
+    for (auto& row : found) {
+      if (!centre) {
+        kept.emplace_back(std::move(row), std::nullopt);
+        continue;
+      }
       const Place& town = *row.profile.town;
       const double km = distance_km(centre->latitude, centre->longitude, town.latitude, town.longitude);
-      if (km <= query.within_km) near.emplace_back(std::move(row), km);
+      if (km <= query.within_km) kept.emplace_back(std::move(row), km);
     }
+    return kept;
+  };
+  if (centre) filter.box = box_around(*centre, query.within_km);
+  std::vector<Candidate> candidates = database_.read([&](db::Session& session) {
     if (!filter.match) {
-      std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+      if (centre) {  // nearest first: every candidate in the box is needed to sort by distance
+        filter.limit = kMaxDistanceCandidates;
+        auto kept = keep_near(store::find_members(session, filter));
+        std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return *a.second < *b.second; });
+        return kept;
+      }
+      filter.limit = query.limit + 1;
+      filter.offset = *offset;
+      auto kept = keep_near(store::find_members(session, filter));
+      kept.insert(kept.begin(), *offset, Candidate{});  // placeholders: the page starts at `offset`
+      return kept;
     }
-    for (std::size_t i = *offset; i < near.size() && rows.size() < query.limit; ++i) {
-      rows.push_back(std::move(near[i].first));
-      distances.emplace_back(near[i].second);
-    }
-    more = near.size() > *offset + query.limit;
-  } else {
-    filter.limit = query.limit + 1;
-    filter.offset = *offset;
-    rows = database_.read([&](db::Session& session) { return store::find_members(session, filter); });
-    more = rows.size() > query.limit;
-    if (more) rows.pop_back();
-    distances.resize(rows.size());
+    // Joining every match of a common word to the filters is what costs: first join only a window
+    // of the best matches; when the filters leave too few of those, join them all. Exact either way,
+    // since nothing outside the window scores better than what is inside.
+    filter.limit = centre ? kMaxDistanceCandidates : wanted;
+    filter.offset = 0;
+    filter.match_window = std::max(kFirstSearchWindow, 4 * wanted);
+    auto kept = keep_near(store::find_members(session, filter));
+    if (kept.size() >= wanted) return kept;
+    filter.match_window.reset();
+    return keep_near(store::find_members(session, filter));
+  });
+
+  std::vector<store::DirectoryRow> rows;
+  std::vector<std::optional<double>> distances;
+  for (std::size_t i = *offset; i < candidates.size() && rows.size() < query.limit; ++i) {
+    rows.push_back(std::move(candidates[i].first));
+    distances.push_back(candidates[i].second);
   }
+  const bool more = candidates.size() > *offset + query.limit;
 
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const bool owner = viewer.account_id && *viewer.account_id == rows[i].profile.account_id;

@@ -158,8 +158,10 @@ std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilt
   std::string sql = "SELECT " + std::string(kProfileColumns) + ", " + (filter.match ? "m.score" : "0.0") + " FROM ";
   db::Params params;
   if (filter.match) {
-    sql += "(" + filter.match->sql + ") m JOIN profiles p ON p.account_id = m.id ";
+    sql += "(" + (filter.match_window ? filter.match->top_sql : filter.match->sql) +
+           ") m JOIN profiles p ON p.account_id = m.id ";
     params = filter.match->params;
+    if (filter.match_window) params.emplace_back(static_cast<std::int64_t>(*filter.match_window));
   } else {
     sql += "profiles p ";
   }
@@ -210,7 +212,7 @@ std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilt
     params.emplace_back(filter.box->min_longitude);
     params.emplace_back(filter.box->max_longitude);
   }
-  sql += filter.match ? "ORDER BY m.score DESC, p.account_id " : "ORDER BY p.sort_name, p.account_id ";
+  sql += filter.match ? "ORDER BY m.score DESC, m.id " : "ORDER BY p.sort_name, p.account_id ";
   sql += "LIMIT ? OFFSET ?";
   params.emplace_back(static_cast<std::int64_t>(filter.limit));
   params.emplace_back(static_cast<std::int64_t>(filter.offset));

@@ -39,6 +39,8 @@ struct BoundingBox {
 struct DirectoryFilter {
   int level = 0;
   std::optional<db::SearchMatch> match;  // full text; ranks by its score when present
+  // With `match`: consider only its best N documents (see db::SearchMatch::top_sql); all when empty.
+  std::optional<std::size_t> match_window;
   std::vector<std::string> disciplines;  // any of
   std::string tag;
   std::string language;
@@ -58,5 +60,6 @@ struct DirectoryRow {
 };
 
 std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilter& filter);
+
 
 }  // namespace members::store
