@@ -366,8 +366,9 @@ http::Response App::route(http::Request& request) {
   }
 }
 
-http::Response App::error_page(int status) const {
-  http::Response response = site_->error_page(nullptr, status);
+http::Response App::error_page(int status, const http::Request& request) const {
+  // An unreadable request has no path: a short page in the default language.
+  http::Response response = request.path.empty() ? site_->error_page(nullptr, status) : error_for(request, status);
   add_security_headers(response);
   return response;
 }
@@ -432,7 +433,7 @@ int serve(const Config& config) {
   options.max_connections = config.max_connections;
   http::Server server(
       options, [&](http::Request& request) { return application.handle(request); },
-      [&](int status) { return application.error_page(status); },
+      [&](int status, const http::Request& request) { return application.error_page(status, request); },
       [&](const http::CompletedRequest& completed) { application.observe(completed); },
       [&](http::Request& request) { return application.fast_path(request); });
   server.listen();

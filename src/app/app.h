@@ -51,7 +51,7 @@ class App {
   // The callbacks http::Server needs.
   http::Response handle(http::Request& request);
   std::optional<http::Response> fast_path(http::Request& request);  // on an I/O thread: memory only
-  http::Response error_page(int status) const;
+  http::Response error_page(int status, const http::Request& request) const;
   void observe(const http::CompletedRequest& completed);
 
   db::Database& database() { return *database_; }

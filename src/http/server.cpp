@@ -95,7 +95,7 @@ struct Server::Impl {
   void unregister_connection(std::uint64_t id);
   Response run_application(Request& request);
   std::optional<Response> run_fast_path(Request& request);
-  Response run_error_page(int status);
+  Response run_error_page(int status, const Request& request);
 
   ServerOptions options;
   Application application;
@@ -130,7 +130,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Answers with `status` and closes: used when the server is over its connection cap.
   void reject(int status) {
     request_ = Request{};
-    write(server_.run_error_page(status), /*keep_alive=*/false, /*head=*/false);
+    write(server_.run_error_page(status, request_), /*keep_alive=*/false, /*head=*/false);
   }
 
   // At shutdown: a connection waiting for its next request closes now; a busy one closes after
@@ -203,34 +203,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
       const std::optional<int> status = status_for_read_error(error);
       if (!status) return close();
       request_ = Request{};
-      return write(server_.run_error_page(*status), false, false);
+      // A body over the limit comes with a complete head: the error page can answer in the
+      // request's language and format (JSON under /api/).
+      if (parser_->is_header_done()) take_head(parser_->get());
+      return write(server_.run_error_page(*status, request_), false, false);
     }
     stream_.expires_never();  // the handler may take its time; the write gets its own deadline
 
     auto message = parser_->release();
     const bool keep_alive = message.keep_alive();
     request_ = Request{};
-    request_.method = method_from_string(message.method_string());
-    request_.target = std::string(message.target());
-    if (remote_address_.empty()) {
-      beast::error_code endpoint_error;
-      const auto remote = stream_.socket().remote_endpoint(endpoint_error);
-      if (!endpoint_error) remote_address_ = remote.address().to_string();
-    }
-    request_.remote_address = remote_address_;
-    for (const auto& field : message) {
-      request_.headers.add(std::string(field.name_string()), std::string(field.value()));
-    }
+    take_head(message);
     request_.body = std::move(message.body());
 
-    const std::string_view target = request_.target;
-    const std::size_t question = target.find('?');
-    std::optional<std::string> path = normalize_path(target.substr(0, question));
-    if (!path || message.version() < 10) {
-      return write(server_.run_error_page(400), false, false);
+    if (request_.path.empty() || message.version() < 10) {
+      return write(server_.run_error_page(400, request_), false, false);
     }
-    request_.path = std::move(*path);
-    if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
 
     const bool head = request_.method == Method::Head;
     if (std::optional<Response> answered = server_.run_fast_path(request_)) {
@@ -243,6 +231,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
         self->write(std::move(response), keep_alive, head);
       });
     });
+  }
+
+  // Copies method, target, headers and peer into request_; path stays empty when the target is not
+  // a valid origin-form path (the caller answers 400).
+  template <class Fields>
+  void take_head(const bhttp::request_header<Fields>& message) {
+    request_.method = method_from_string(message.method_string());
+    request_.target = std::string(message.target());
+    if (remote_address_.empty()) {
+      beast::error_code endpoint_error;
+      const auto remote = stream_.socket().remote_endpoint(endpoint_error);
+      if (!endpoint_error) remote_address_ = remote.address().to_string();
+    }
+    request_.remote_address = remote_address_;
+    for (const auto& field : message) {
+      request_.headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    const std::string_view target = request_.target;
+    const std::size_t question = target.find('?');
+    if (std::optional<std::string> path = normalize_path(target.substr(0, question))) {
+      request_.path = std::move(*path);
+      if (question != std::string_view::npos) request_.query = std::string(target.substr(question + 1));
+    }
   }
 
   void write(Response response, bool keep_alive, bool head) {
@@ -301,7 +312,7 @@ Response Server::Impl::run_application(Request& request) {
     return application(request);
   } catch (...) {
     // The application logs its own failures; the client learns nothing about internals.
-    return run_error_page(500);
+    return run_error_page(500, request);
   }
 }
 
@@ -310,13 +321,13 @@ std::optional<Response> Server::Impl::run_fast_path(Request& request) {
   try {
     return fast_path(request);
   } catch (...) {
-    return run_error_page(500);
+    return run_error_page(500, request);
   }
 }
 
-Response Server::Impl::run_error_page(int status) {
+Response Server::Impl::run_error_page(int status, const Request& request) {
   try {
-    if (error_page) return error_page(status);
+    if (error_page) return error_page(status, request);
   } catch (...) {
   }
   Response fallback = Response::text(status, std::string(reason_phrase(status)) + "\n");

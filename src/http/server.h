@@ -44,7 +44,9 @@ using Application = std::function<Response(Request&)>;
 // memory (static assets, cached pages) and returns nothing for the rest. It must never block.
 using FastPath = std::function<std::optional<Response>(Request&)>;
 // Renders the short page for a status the server produces itself (400, 413, 431, 500, 503, ...).
-using ErrorPage = std::function<Response(int status)>;
+// `request` holds what could be read of the offending request: its target, path and headers once
+// the head was complete (a 413), nothing for a head that was never finished (a 431, a bad line).
+using ErrorPage = std::function<Response(int status, const Request& request)>;
 // Called after each response, on a worker or I/O thread: for the access log and metrics.
 struct CompletedRequest {
   const Request& request;  // path/route may be empty when the request could not be parsed

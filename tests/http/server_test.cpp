@@ -446,3 +446,24 @@ TEST(HttpProxy, TrustedLoopbackProxyReportsTheVisitorsAddressInTheAccessLog) {
   EXPECT_NE(server.log().find("203.0.113.9 \"GET /healthz\""), std::string::npos) << server.log();
   EXPECT_EQ(server.log().find("1.2.3.4 \"GET"), std::string::npos) << "a client-supplied entry is not trusted";
 }
+
+TEST_F(Http, BodyOverTheLimitUnderTheApiGetsA413InJson) {
+  Connection connection(port());
+  connection.send("PATCH /api/v1/me HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 5000000\r\n\r\n{");
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_NE(response->header("content-type").find("application/json"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(response->body)["error"]["code"], "payload_too_large");
+}
+
+TEST_F(Http, BodyOverTheLimitOnAPageIsAnsweredInTheVisitorsLanguage) {
+  Connection connection(port());
+  connection.send("POST /taal HTTP/1.1\r\nHost: x\r\nCookie: taal=en\r\n"
+                  "Content-Length: 5000000\r\n\r\n");
+  auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_NE(response->body.find("lang=\"en\""), std::string::npos);
+}
