@@ -52,6 +52,8 @@ const std::unordered_set<std::string_view>& stop_words() {
 constexpr std::size_t kMaxWordBytes = 64;  // longer "words" are noise (hashes, base64); cut them
 constexpr std::size_t kMaxQueryWords = 8;
 constexpr std::size_t kMinPrefixLength = 3;
+// PostgreSQL's window ranks at most this many matches (see PostgresSearchIndex).
+constexpr std::size_t kMaxRankedMatches = 3000;
 
 // Decodes one UTF-8 code point at text[i]; advances i. Malformed bytes decode as U+FFFD (a separator).
 char32_t next_code_point(std::string_view text, std::size_t& i) {
@@ -267,6 +269,7 @@ class SqliteSearchIndex final : public SearchIndex {
   }
   void remove(Session& session, std::int64_t id) const override { session.execute(delete_sql_, {id}); }
   void clear(Session& session) const override { session.execute(clear_sql_); }
+  void prepare_transaction(Session&) const override {}
 
   // Each word becomes a quoted FTS5 string, so nothing the user types is an operator. The last word
   // also matches as a prefix: "a" AND ("b" OR "b"*).
@@ -310,13 +313,25 @@ class PostgresSearchIndex final : public SearchIndex {
         // Weights in ts_rank's order {D, C, B, A}, as bm25's on SQLite.
         match_sql_("SELECT t.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', t.document, q.query) AS score FROM " +
                    table + " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query"),
-        top_sql_(match_sql_ + " ORDER BY score DESC, t.id LIMIT ?") {}
+        // ts_rank reads every matching row's tsvector from the heap: a word that 20,000 members use
+        // costs tens of milliseconds. The window ranks at most kMaxRankedMatches of them, the rows
+        // found first (see SearchMatch::top_sql). The matches sit in a MATERIALIZED CTE, which is
+        // planned for all its rows (so a rare word still uses the GIN index) and read lazily (so the
+        // scan stops after the cap).
+        top_sql_("WITH c AS MATERIALIZED (SELECT t.id, t.document, q.query FROM " + table +
+                 " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query) "
+                 "SELECT c.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, c.query) AS score FROM (SELECT * "
+                 "FROM c LIMIT " +
+                 std::to_string(kMaxRankedMatches) + ") c ORDER BY score DESC, c.id LIMIT ?") {}
 
   void put(Session& session, std::int64_t id, const SearchDocument& document) const override {
     session.execute(upsert_sql_, {id, document.a, document.b, document.c, document.d});
   }
   void remove(Session& session, std::int64_t id) const override { session.execute(delete_sql_, {id}); }
   void clear(Session& session) const override { session.execute(clear_sql_); }
+  void prepare_transaction(Session& session) const override {
+    session.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+  }
 
   // 'a' & ('b' | 'b':*) : words hold only letters and digits, so quoting them is enough.
   std::optional<SearchMatch> match(std::string_view user_query) const override {
@@ -355,6 +370,7 @@ std::vector<SearchHit> SearchIndex::search(Session& session, std::string_view us
   std::vector<SearchHit> hits;
   const std::optional<SearchMatch> found = match(user_query);
   if (!found) return hits;
+  prepare_transaction(session);
   Params params = found->params;
   params.emplace_back(static_cast<std::int64_t>(limit));
   for (const Row& row : session.query("SELECT m.id, m.score FROM (" + found->sql +

@@ -44,8 +44,11 @@ struct SearchMatch {
   std::string sql;
   Params params;
   // The same subquery keeping only the best N documents, best first: N is one more parameter, after
-  // `params`. Ranking every match of a common word is the expensive part of a search; a caller that
-  // needs only the first page ranks a window and widens it only when its filters leave too few.
+  // `params`. Joining every match of a common word to a feature's filters is the expensive part of a
+  // search; a caller that needs one page joins a window and falls back to `sql` when too few pass.
+  // On PostgreSQL, where ranking itself reads each matching row from the heap, the window ranks only
+  // the first 3,000 matches found: for a word more members use, the best of those (the ranking of
+  // `sql` is exact).
   std::string top_sql;
 };
 
@@ -71,6 +74,12 @@ class SearchIndex {
   // also matches as a prefix ("verzek" finds "verzekering"). Any input is safe: operators and
   // quotes are not interpreted. Nothing when the query has no searchable word.
   virtual std::optional<SearchMatch> match(std::string_view user_query) const = 0;
+
+  // Call once in a transaction before running match() SQL. PostgreSQL: plans for this transaction are
+  // made for the actual words, not cached generically (a plan that suits a rare word is twenty times
+  // too slow for a common one, and PostgreSQL switches prepared statements to one generic plan after
+  // five runs). SQLite: nothing.
+  virtual void prepare_transaction(Session& session) const = 0;
 
   // Ranked ids, best first (a convenience over match()).
   std::vector<SearchHit> search(Session& session, std::string_view user_query, std::size_t limit) const;

@@ -359,14 +359,19 @@ Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQu
       kept.insert(kept.begin(), *offset, Candidate{});  // placeholders: the page starts at `offset`
       return kept;
     }
+    index->prepare_transaction(session);
     // Joining every match of a common word to the filters is what costs: first join only a window
-    // of the best matches; when the filters leave too few of those, join them all. Exact either way,
-    // since nothing outside the window scores better than what is inside.
+    // of the best matches, then a wider one; when the filters leave too few of those, join them all.
+    // Exact, since nothing outside a window scores better than what is inside (but see
+    // db::SearchMatch::top_sql for PostgreSQL's cap on very common words).
     filter.limit = centre ? kMaxDistanceCandidates : wanted;
     filter.offset = 0;
-    filter.match_window = std::max(kFirstSearchWindow, 4 * wanted);
-    auto kept = keep_near(store::find_members(session, filter));
-    if (kept.size() >= wanted) return kept;
+    const std::size_t first_window = std::max(kFirstSearchWindow, 4 * wanted);
+    for (std::size_t window : {first_window, 16 * first_window}) {
+      filter.match_window = window;
+      auto kept = keep_near(store::find_members(session, filter));
+      if (kept.size() >= wanted) return kept;
+    }
     filter.match_window.reset();
     return keep_near(store::find_members(session, filter));
   });
