@@ -299,6 +299,10 @@ Site::RequestState Site::request_state(const http::Request* request,
     const std::string_view path = request->path;
     if (path == "/") {
       state.nav = NavItem::Home;
+    } else if (path == "/leden" || path.starts_with("/leden/")) {
+      state.nav = NavItem::Members;
+    } else if (path == "/agenda" || path.starts_with("/agenda/")) {
+      state.nav = NavItem::Agenda;
     } else if (path == "/netwerken" || path.starts_with("/netwerken/")) {
       state.nav = NavItem::Networks;
     } else if (path == "/taal") {
@@ -373,6 +377,8 @@ void Site::build_layout_frames() {
             layout.set("logo", assets_.logo);
             layout.set("favicon", assets_.favicon);
             layout.set("nav_home", nav == static_cast<std::size_t>(NavItem::Home));
+            layout.set("nav_members", nav == static_cast<std::size_t>(NavItem::Members));
+            layout.set("nav_agenda", nav == static_cast<std::size_t>(NavItem::Agenda));
             layout.set("nav_networks", nav == static_cast<std::size_t>(NavItem::Networks));
             layout.set("nav_language", nav == static_cast<std::size_t>(NavItem::Language));
             if (with_flash != 0) layout.set("flash", slot_marker(Slot::Flash));

@@ -130,8 +130,8 @@ class Site {
   std::string new_csrf_token() const;
   bool csrf_token_valid(std::string_view token) const;
   http::SetCookie cookie(std::string_view name, std::string value) const;
-  enum class NavItem { None, Home, Networks, Language };
-  static constexpr std::size_t kNavItems = 4;
+  enum class NavItem { None, Home, Members, Agenda, Networks, Language };
+  static constexpr std::size_t kNavItems = 6;
   enum class Slot { Title, Body, Csrf, Next, Flash, AccountName, AccountId };
   // The layout pre-rendered for one combination of language, current nav item, flash, language
   // switch and signed-in user menu: literal HTML with per-request slots between the pieces

@@ -59,3 +59,14 @@ TEST(WebCatalog, MalformedJsonOrNonStringValuesAreStartUpErrors) {
 }
 
 }  // namespace
+
+// Catalog text is inserted into templates with its braces neutralised, so "{{count}}" in a
+// translation would be printed as is: values go next to the text in the template instead.
+TEST(WebCatalog, NoTextRelyOnTemplateTags) {
+  const web::Catalog catalog = web::Catalog::load_embedded();
+  for (const std::string& key : catalog.keys()) {
+    for (std::string_view language : web::kLanguages) {
+      EXPECT_EQ(catalog.text(language, key).find("{{"), std::string_view::npos) << language << " " << key;
+    }
+  }
+}
