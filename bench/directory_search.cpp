@@ -82,7 +82,8 @@ void prepare(const std::string& url, std::size_t wanted) {
   // The first generated member looks at the directory as a member (an active membership).
   f.member_viewer = f.database->read([](db::Session& session) {
     return session
-        .query_one("SELECT m.account_id FROM memberships m WHERE m.status = 'active' ORDER BY m.account_id LIMIT 1")
+        .query_one(
+            "SELECT m.account_id FROM memberships m WHERE m.status = 'active' ORDER BY m.account_id LIMIT 1")
         ->int64(0);
   });
 }
@@ -91,13 +92,46 @@ void prepare(const std::string& url, std::size_t wanted) {
 // towns, and the same with the filters people combine them with.
 std::vector<members::DirectoryQuery> queries() {
   std::vector<members::DirectoryQuery> list;
-  for (const char* text :
-       {"verzekeringen", "verzekering", "arbeidsrecht", "huisstijl", "boekhouder", "belastingaangifte", "cafe",
-        "café", "coördinatie", "verzek", "arbeids", "jansen", "van den berg", "peeters", "marieke", "goes",
-        "bergen op zoom", "middelburg", "advies", "adviseur", "ict", "cloud beveiliging", "privacy avg",
-        "energie subsidies", "warmtepompen", "loopbaancoach", "douane export", "taxatie", "webapplicaties",
-        "e-learning", "vertalen frans", "zzp'ers boekhouding", "interim-manager zorg", "fotografie portretten",
-        "lean procesverbetering", "mediation geschillen", "pensioen", "jaarrekening", "seo", "contracten"}) {
+  for (const char* text : {"verzekeringen",
+                           "verzekering",
+                           "arbeidsrecht",
+                           "huisstijl",
+                           "boekhouder",
+                           "belastingaangifte",
+                           "cafe",
+                           "café",
+                           "coördinatie",
+                           "verzek",
+                           "arbeids",
+                           "jansen",
+                           "van den berg",
+                           "peeters",
+                           "marieke",
+                           "goes",
+                           "bergen op zoom",
+                           "middelburg",
+                           "advies",
+                           "adviseur",
+                           "ict",
+                           "cloud beveiliging",
+                           "privacy avg",
+                           "energie subsidies",
+                           "warmtepompen",
+                           "loopbaancoach",
+                           "douane export",
+                           "taxatie",
+                           "webapplicaties",
+                           "e-learning",
+                           "vertalen frans",
+                           "zzp'ers boekhouding",
+                           "interim-manager zorg",
+                           "fotografie portretten",
+                           "lean procesverbetering",
+                           "mediation geschillen",
+                           "pensioen",
+                           "jaarrekening",
+                           "seo",
+                           "contracten"}) {
     members::DirectoryQuery query;
     query.text = text;
     list.push_back(query);
@@ -110,8 +144,14 @@ std::vector<members::DirectoryQuery> queries() {
   };
   with("advies", [](auto& q) { q.disciplines = {"financieel"}; });
   with("verzekeringen", [](auto& q) { q.availability = members::Availability::Available; });
-  with("huisstijl", [](auto& q) { q.near_town = "Breda"; q.within_km = 25; });
-  with("adviseur", [](auto& q) { q.near_town = "Goes"; q.within_km = 10; });
+  with("huisstijl", [](auto& q) {
+    q.near_town = "Breda";
+    q.within_km = 25;
+  });
+  with("adviseur", [](auto& q) {
+    q.near_town = "Goes";
+    q.within_km = 10;
+  });
   with("arbeidsrecht", [](auto& q) { q.language = "en"; });
   with("ict", [](auto& q) { q.tag = "cloud"; });
   with("advies", [](auto& q) { q.cursor = "40"; });
@@ -131,7 +171,8 @@ void run(benchmark::State& state, bool as_member) {
     const double cpu_started = thread_cpu_ms();
     const auto started = std::chrono::steady_clock::now();
     auto page = f.service->directory(viewer, list[i++ % list.size()]);
-    milliseconds.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    milliseconds.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
     cpu_milliseconds.push_back(thread_cpu_ms() - cpu_started);
     if (!page.ok()) state.SkipWithError("a benchmark query was refused");
     found += page.ok() ? page.value->members.size() : 0;
@@ -139,7 +180,8 @@ void run(benchmark::State& state, bool as_member) {
   }
   const auto at = [](std::vector<double>& values, double q) {
     std::sort(values.begin(), values.end());
-    return values.empty() ? 0.0 : values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
+    return values.empty() ? 0.0
+                          : values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
   };
   state.counters["p50_ms"] = at(milliseconds, 0.50);
   state.counters["p95_ms"] = at(milliseconds, 0.95);
@@ -177,7 +219,8 @@ int main(int argc, char** argv) {
       for (int i = 0; i < 5; ++i) {
         const auto started = std::chrono::steady_clock::now();
         auto page = fixture().service->directory(viewer, query);
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+        times.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
         found = page.ok() ? page.value->members.size() : 0;
       }
       std::sort(times.begin(), times.end());

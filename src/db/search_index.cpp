@@ -19,32 +19,32 @@ namespace {
 // Latin-1 Supplement and Latin Extended-A (U+00C0..U+017F), lower-cased without accents. Empty for
 // the two symbols in the range (× and ÷), which separate words.
 constexpr std::array<std::string_view, 0x180 - 0xC0> kLatinFolding = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // U+00C0
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // U+00D0
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",   // U+00E0
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y",   // U+00F0
-    "a", "a", "a", "a", "a", "a", "c",  "c", "c", "c", "c", "c", "c", "c", "d",  "d",  // U+0100
-    "d", "d", "e", "e", "e", "e", "e",  "e", "e", "e", "e", "e", "g", "g", "g",  "g",  // U+0110
-    "g", "g", "g", "g", "h", "h", "h",  "h", "i", "i", "i", "i", "i", "i", "i",  "i",  // U+0120
-    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",  // U+0130
-    "l", "l", "l", "n", "n", "n", "n",  "n", "n", "n", "n", "n", "o", "o", "o",  "o",  // U+0140
-    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",  // U+0150
-    "s", "s", "t", "t", "t", "t", "t",  "t", "u", "u", "u", "u", "u", "u", "u",  "u",  // U+0160
-    "u", "u", "u", "u", "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s",  // U+0170
+    "a", "a", "a",  "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // U+00C0
+    "d", "n", "o",  "o",  "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // U+00D0
+    "a", "a", "a",  "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // U+00E0
+    "d", "n", "o",  "o",  "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",   // U+00F0
+    "a", "a", "a",  "a",  "a", "a", "c",  "c", "c", "c", "c", "c", "c", "c", "d",  "d",   // U+0100
+    "d", "d", "e",  "e",  "e", "e", "e",  "e", "e", "e", "e", "e", "g", "g", "g",  "g",   // U+0110
+    "g", "g", "g",  "g",  "h", "h", "h",  "h", "i", "i", "i", "i", "i", "i", "i",  "i",   // U+0120
+    "i", "i", "ij", "ij", "j", "j", "k",  "k", "k", "l", "l", "l", "l", "l", "l",  "l",   // U+0130
+    "l", "l", "l",  "n",  "n", "n", "n",  "n", "n", "n", "n", "n", "o", "o", "o",  "o",   // U+0140
+    "o", "o", "oe", "oe", "r", "r", "r",  "r", "r", "r", "s", "s", "s", "s", "s",  "s",   // U+0150
+    "s", "s", "t",  "t",  "t", "t", "t",  "t", "u", "u", "u", "u", "u", "u", "u",  "u",   // U+0160
+    "u", "u", "u",  "u",  "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s",   // U+0170
 };
 
 // PostgreSQL's Dutch stop words (tsearch_data/dutch.stop), so both backends ignore the same words.
 const std::unordered_set<std::string_view>& stop_words() {
   static const std::unordered_set<std::string_view> words = {
-      "de",    "en",    "van",   "ik",     "te",     "dat",    "die",    "in",     "een",  "hij",   "het",
-      "niet",  "zijn",  "is",    "was",    "op",     "aan",    "met",    "als",    "voor", "had",   "er",
-      "maar",  "om",    "hem",   "dan",    "zou",    "of",     "wat",    "mijn",   "men",  "dit",   "zo",
-      "door",  "over",  "ze",    "zich",   "bij",    "ook",    "tot",    "je",     "mij",  "uit",   "der",
-      "daar",  "haar",  "naar",  "heb",    "hoe",    "heeft",  "hebben", "deze",   "u",    "want",  "nog",
-      "zal",   "me",    "zij",   "nu",     "ge",     "geen",   "omdat",  "iets",   "worden", "toch", "al",
-      "waren", "veel",  "meer",  "doen",   "toen",   "moet",   "ben",    "zonder", "kan",  "hun",   "dus",
-      "alles", "onder", "ja",    "eens",   "hier",   "wie",    "werd",   "altijd", "doch", "wordt", "wezen",
-      "kunnen", "ons",  "zelf",  "tegen",  "na",     "reeds",  "wil",    "kon",    "niets", "uw",   "iemand",
+      "de",      "en",    "van",  "ik",    "te",   "dat",   "die",    "in",     "een",    "hij",   "het",
+      "niet",    "zijn",  "is",   "was",   "op",   "aan",   "met",    "als",    "voor",   "had",   "er",
+      "maar",    "om",    "hem",  "dan",   "zou",  "of",    "wat",    "mijn",   "men",    "dit",   "zo",
+      "door",    "over",  "ze",   "zich",  "bij",  "ook",   "tot",    "je",     "mij",    "uit",   "der",
+      "daar",    "haar",  "naar", "heb",   "hoe",  "heeft", "hebben", "deze",   "u",      "want",  "nog",
+      "zal",     "me",    "zij",  "nu",    "ge",   "geen",  "omdat",  "iets",   "worden", "toch",  "al",
+      "waren",   "veel",  "meer", "doen",  "toen", "moet",  "ben",    "zonder", "kan",    "hun",   "dus",
+      "alles",   "onder", "ja",   "eens",  "hier", "wie",   "werd",   "altijd", "doch",   "wordt", "wezen",
+      "kunnen",  "ons",   "zelf", "tegen", "na",   "reeds", "wil",    "kon",    "niets",  "uw",    "iemand",
       "geweest", "andere"};
   return words;
 }
@@ -176,10 +176,11 @@ Stemmer new_dutch_stemmer() {
 }
 
 std::string stem_with(sb_stemmer* stemmer, std::string_view word) {
-  const sb_symbol* stemmed =
-      sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  const sb_symbol* stemmed = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(word.data()),
+                                             static_cast<int>(word.size()));
   if (stemmed == nullptr) return std::string(word);  // out of memory: the unstemmed word still works
-  return std::string(reinterpret_cast<const char*>(stemmed), static_cast<std::size_t>(sb_stemmer_length(stemmer)));
+  return std::string(reinterpret_cast<const char*>(stemmed),
+                     static_cast<std::size_t>(sb_stemmer_length(stemmer)));
 }
 
 // The user's words as the index should look for them: folded, no stop words, at most a few.
@@ -249,7 +250,8 @@ void check_identifier(std::string_view table) {
   const bool ok = !table.empty() && std::all_of(table.begin(), table.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
-  if (!ok) throw Error(Error::Kind::Other, "search index table must be a plain identifier: " + std::string(table));
+  if (!ok)
+    throw Error(Error::Kind::Other, "search index table must be a plain identifier: " + std::string(table));
 }
 
 // FTS5: four columns a..d in an fts5 table whose rowid is the document id; bm25 weights per column.
@@ -318,11 +320,12 @@ class PostgresSearchIndex final : public SearchIndex {
         // found first (see SearchMatch::top_sql). The matches sit in a MATERIALIZED CTE, which is
         // planned for all its rows (so a rare word still uses the GIN index) and read lazily (so the
         // scan stops after the cap).
-        top_sql_("WITH c AS MATERIALIZED (SELECT t.id, t.document, q.query FROM " + table +
-                 " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query) "
-                 "SELECT c.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, c.query) AS score FROM (SELECT * "
-                 "FROM c LIMIT " +
-                 std::to_string(kMaxRankedMatches) + ") c ORDER BY score DESC, c.id LIMIT ?") {}
+        top_sql_(
+            "WITH c AS MATERIALIZED (SELECT t.id, t.document, q.query FROM " + table +
+            " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query) "
+            "SELECT c.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, c.query) AS score FROM (SELECT * "
+            "FROM c LIMIT " +
+            std::to_string(kMaxRankedMatches) + ") c ORDER BY score DESC, c.id LIMIT ?") {}
 
   void put(Session& session, std::int64_t id, const SearchDocument& document) const override {
     session.execute(upsert_sql_, {id, document.a, document.b, document.c, document.d});
@@ -366,22 +369,24 @@ std::unique_ptr<SearchIndex> SearchIndex::create(Backend backend, std::string ta
   return std::make_unique<PostgresSearchIndex>(table);
 }
 
-std::vector<SearchHit> SearchIndex::search(Session& session, std::string_view user_query, std::size_t limit) const {
+std::vector<SearchHit> SearchIndex::search(Session& session, std::string_view user_query,
+                                           std::size_t limit) const {
   std::vector<SearchHit> hits;
   const std::optional<SearchMatch> found = match(user_query);
   if (!found) return hits;
   prepare_transaction(session);
   Params params = found->params;
   params.emplace_back(static_cast<std::int64_t>(limit));
-  for (const Row& row : session.query("SELECT m.id, m.score FROM (" + found->sql +
-                                          ") m ORDER BY m.score DESC, m.id LIMIT ?",
-                                      params)) {
+  for (const Row& row : session.query(
+           "SELECT m.id, m.score FROM (" + found->sql + ") m ORDER BY m.score DESC, m.id LIMIT ?", params)) {
     hits.push_back(SearchHit{row.int64(0), row.real(1)});
   }
   return hits;
 }
 
-Backend backend_of(Session& session) { return is_sqlite_session(session) ? Backend::Sqlite : Backend::Postgres; }
+Backend backend_of(Session& session) {
+  return is_sqlite_session(session) ? Backend::Sqlite : Backend::Postgres;
+}
 
 std::vector<std::string> search_words(std::string_view text) {
   std::vector<std::string> words;

@@ -86,8 +86,8 @@ std::optional<std::string> square_jpeg(std::string_view bytes, int size) {
 
 // Reads only the header: the size before any pixel is decoded.
 std::optional<long long> pixel_count(std::string_view bytes) {
-  VipsImage* raw = vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                              nullptr);
+  VipsImage* raw =
+      vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access", VIPS_ACCESS_SEQUENTIAL, nullptr);
   if (raw == nullptr) {
     vips_error_clear();
     return std::nullopt;

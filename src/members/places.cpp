@@ -16,8 +16,10 @@ namespace {
 constexpr std::string_view kHeader = "name,region,country,latitude,longitude";
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -37,7 +39,8 @@ std::vector<std::string_view> split(std::string_view line) {
 std::optional<double> parse_degrees(std::string_view text, double limit) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || std::abs(value) > limit) return std::nullopt;
+  if (error != std::errc() || end != text.data() + text.size() || std::abs(value) > limit)
+    return std::nullopt;
   return value;
 }
 

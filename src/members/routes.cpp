@@ -18,10 +18,9 @@ constexpr std::string_view kProfileTemplate = "members/profile";
 constexpr std::string_view kEditTemplate = "members/edit";
 constexpr std::size_t kPageSize = 20;
 constexpr int kDistanceChoices[] = {5, 10, 25, 50, 100};
-constexpr Field kVisibilityFields[] = {Field::Profile,   Field::Headline, Field::Photo,
-                                       Field::Disciplines, Field::Tags,   Field::Town,
-                                       Field::Languages, Field::Availability, Field::Bio,
-                                       Field::Website};
+constexpr Field kVisibilityFields[] = {Field::Profile, Field::Headline, Field::Photo,     Field::Disciplines,
+                                       Field::Tags,    Field::Town,     Field::Languages, Field::Availability,
+                                       Field::Bio,     Field::Website};
 
 Viewer viewer_of(const http::Request& request) {
   Viewer viewer;
@@ -79,7 +78,8 @@ data labels_of(const std::vector<std::string>& codes, const Label* (*find)(std::
 }
 
 std::string photo_url(std::int64_t account_id, std::int64_t version, bool small) {
-  return "/leden/" + std::to_string(account_id) + "/foto" + (small ? "/klein" : "") + "?v=" + std::to_string(version);
+  return "/leden/" + std::to_string(account_id) + "/foto" + (small ? "/klein" : "") +
+         "?v=" + std::to_string(version);
 }
 
 // What the directory and the profile page show of one member.
@@ -159,7 +159,8 @@ DirectoryParameters read_directory_parameters(const http::FormData& form, region
   query.near_town = std::string(form.value_or("plaats", ""));
   parameters.km = std::string(form.value_or("km", "25"));
   double km = 0;
-  const auto [end, error] = std::from_chars(parameters.km.data(), parameters.km.data() + parameters.km.size(), km);
+  const auto [end, error] =
+      std::from_chars(parameters.km.data(), parameters.km.data() + parameters.km.size(), km);
   if (error != std::errc() || end != parameters.km.data() + parameters.km.size()) {
     if (!query.near_town.empty()) errors.push_back({"km", "members.error.distance_range"});
   } else {
@@ -194,11 +195,13 @@ std::string directory_link(const http::FormData& form, std::string_view cursor) 
     if (name == "vanaf" || value.empty()) continue;
     query += (query.empty() ? "?" : "&") + http::percent_encode(name) + "=" + http::percent_encode(value);
   }
-  if (!cursor.empty()) query += (query.empty() ? "?" : "&") + std::string("vanaf=") + http::percent_encode(cursor);
+  if (!cursor.empty())
+    query += (query.empty() ? "?" : "&") + std::string("vanaf=") + http::percent_encode(cursor);
   return "/leden" + query;
 }
 
-data option_list(std::span<const Label> labels, std::string_view language, const std::vector<std::string>& chosen) {
+data option_list(std::span<const Label> labels, std::string_view language,
+                 const std::vector<std::string>& chosen) {
   data list(data::type::list);
   for (const Label& label : labels) {
     data item;
@@ -297,11 +300,12 @@ http::Response directory_page(const web::Site& site, Service& service, regions::
 // --- the profile form
 
 struct EditState {
-  Profile profile;           // as shown in the form
-  std::string tags_text;     // the tags field as typed
+  Profile profile;        // as shown in the form
+  std::string tags_text;  // the tags field as typed
 };
 
-data edit_page_data(const web::Site& site, Service& service, std::string_view language, const EditState& state) {
+data edit_page_data(const web::Site& site, Service& service, std::string_view language,
+                    const EditState& state) {
   const Profile& profile = state.profile;
   data page;
   page.set("title", std::string(site.text(language, "members.edit.title")));
@@ -324,7 +328,8 @@ data edit_page_data(const web::Site& site, Service& service, std::string_view la
   page.set("availabilities", availability);
   page.set("bio", profile.bio_markdown);
   page.set("website", profile.website);
-  if (profile.photo_version != 0) page.set("photo_url", photo_url(profile.account_id, profile.photo_version, false));
+  if (profile.photo_version != 0)
+    page.set("photo_url", photo_url(profile.account_id, profile.photo_version, false));
   data visibility(data::type::list);
   for (Field field : kVisibilityFields) {
     data row;
@@ -487,7 +492,8 @@ http::Response photo(const web::Site& site, Service& service, const http::Reques
 
 }  // namespace
 
-void register_routes(http::Router& router, const web::Site& site, Service& service, regions::Service& networks) {
+void register_routes(http::Router& router, const web::Site& site, Service& service,
+                     regions::Service& networks) {
   site.require_templates({kDirectoryTemplate, kProfileTemplate, kEditTemplate});
 
   router.get("/leden", [&site, &service, &networks](http::Request& request) {
@@ -507,14 +513,17 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
     return response;
   });
 
-  router.get("/leden/{id}/foto",
-             [&site, &service](http::Request& request) { return photo(site, service, request, PhotoSize::Profile); });
+  router.get("/leden/{id}/foto", [&site, &service](http::Request& request) {
+    return photo(site, service, request, PhotoSize::Profile);
+  });
   router.get("/leden/{id}/foto/klein", [&site, &service](http::Request& request) {
     return photo(site, service, request, PhotoSize::Thumbnail);
   });
 
-  router.get(kProfileFormPath, [&site, &service](http::Request& request) { return edit_form(site, service, request); });
-  router.post(kProfileFormPath, [&site, &service](http::Request& request) { return save_form(site, service, request); });
+  router.get(kProfileFormPath,
+             [&site, &service](http::Request& request) { return edit_form(site, service, request); });
+  router.post(kProfileFormPath,
+              [&site, &service](http::Request& request) { return save_form(site, service, request); });
 }
 
 }  // namespace members

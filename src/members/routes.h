@@ -21,6 +21,7 @@ inline constexpr std::string_view kProfileFormPath = "/profiel";
 //   GET/POST /profiel                   edit the own profile (sign-in required)
 // `site`, `service` and `networks` must outlive the router. Throws std::runtime_error at start-up
 // when a template is missing.
-void register_routes(http::Router& router, const web::Site& site, Service& service, regions::Service& networks);
+void register_routes(http::Router& router, const web::Site& site, Service& service,
+                     regions::Service& networks);
 
 }  // namespace members

@@ -48,56 +48,63 @@ class Random {
 };
 
 constexpr std::array<std::string_view, 60> kDutchFirstNames = {
-    "Anna",    "Bram",    "Carlijn", "Daan",    "Eline",   "Femke",   "Gijs",    "Hanneke", "Ingrid",  "Jeroen",
-    "Karin",   "Lars",    "Marloes", "Niels",   "Olga",    "Pieter",  "Quirine", "Ruud",    "Sanne",   "Tom",
-    "Ursula",  "Vincent", "Wendy",   "Xander",  "Yvonne",  "Zeger",   "Annemiek", "Bart",   "Chantal", "Dirk",
-    "Esther",  "Frank",   "Gerda",   "Hans",    "Ilse",    "Jan",     "Kees",    "Linda",   "Marco",   "Nicole",
-    "Oscar",   "Petra",   "Rob",     "Saskia",  "Thijs",   "Vera",    "Wim",     "Jolanda", "Maarten", "Lotte",
-    "Koen",    "Mirjam",  "Stefan",  "Evelien", "Joris",   "Miranda", "Erik",    "Nathalie", "Ton",    "Marieke"};
+    "Anna",   "Bram",    "Carlijn", "Daan",     "Eline", "Femke",  "Gijs",   "Hanneke", "Ingrid",
+    "Jeroen", "Karin",   "Lars",    "Marloes",  "Niels", "Olga",   "Pieter", "Quirine", "Ruud",
+    "Sanne",  "Tom",     "Ursula",  "Vincent",  "Wendy", "Xander", "Yvonne", "Zeger",   "Annemiek",
+    "Bart",   "Chantal", "Dirk",    "Esther",   "Frank", "Gerda",  "Hans",   "Ilse",    "Jan",
+    "Kees",   "Linda",   "Marco",   "Nicole",   "Oscar", "Petra",  "Rob",    "Saskia",  "Thijs",
+    "Vera",   "Wim",     "Jolanda", "Maarten",  "Lotte", "Koen",   "Mirjam", "Stefan",  "Evelien",
+    "Joris",  "Miranda", "Erik",    "Nathalie", "Ton",   "Marieke"};
 
 constexpr std::array<std::string_view, 24> kFlemishFirstNames = {
-    "Wout", "Lieve", "Bart", "Griet", "Stijn", "An",    "Pieter-Jan", "Katrien", "Joris", "Els",   "Koen",  "Hilde",
-    "Dries", "Ann",  "Tom",  "Leen",  "Bert",  "Veerle", "Jef",       "Sofie",   "Wim",   "Inge",  "Arne",  "Nele"};
+    "Wout",  "Lieve",  "Bart", "Griet", "Stijn", "An",   "Pieter-Jan", "Katrien",
+    "Joris", "Els",    "Koen", "Hilde", "Dries", "Ann",  "Tom",        "Leen",
+    "Bert",  "Veerle", "Jef",  "Sofie", "Wim",   "Inge", "Arne",       "Nele"};
 
 constexpr std::array<std::string_view, 60> kDutchSurnames = {
-    "de Vries",     "Jansen",        "van den Berg", "Bakker",       "Visser",      "Smit",         "Meijer",
-    "de Boer",      "Mulder",        "de Groot",     "Bos",          "Vos",         "Peters",       "Hendriks",
-    "van Leeuwen",  "Dekker",        "Brouwer",      "de Wit",       "Dijkstra",    "Smits",        "de Graaf",
-    "van der Meer", "van der Linden", "Kok",         "Jacobs",       "de Haan",     "Vermeulen",    "van den Heuvel",
-    "van der Veen", "van den Broek", "de Bruijn",    "de Jong",      "Schouten",    "van Beek",     "Willems",
-    "van Dijk",     "Verhoeven",     "Janssen",      "Maas",         "van Gils",    "Mathijssen",   "Verbeek",
-    "van Loon",     "Koenraadt",     "Luijckx",      "van Opstal",   "Rijnders",    "Adriaansen",   "Goossens",
-    "Verschuren",   "Hoefnagels",    "Pijnenburg",   "van Hooijdonk", "Kools",      "Boeren",       "Dingemans",
-    "Koolen",       "Leijten",       "Matthijsen",   "Huijbregts"};
+    "de Vries",   "Jansen",       "van den Berg",   "Bakker",       "Visser",
+    "Smit",       "Meijer",       "de Boer",        "Mulder",       "de Groot",
+    "Bos",        "Vos",          "Peters",         "Hendriks",     "van Leeuwen",
+    "Dekker",     "Brouwer",      "de Wit",         "Dijkstra",     "Smits",
+    "de Graaf",   "van der Meer", "van der Linden", "Kok",          "Jacobs",
+    "de Haan",    "Vermeulen",    "van den Heuvel", "van der Veen", "van den Broek",
+    "de Bruijn",  "de Jong",      "Schouten",       "van Beek",     "Willems",
+    "van Dijk",   "Verhoeven",    "Janssen",        "Maas",         "van Gils",
+    "Mathijssen", "Verbeek",      "van Loon",       "Koenraadt",    "Luijckx",
+    "van Opstal", "Rijnders",     "Adriaansen",     "Goossens",     "Verschuren",
+    "Hoefnagels", "Pijnenburg",   "van Hooijdonk",  "Kools",        "Boeren",
+    "Dingemans",  "Koolen",       "Leijten",        "Matthijsen",   "Huijbregts"};
 
 constexpr std::array<std::string_view, 30> kZeeuwseSurnames = {
-    "de Kam",     "Minderhoud", "Sinke",     "Dieleman", "Geschiere", "Kodde",     "Wisse",     "Koene",
-    "de Visser",  "Boogaard",   "Hoogerland", "Traas",   "Verhage",   "Hamelink",  "Quist",     "Lievense",
-    "Francke",    "Polderman",  "Schroevers", "Joosse",  "Melis",     "Verburg",   "Nijsse",    "de Ridder",
-    "van Belzen", "Pieterse",   "Bimmel",    "Kraaijeveld", "Westdorp", "Jobse"};
+    "de Kam",     "Minderhoud", "Sinke",      "Dieleman",    "Geschiere", "Kodde",    "Wisse",  "Koene",
+    "de Visser",  "Boogaard",   "Hoogerland", "Traas",       "Verhage",   "Hamelink", "Quist",  "Lievense",
+    "Francke",    "Polderman",  "Schroevers", "Joosse",      "Melis",     "Verburg",  "Nijsse", "de Ridder",
+    "van Belzen", "Pieterse",   "Bimmel",     "Kraaijeveld", "Westdorp",  "Jobse"};
 
 constexpr std::array<std::string_view, 30> kFlemishSurnames = {
-    "Peeters",   "Janssens",  "Maes",      "Jacobs",    "Mertens",  "Willems",  "Claes",    "Goossens",
-    "Wouters",   "De Smet",   "Dubois",    "Vermeulen", "Van Damme", "Hermans", "Aerts",    "Van den Broeck",
-    "Michiels",  "Lambrechts", "Verstraete", "Desmet",  "Pauwels",  "De Clercq", "Van Hecke", "Claeys",
-    "Cools",     "Vandenberghe", "Segers",  "Smets",     "Geerts",   "Van Acker"};
+    "Peeters",    "Janssens",     "Maes",    "Jacobs",         "Mertens",   "Willems",
+    "Claes",      "Goossens",     "Wouters", "De Smet",        "Dubois",    "Vermeulen",
+    "Van Damme",  "Hermans",      "Aerts",   "Van den Broeck", "Michiels",  "Lambrechts",
+    "Verstraete", "Desmet",       "Pauwels", "De Clercq",      "Van Hecke", "Claeys",
+    "Cools",      "Vandenberghe", "Segers",  "Smets",          "Geerts",    "Van Acker"};
 
 // Where the members live. West-Brabant and Zeeland by far the most, then the rest of Brabant, a few
 // from the Randstad and from Flanders.
 constexpr std::array<std::string_view, 44> kWestTowns = {
-    "Bergen op Zoom", "Bergen op Zoom", "Bergen op Zoom", "Roosendaal", "Roosendaal", "Roosendaal", "Breda",
-    "Breda",          "Breda",          "Breda",          "Huijbergen", "Huijbergen", "Hoogerheide", "Ossendrecht",
-    "Woensdrecht",    "Halsteren",      "Steenbergen",    "Wouw",       "Etten-Leur", "Etten-Leur", "Oudenbosch",
-    "Zundert",        "Rucphen",        "Oosterhout",     "Prinsenbeek", "Zevenbergen", "Dinteloord", "Goes",
-    "Goes",           "Goes",           "Middelburg",     "Middelburg", "Middelburg", "Vlissingen", "Vlissingen",
-    "Terneuzen",      "Terneuzen",      "Hulst",          "Zierikzee",  "Tholen",     "Kapelle",    "Yerseke",
+    "Bergen op Zoom", "Bergen op Zoom", "Bergen op Zoom", "Roosendaal", "Roosendaal",  "Roosendaal",
+    "Breda",          "Breda",          "Breda",          "Breda",      "Huijbergen",  "Huijbergen",
+    "Hoogerheide",    "Ossendrecht",    "Woensdrecht",    "Halsteren",  "Steenbergen", "Wouw",
+    "Etten-Leur",     "Etten-Leur",     "Oudenbosch",     "Zundert",    "Rucphen",     "Oosterhout",
+    "Prinsenbeek",    "Zevenbergen",    "Dinteloord",     "Goes",       "Goes",        "Goes",
+    "Middelburg",     "Middelburg",     "Middelburg",     "Vlissingen", "Vlissingen",  "Terneuzen",
+    "Terneuzen",      "Hulst",          "Zierikzee",      "Tholen",     "Kapelle",     "Yerseke",
     "Oost-Souburg",   "Domburg"};
-constexpr std::array<std::string_view, 8> kRandstadTowns = {"Rotterdam", "Den Haag",  "Dordrecht", "Utrecht",
-                                                            "Amsterdam", "Leiden",    "Delft",     "Gouda"};
-constexpr std::array<std::string_view, 8> kFlemishTowns = {"Antwerpen", "Gent",  "Brugge",   "Essen",
-                                                           "Kalmthout", "Brecht", "Hoogstraten", "Sint-Niklaas"};
-constexpr std::array<std::string_view, 6> kMiddenTowns = {"Tilburg", "Tilburg", "Waalwijk",
-                                                          "Oisterwijk", "Goirle", "Dongen"};
+constexpr std::array<std::string_view, 8> kRandstadTowns = {"Rotterdam", "Den Haag", "Dordrecht", "Utrecht",
+                                                            "Amsterdam", "Leiden",   "Delft",     "Gouda"};
+constexpr std::array<std::string_view, 8> kFlemishTowns = {
+    "Antwerpen", "Gent", "Brugge", "Essen", "Kalmthout", "Brecht", "Hoogstraten", "Sint-Niklaas"};
+constexpr std::array<std::string_view, 6> kMiddenTowns = {"Tilburg",    "Tilburg", "Waalwijk",
+                                                          "Oisterwijk", "Goirle",  "Dongen"};
 
 struct DisciplineContent {
   std::string_view code;
@@ -123,20 +130,25 @@ constexpr std::array<DisciplineContent, 14> kContent = {{
       "Privacyjurist (AVG) voor het mkb", "Juridisch adviseur voor ondernemers"},
      {"arbeidsrecht", "contracten", "algemene voorwaarden", "avg", "mediation", "incasso", "huurrecht",
       "aansprakelijkheid"},
-     {"Als jurist in {town} stel ik contracten en algemene voorwaarden op die u echt begrijpt. Ik werk {years} "
+     {"Als jurist in {town} stel ik contracten en algemene voorwaarden op die u echt begrijpt. Ik werk "
+      "{years} "
       "jaar voor ondernemers die geschillen liever voorkomen dan uitvechten.",
-      "Ik ben MfN-registermediator en begeleid zakelijke conflicten naar een oplossing waar beide partijen mee "
+      "Ik ben MfN-registermediator en begeleid zakelijke conflicten naar een oplossing waar beide partijen "
+      "mee "
       "verder kunnen. Daarnaast adviseer ik over arbeidsrecht.",
-      "Privacy is geen papierwerk maar vertrouwen. Ik help organisaties met de AVG: van verwerkingsregister tot "
+      "Privacy is geen papierwerk maar vertrouwen. Ik help organisaties met de AVG: van verwerkingsregister "
+      "tot "
       "datalek-protocol, praktisch en zonder juridisch jargon."}},
     {"ict",
      {"Softwareontwikkelaar en architect", "ICT-beheerder voor kleine kantoren",
       "Adviseur informatiebeveiliging", "Webontwikkelaar en data-analist"},
-     {"softwareontwikkeling", "cloud", "informatiebeveiliging", "netwerkbeheer", "webapplicaties", "data-analyse",
-      "microsoft 365", "back-up"},
-     {"Ik bouw webapplicaties en koppelingen voor het mkb, vanuit {town}. Na {years} jaar in de software weet ik "
+     {"softwareontwikkeling", "cloud", "informatiebeveiliging", "netwerkbeheer", "webapplicaties",
+      "data-analyse", "microsoft 365", "back-up"},
+     {"Ik bouw webapplicaties en koppelingen voor het mkb, vanuit {town}. Na {years} jaar in de software "
+      "weet ik "
       "dat de beste oplossing vaak de eenvoudigste is.",
-      "Kleine kantoren verdienen ook goede ICT. Ik verzorg beheer, back-ups, Microsoft 365 en beveiliging, zodat "
+      "Kleine kantoren verdienen ook goede ICT. Ik verzorg beheer, back-ups, Microsoft 365 en beveiliging, "
+      "zodat "
       "uw systemen gewoon werken.",
       "Informatiebeveiliging begint bij mensen. Ik voer risicoanalyses uit, train medewerkers en help bij "
       "certificering (ISO 27001, NEN 7510)."}},
@@ -158,7 +170,8 @@ constexpr std::array<DisciplineContent, 14> kContent = {{
       "verpakking"},
      {"Vanuit mijn studio in {town} ontwerp ik huisstijlen, logo's en drukwerk voor ondernemers die willen "
       "opvallen zonder te schreeuwen.",
-      "Ik fotografeer mensen aan het werk: portretten, reportages en beeldbanken voor websites en jaarverslagen.",
+      "Ik fotografeer mensen aan het werk: portretten, reportages en beeldbanken voor websites en "
+      "jaarverslagen.",
       "Goed ontwerp is voor iedereen bruikbaar. Ik ontwerp websites en apps die toegankelijk zijn (WCAG) en "
       "prettig werken, ook op een oude telefoon."}},
     {"hrm",
@@ -166,9 +179,11 @@ constexpr std::array<DisciplineContent, 14> kContent = {{
       "Verzuimconsulent"},
      {"werving", "verzuim", "loopbaanbegeleiding", "personeelsbeleid", "functioneringsgesprekken",
       "outplacement", "arbeidsmarkt", "cao"},
-     {"Ik ben HR-adviseur voor bedrijven tot honderd medewerkers in de regio {town}. Van personeelshandboek tot "
+     {"Ik ben HR-adviseur voor bedrijven tot honderd medewerkers in de regio {town}. Van personeelshandboek "
+      "tot "
       "lastig gesprek: ik denk mee en doe mee.",
-      "Als loopbaancoach help ik mensen die vastlopen of een nieuwe richting zoeken. Al {years} jaar, met veel "
+      "Als loopbaancoach help ik mensen die vastlopen of een nieuwe richting zoeken. Al {years} jaar, met "
+      "veel "
       "plezier.",
       "Verzuim kost meer dan geld. Ik begeleid werkgevers en werknemers bij re-integratie volgens de Wet "
       "verbetering poortwachter."}},
@@ -177,11 +192,14 @@ constexpr std::array<DisciplineContent, 14> kContent = {{
       "Adviseur strategie en verandering", "Bedrijfskundige voor familiebedrijven"},
      {"verandermanagement", "strategie", "lean", "interim-management", "procesverbetering",
       "bedrijfsopvolging", "samenwerking", "teamontwikkeling"},
-     {"Ik begeleid organisaties in {town} en omgeving bij veranderingen die blijven hangen: strategie die op de "
+     {"Ik begeleid organisaties in {town} en omgeving bij veranderingen die blijven hangen: strategie die op "
+      "de "
       "werkvloer landt.",
-      "Als interim-manager stap ik in waar het schuurt. In {years} jaar werkte ik in de zorg, het onderwijs en "
+      "Als interim-manager stap ik in waar het schuurt. In {years} jaar werkte ik in de zorg, het onderwijs "
+      "en "
       "de industrie.",
-      "Familiebedrijven hebben hun eigen dynamiek. Ik help bij bedrijfsopvolging, zodat de zaak én de familie "
+      "Familiebedrijven hebben hun eigen dynamiek. Ik help bij bedrijfsopvolging, zodat de zaak én de "
+      "familie "
       "heel blijven."}},
     {"marketing",
      {"Marketingadviseur en tekstschrijver", "Communicatieadviseur", "Online marketeer (SEO en SEA)",
@@ -190,28 +208,33 @@ constexpr std::array<DisciplineContent, 14> kContent = {{
       "nieuwsbrieven"},
      {"Ik schrijf teksten die mensen echt lezen: websites, nieuwsbrieven en campagnes voor ondernemers uit "
       "{town} en verder.",
-      "Positionering is kiezen. Ik help zelfstandigen en mkb'ers scherp krijgen wie ze zijn, voor wie ze werken "
+      "Positionering is kiezen. Ik help zelfstandigen en mkb'ers scherp krijgen wie ze zijn, voor wie ze "
+      "werken "
       "en waarom dat ertoe doet.",
       "Online gevonden worden zonder trucjes: ik werk {years} jaar aan SEO, advertenties en meetbare "
       "campagnes."}},
     {"vastgoed",
      {"Makelaar en taxateur", "Adviseur bedrijfshuisvesting", "Vastgoedbeheerder", "Bouwkundig inspecteur"},
-     {"taxatie", "bedrijfshuisvesting", "vastgoedbeheer", "bouwkundige keuring", "huurrecht",
-      "verduurzaming", "aankoopbegeleiding", "erfpacht"},
+     {"taxatie", "bedrijfshuisvesting", "vastgoedbeheer", "bouwkundige keuring", "huurrecht", "verduurzaming",
+      "aankoopbegeleiding", "erfpacht"},
      {"Ik ben register-taxateur in {town} en help ondernemers bij aankoop, verkoop en huur van "
       "bedrijfspanden.",
-      "Als bouwkundig inspecteur keur ik woningen en bedrijfspanden, met een helder rapport en eerlijk advies "
+      "Als bouwkundig inspecteur keur ik woningen en bedrijfspanden, met een helder rapport en eerlijk "
+      "advies "
       "over onderhoud.",
-      "Vastgoed is mensenwerk. Ik beheer panden voor particuliere beleggers in Brabant en Zeeland, al {years} "
+      "Vastgoed is mensenwerk. Ik beheer panden voor particuliere beleggers in Brabant en Zeeland, al "
+      "{years} "
       "jaar."}},
     {"duurzaamheid",
      {"Energieadviseur voor bedrijven", "Adviseur duurzaamheid en CSRD", "Adviseur zonne-energie",
       "Circulair ontwerper"},
      {"energiebesparing", "zonnepanelen", "warmtepompen", "csrd", "circulaire economie", "subsidies",
       "energielabel", "co2-reductie"},
-     {"Ik help bedrijven in {town} en omgeving energie besparen: van energielabel tot warmtepomp, met oog voor "
+     {"Ik help bedrijven in {town} en omgeving energie besparen: van energielabel tot warmtepomp, met oog "
+      "voor "
       "de subsidies die er zijn.",
-      "Duurzaamheidsverslaggeving (CSRD) komt ook naar het mkb. Ik maak het behapbaar en koppel het aan echte "
+      "Duurzaamheidsverslaggeving (CSRD) komt ook naar het mkb. Ik maak het behapbaar en koppel het aan "
+      "echte "
       "verbeteringen.",
       "Circulair ondernemen begint bij het ontwerp. Ik help producenten materialen te besparen en producten "
       "langer mee te laten gaan."}},
@@ -220,19 +243,23 @@ constexpr std::array<DisciplineContent, 14> kContent = {{
       "Coach voor zorgprofessionals"},
      {"zorginnovatie", "kwaliteitszorg", "praktijkmanagement", "welzijn", "wmo", "jeugdzorg", "hkz",
       "mantelzorg"},
-     {"Ik adviseer zorgorganisaties in West-Brabant over kwaliteit en certificering (HKZ, ISO), met {years} jaar "
+     {"Ik adviseer zorgorganisaties in West-Brabant over kwaliteit en certificering (HKZ, ISO), met {years} "
+      "jaar "
       "ervaring in de ouderenzorg.",
       "Als praktijkmanager help ik huisartsen en fysiotherapeuten hun praktijk op orde te krijgen, zodat er "
       "meer tijd is voor patiënten.",
       "Ik coach zorgprofessionals die het overzicht kwijt zijn. Werkplezier is geen luxe in de zorg."}},
     {"training",
-     {"Trainer communicatie en leiderschap", "Teamcoach", "Trainer presenteren", "Docent en e-learningontwikkelaar"},
+     {"Trainer communicatie en leiderschap", "Teamcoach", "Trainer presenteren",
+      "Docent en e-learningontwikkelaar"},
      {"training", "coaching", "leiderschap", "presenteren", "e-learning", "feedback", "timemanagement",
       "intervisie"},
-     {"Ik geef trainingen in communicatie en leiderschap, in het Nederlands en Engels, voor teams in {town} en "
+     {"Ik geef trainingen in communicatie en leiderschap, in het Nederlands en Engels, voor teams in {town} "
+      "en "
       "daarbuiten.",
       "Presenteren leer je door het te doen. In mijn trainingen staat u binnen tien minuten voor de groep.",
-      "Ik ontwikkel e-learning die mensen afmaken: kort, praktisch en met echte voorbeelden uit de organisatie."}},
+      "Ik ontwikkel e-learning die mensen afmaken: kort, praktisch en met echte voorbeelden uit de "
+      "organisatie."}},
     {"logistiek",
      {"Adviseur logistiek en supply chain", "Douane- en exportspecialist", "Transportplanner op interimbasis",
       "Adviseur warehousing"},
@@ -341,7 +368,8 @@ Profile demo_profile(Random& random, std::int64_t account_id, std::string name, 
 // One generated member: name, town, account, memberships and profile, drawn from `random`.
 void add_generated_member(db::Session& session, Random& random, const Places& places, std::size_t index,
                           std::string_view email_domain, const std::string& password_hash,
-                          const std::optional<regions::Network>& west, const std::optional<regions::Network>& midden) {
+                          const std::optional<regions::Network>& west,
+                          const std::optional<regions::Network>& midden) {
   const std::int64_t joined = kFirstJoined + static_cast<std::int64_t>(index) * 3 * 86400;
   // One in ten from Flanders, one in twelve from the Randstad, a few from Midden-Brabant.
   const unsigned origin = static_cast<unsigned>(random.below(100));
@@ -368,7 +396,8 @@ void add_generated_member(db::Session& session, Random& random, const Places& pl
   std::string name = first + " " + last;
 
   auth::NewAccount account;
-  account.email = slug(first) + "." + slug(last) + "." + std::to_string(index + 1) + "@" + std::string(email_domain);
+  account.email =
+      slug(first) + "." + slug(last) + "." + std::to_string(index + 1) + "@" + std::string(email_domain);
   account.name = name;
   account.language = flemish || random.chance(90) ? "nl" : "en";
   account.password_hash = password_hash;
@@ -377,7 +406,8 @@ void add_generated_member(db::Session& session, Random& random, const Places& pl
   const std::int64_t account_id = auth::create_account(session, account);
 
   if (west && !midden_brabant) {
-    auth::add_membership(session, account_id, west->id, auth::Role::Member, auth::MembershipStatus::Active, joined);
+    auth::add_membership(session, account_id, west->id, auth::Role::Member, auth::MembershipStatus::Active,
+                         joined);
   }
   if (midden && (midden_brabant || random.chance(4))) {
     auth::add_membership(session, account_id, midden->id, auth::Role::Member, auth::MembershipStatus::Active,
@@ -388,7 +418,8 @@ void add_generated_member(db::Session& session, Random& random, const Places& pl
 
 }  // namespace
 
-void seed_generated_members(db::Session& session, std::size_t first_index, std::size_t count, std::uint64_t seed) {
+void seed_generated_members(db::Session& session, std::size_t first_index, std::size_t count,
+                            std::uint64_t seed) {
   const Places places = Places::load_embedded();
   const auto west = regions::store::find_network(session, "west-brabant-zeeland");
   const auto midden = regions::store::find_network(session, "midden-brabant");

@@ -122,12 +122,13 @@ std::optional<std::string> normalise_website(std::string_view raw, std::string& 
   bool clean_rest = true;
   for (std::size_t i = host_end; i < url.size(); ++i) {
     const auto byte = static_cast<unsigned char>(url[i]);
-    if (byte <= 0x20 || byte >= 0x7F || std::string_view("\"<>\\^`{|}").find(url[i]) != std::string_view::npos) {
+    if (byte <= 0x20 || byte >= 0x7F ||
+        std::string_view("\"<>\\^`{|}").find(url[i]) != std::string_view::npos) {
       clean_rest = false;
     }
   }
-  const bool rest_starts_well = host_end == url.size() || url[host_end] == '/' || url[host_end] == '?' ||
-                                url[host_end] == '#';
+  const bool rest_starts_well =
+      host_end == url.size() || url[host_end] == '/' || url[host_end] == '?' || url[host_end] == '#';
   if (!has_host || !clean_rest || !rest_starts_well) {
     error_key = "members.error.website_invalid";
     return std::nullopt;
@@ -240,7 +241,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view b
   std::filesystem::rename(temporary, path);
 }
 
-void remove_photo_files(const std::filesystem::path& directory, std::int64_t account_id, std::int64_t version) {
+void remove_photo_files(const std::filesystem::path& directory, std::int64_t account_id,
+                        std::int64_t version) {
   if (version == 0) return;
   std::error_code ignored;
   std::filesystem::remove(photo_path(directory, account_id, version, PhotoSize::Profile), ignored);
@@ -276,7 +278,9 @@ bool Service::is_member(const Viewer& viewer) {
 
 Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQuery& query) {
   Result<DirectoryPage> result;
-  auto fail = [&](std::string field, std::string key) { result.errors.push_back({std::move(field), std::move(key)}); };
+  auto fail = [&](std::string field, std::string key) {
+    result.errors.push_back({std::move(field), std::move(key)});
+  };
 
   store::DirectoryFilter filter;
   if (!http::is_valid_utf8(query.text) || code_points(query.text) > kMaxQueryLength) {
@@ -316,8 +320,8 @@ Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQu
 
   const bool member = is_member(viewer);
   filter.level = member ? 1 : 0;
-  const auto index = db::SearchIndex::create(database_.backend(),
-                                             std::string(member ? kMembersIndex : kPublicIndex));
+  const auto index =
+      db::SearchIndex::create(database_.backend(), std::string(member ? kMembersIndex : kPublicIndex));
   filter.match = index->match(query.text);
   const bool wants_text = !trim(query.text).empty();
   DirectoryPage page;
@@ -350,7 +354,8 @@ Result<DirectoryPage> Service::directory(const Viewer& viewer, const DirectoryQu
       if (centre) {  // nearest first: every candidate in the box is needed to sort by distance
         filter.limit = kMaxDistanceCandidates;
         auto kept = keep_near(store::find_members(session, filter));
-        std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return *a.second < *b.second; });
+        std::stable_sort(kept.begin(), kept.end(),
+                         [](const auto& a, const auto& b) { return *a.second < *b.second; });
         return kept;
       }
       filter.limit = query.limit + 1;
@@ -418,7 +423,9 @@ namespace {
 // `current` with `update` applied, or every reason the update is invalid.
 Result<Profile> apply_update(const Profile& current, const ProfileUpdate& update, const Places& places) {
   Result<Profile> result;
-  auto fail = [&](std::string field, std::string key) { result.errors.push_back({std::move(field), std::move(key)}); };
+  auto fail = [&](std::string field, std::string key) {
+    result.errors.push_back({std::move(field), std::move(key)});
+  };
   Profile next = current;
   if (update.name) {
     next.name = trim(*update.name);
@@ -596,7 +603,8 @@ Service::FormSave Service::save_profile_form(std::int64_t account_id, const Prof
 std::variant<std::int64_t, PhotoError> Service::set_photo(std::int64_t account_id, std::string_view bytes) {
   FormSave save = save_profile_form(account_id, ProfileUpdate{}, bytes, false);
   if (save.photo_error) return *save.photo_error;
-  if (!save.result.ok()) throw db::Error(db::Error::Kind::Other, "no active account " + std::to_string(account_id));
+  if (!save.result.ok())
+    throw db::Error(db::Error::Kind::Other, "no active account " + std::to_string(account_id));
   return save.result.value->photo_version;
 }
 

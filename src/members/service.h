@@ -63,11 +63,11 @@ struct Result {
 // HTML form sends every field. Text is trimmed; tags are normalised (lower case, single spaces,
 // duplicates dropped).
 struct ProfileUpdate {
-  std::optional<std::string> name;          // 1..100 characters
-  std::optional<std::string> headline;      // up to 140 characters
+  std::optional<std::string> name;                      // 1..100 characters
+  std::optional<std::string> headline;                  // up to 140 characters
   std::optional<std::vector<std::string>> disciplines;  // known codes only
   std::optional<std::vector<std::string>> tags;         // at most kMaxTags, each 2..40 characters
-  std::optional<std::string> town;          // a name from the bundled places, or "" for none
+  std::optional<std::string> town;                      // a name from the bundled places, or "" for none
   std::optional<std::vector<std::string>> languages;    // known codes only
   std::optional<Availability> availability;
   std::optional<std::string> bio_markdown;  // up to 5000 characters

@@ -38,7 +38,8 @@ Visibility visibility_at(const db::Row& row, std::size_t column) {
 constexpr std::string_view kProfileColumns =
     "a.id, a.name, p.headline, p.disciplines, p.tags, p.languages, p.town, p.region, p.country, p.latitude, "
     "p.longitude, p.availability, p.website, p.photo_version, p.profile_visibility, p.headline_visibility, "
-    "p.photo_visibility, p.disciplines_visibility, p.tags_visibility, p.town_visibility, p.languages_visibility, "
+    "p.photo_visibility, p.disciplines_visibility, p.tags_visibility, p.town_visibility, "
+    "p.languages_visibility, "
     "p.availability_visibility, p.bio_visibility, p.website_visibility, p.updated_at";
 constexpr std::size_t kProfileColumnCount = 25;
 
@@ -57,10 +58,11 @@ Profile read_profile(const db::Row& row) {
   profile.availability = availability_from_string(row.text(11)).value_or(Availability::Available);
   profile.website = row.text(12);
   profile.photo_version = row.int64(13);
-  constexpr Field kFields[] = {Field::Profile, Field::Headline,  Field::Photo,        Field::Disciplines,
-                               Field::Tags,    Field::Town,      Field::Languages,    Field::Availability,
+  constexpr Field kFields[] = {Field::Profile, Field::Headline, Field::Photo,     Field::Disciplines,
+                               Field::Tags,    Field::Town,     Field::Languages, Field::Availability,
                                Field::Bio,     Field::Website};
-  for (std::size_t i = 0; i < std::size(kFields); ++i) profile.visibility.set(kFields[i], visibility_at(row, 14 + i));
+  for (std::size_t i = 0; i < std::size(kFields); ++i)
+    profile.visibility.set(kFields[i], visibility_at(row, 14 + i));
   profile.updated_at = row.int64(24);
   return profile;
 }
@@ -89,34 +91,59 @@ void save_profile(db::Session& session, const Profile& profile, std::int64_t now
   const FieldVisibility& v = profile.visibility;
   const std::string sort_name = db::fold_text(profile.name);
   session.execute(
-      "INSERT INTO profiles (account_id, sort_name, headline, disciplines, tags, languages, town, region, country, "
-      "latitude, longitude, availability, bio_markdown, bio_html, website, photo_version, profile_visibility, "
+      "INSERT INTO profiles (account_id, sort_name, headline, disciplines, tags, languages, town, region, "
+      "country, "
+      "latitude, longitude, availability, bio_markdown, bio_html, website, photo_version, "
+      "profile_visibility, "
       "headline_visibility, photo_visibility, disciplines_visibility, tags_visibility, town_visibility, "
       "languages_visibility, availability_visibility, bio_visibility, website_visibility, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (account_id) DO UPDATE SET sort_name = EXCLUDED.sort_name, headline = EXCLUDED.headline, "
       "disciplines = EXCLUDED.disciplines, tags = EXCLUDED.tags, languages = EXCLUDED.languages, "
-      "town = EXCLUDED.town, region = EXCLUDED.region, country = EXCLUDED.country, latitude = EXCLUDED.latitude, "
-      "longitude = EXCLUDED.longitude, availability = EXCLUDED.availability, bio_markdown = EXCLUDED.bio_markdown, "
+      "town = EXCLUDED.town, region = EXCLUDED.region, country = EXCLUDED.country, latitude = "
+      "EXCLUDED.latitude, "
+      "longitude = EXCLUDED.longitude, availability = EXCLUDED.availability, bio_markdown = "
+      "EXCLUDED.bio_markdown, "
       "bio_html = EXCLUDED.bio_html, website = EXCLUDED.website, photo_version = EXCLUDED.photo_version, "
       "profile_visibility = EXCLUDED.profile_visibility, headline_visibility = EXCLUDED.headline_visibility, "
-      "photo_visibility = EXCLUDED.photo_visibility, disciplines_visibility = EXCLUDED.disciplines_visibility, "
+      "photo_visibility = EXCLUDED.photo_visibility, disciplines_visibility = "
+      "EXCLUDED.disciplines_visibility, "
       "tags_visibility = EXCLUDED.tags_visibility, town_visibility = EXCLUDED.town_visibility, "
       "languages_visibility = EXCLUDED.languages_visibility, "
       "availability_visibility = EXCLUDED.availability_visibility, bio_visibility = EXCLUDED.bio_visibility, "
       "website_visibility = EXCLUDED.website_visibility, updated_at = EXCLUDED.updated_at",
-      {profile.account_id, sort_name, profile.headline, join(profile.disciplines, ' '), join(profile.tags, '\n'),
-       join(profile.languages, ' '), profile.town ? profile.town->name : std::string(),
-       profile.town ? profile.town->region : std::string(), profile.town ? profile.town->country : std::string(),
+      {profile.account_id,
+       sort_name,
+       profile.headline,
+       join(profile.disciplines, ' '),
+       join(profile.tags, '\n'),
+       join(profile.languages, ' '),
+       profile.town ? profile.town->name : std::string(),
+       profile.town ? profile.town->region : std::string(),
+       profile.town ? profile.town->country : std::string(),
        profile.town ? db::Value(profile.town->latitude) : db::null(),
-       profile.town ? db::Value(profile.town->longitude) : db::null(), std::string(to_string(profile.availability)),
-       profile.bio_markdown, profile.bio_html, profile.website, profile.photo_version, level_of(v.profile),
-       level_of(v.headline), level_of(v.photo), level_of(v.disciplines), level_of(v.tags), level_of(v.town),
-       level_of(v.languages), level_of(v.availability), level_of(v.bio), level_of(v.website), now});
+       profile.town ? db::Value(profile.town->longitude) : db::null(),
+       std::string(to_string(profile.availability)),
+       profile.bio_markdown,
+       profile.bio_html,
+       profile.website,
+       profile.photo_version,
+       level_of(v.profile),
+       level_of(v.headline),
+       level_of(v.photo),
+       level_of(v.disciplines),
+       level_of(v.tags),
+       level_of(v.town),
+       level_of(v.languages),
+       level_of(v.availability),
+       level_of(v.bio),
+       level_of(v.website),
+       now});
 
   session.execute("DELETE FROM profile_disciplines WHERE account_id = ?", {profile.account_id});
   for (const std::string& code : profile.disciplines) {
-    session.execute("INSERT INTO profile_disciplines (account_id, code) VALUES (?, ?)", {profile.account_id, code});
+    session.execute("INSERT INTO profile_disciplines (account_id, code) VALUES (?, ?)",
+                    {profile.account_id, code});
   }
   session.execute("DELETE FROM profile_tags WHERE account_id = ?", {profile.account_id});
   for (const std::string& tag : profile.tags) {
@@ -124,14 +151,16 @@ void save_profile(db::Session& session, const Profile& profile, std::int64_t now
   }
   session.execute("DELETE FROM profile_languages WHERE account_id = ?", {profile.account_id});
   for (const std::string& code : profile.languages) {
-    session.execute("INSERT INTO profile_languages (account_id, code) VALUES (?, ?)", {profile.account_id, code});
+    session.execute("INSERT INTO profile_languages (account_id, code) VALUES (?, ?)",
+                    {profile.account_id, code});
   }
   // The name lives on the account (auth's table); a profile edit is where a member changes it.
   session.execute("UPDATE accounts SET name = ?, updated_at = ? WHERE id = ? AND name <> ?",
                   {profile.name, now, profile.account_id, profile.name});
 }
 
-void set_photo_version(db::Session& session, std::int64_t account_id, std::int64_t version, std::int64_t now) {
+void set_photo_version(db::Session& session, std::int64_t account_id, std::int64_t version,
+                       std::int64_t now) {
   session.execute("UPDATE profiles SET photo_version = ?, updated_at = ? WHERE account_id = ?",
                   {version, now, account_id});
 }
@@ -147,15 +176,17 @@ std::int64_t photo_version_of(db::Session& session, std::int64_t account_id) {
 
 bool is_member(db::Session& session, std::int64_t account_id) {
   return session
-      .query_one("SELECT 1 FROM accounts a WHERE a.id = ? AND a.status = 'active' AND (a.is_admin <> 0 OR EXISTS "
-                 "(SELECT 1 FROM memberships m WHERE m.account_id = a.id AND m.status = 'active'))",
-                 {account_id})
+      .query_one(
+          "SELECT 1 FROM accounts a WHERE a.id = ? AND a.status = 'active' AND (a.is_admin <> 0 OR EXISTS "
+          "(SELECT 1 FROM memberships m WHERE m.account_id = a.id AND m.status = 'active'))",
+          {account_id})
       .has_value();
 }
 
 std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilter& filter) {
   const auto level = static_cast<std::int64_t>(filter.level);
-  std::string sql = "SELECT " + std::string(kProfileColumns) + ", " + (filter.match ? "m.score" : "0.0") + " FROM ";
+  std::string sql =
+      "SELECT " + std::string(kProfileColumns) + ", " + (filter.match ? "m.score" : "0.0") + " FROM ";
   db::Params params;
   if (filter.match) {
     sql += "(" + (filter.match_window ? filter.match->top_sql : filter.match->sql) +
@@ -167,15 +198,17 @@ std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilt
   }
   sql += "JOIN accounts a ON a.id = p.account_id WHERE a.status = 'active' AND p.profile_visibility <= ? ";
   params.emplace_back(level);
-  sql += "AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.account_id = p.account_id AND ms.status = 'active'";
+  sql +=
+      "AND EXISTS (SELECT 1 FROM memberships ms WHERE ms.account_id = p.account_id AND ms.status = 'active'";
   if (filter.network_id) {
     sql += " AND ms.network_id = ?";
     params.emplace_back(*filter.network_id);
   }
   sql += ") ";
   if (!filter.disciplines.empty()) {
-    sql += "AND p.disciplines_visibility <= ? AND EXISTS (SELECT 1 FROM profile_disciplines d WHERE "
-           "d.account_id = p.account_id AND d.code IN (";
+    sql +=
+        "AND p.disciplines_visibility <= ? AND EXISTS (SELECT 1 FROM profile_disciplines d WHERE "
+        "d.account_id = p.account_id AND d.code IN (";
     params.emplace_back(level);
     for (std::size_t i = 0; i < filter.disciplines.size(); ++i) {
       sql += i == 0 ? "?" : ", ?";
@@ -184,14 +217,17 @@ std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilt
     sql += ")) ";
   }
   if (!filter.tag.empty()) {
-    sql += "AND p.tags_visibility <= ? AND EXISTS (SELECT 1 FROM profile_tags t WHERE t.account_id = p.account_id "
-           "AND t.tag = ?) ";
+    sql +=
+        "AND p.tags_visibility <= ? AND EXISTS (SELECT 1 FROM profile_tags t WHERE t.account_id = "
+        "p.account_id "
+        "AND t.tag = ?) ";
     params.emplace_back(level);
     params.emplace_back(filter.tag);
   }
   if (!filter.language.empty()) {
-    sql += "AND p.languages_visibility <= ? AND EXISTS (SELECT 1 FROM profile_languages l WHERE "
-           "l.account_id = p.account_id AND l.code = ?) ";
+    sql +=
+        "AND p.languages_visibility <= ? AND EXISTS (SELECT 1 FROM profile_languages l WHERE "
+        "l.account_id = p.account_id AND l.code = ?) ";
     params.emplace_back(level);
     params.emplace_back(filter.language);
   }

@@ -61,5 +61,4 @@ struct DirectoryRow {
 
 std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilter& filter);
 
-
 }  // namespace members::store

@@ -61,10 +61,10 @@ struct FieldVisibility {
 
 // A place from the bundled list (resources/places/places.csv).
 struct Place {
-  std::string name;      // "Bergen op Zoom"
-  std::string region;    // province (NL) or province (BE): "Noord-Brabant", "Antwerpen"
-  std::string country;   // "NL" or "BE"
-  double latitude = 0;   // WGS84 degrees
+  std::string name;     // "Bergen op Zoom"
+  std::string region;   // province (NL) or province (BE): "Noord-Brabant", "Antwerpen"
+  std::string country;  // "NL" or "BE"
+  double latitude = 0;  // WGS84 degrees
   double longitude = 0;
   bool operator==(const Place&) const = default;
 };
@@ -72,16 +72,16 @@ struct Place {
 // A whole profile as stored: what the owner sees and edits.
 struct Profile {
   std::int64_t account_id = 0;
-  std::string name;      // from the account
-  std::string headline;  // one line: "Fiscalist voor zzp'ers en familiebedrijven"
+  std::string name;                      // from the account
+  std::string headline;                  // one line: "Fiscalist voor zzp'ers en familiebedrijven"
   std::vector<std::string> disciplines;  // codes from disciplines(), in display order
   std::vector<std::string> tags;         // normalised expertise tags, sorted
   std::optional<Place> town;             // from the bundled list
   std::vector<std::string> languages;    // codes from spoken_languages(), in display order
   Availability availability = Availability::Available;
-  std::string bio_markdown;  // as the member wrote it
-  std::string bio_html;      // rendered once on save by web/markdown.h (safe to insert as HTML)
-  std::string website;       // http(s) URL or empty
+  std::string bio_markdown;        // as the member wrote it
+  std::string bio_html;            // rendered once on save by web/markdown.h (safe to insert as HTML)
+  std::string website;             // http(s) URL or empty
   std::int64_t photo_version = 0;  // 0: no photo; changes with every new photo (cache busting)
   FieldVisibility visibility;
   std::int64_t updated_at = 0;  // Unix seconds; 0 when the member never saved a profile
@@ -100,7 +100,7 @@ struct ProfileView {
   std::optional<Availability> availability;
   std::optional<std::string> bio_html;
   std::optional<std::string> website;
-  std::int64_t photo_version = 0;  // 0 when there is no photo or the viewer may not see it
+  std::int64_t photo_version = 0;     // 0 when there is no photo or the viewer may not see it
   std::optional<double> distance_km;  // set in directory results filtered by distance
   bool is_owner = false;              // the viewer looks at their own profile
   bool operator==(const ProfileView&) const = default;

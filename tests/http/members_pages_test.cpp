@@ -24,7 +24,9 @@ constexpr const char* kMemberEmail = "lid@kkp-demo.nl";
 constexpr const char* kCoordinatorEmail = "coordinator@kkp-demo.nl";
 const std::string kBoundary = "----knooppunt-test-boundary";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string body;
@@ -42,14 +44,17 @@ struct FilePart {
   std::string bytes;
 };
 
-std::string multipart(const std::vector<std::pair<std::string, std::string>>& fields, const std::vector<FilePart>& files) {
+std::string multipart(const std::vector<std::pair<std::string, std::string>>& fields,
+                      const std::vector<FilePart>& files) {
   std::string body;
   for (const auto& [name, value] : fields) {
-    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
+            "\r\n";
   }
   for (const FilePart& file : files) {
-    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + file.field + "\"; filename=\"" +
-            file.filename + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes + "\r\n";
+    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + file.field +
+            "\"; filename=\"" + file.filename + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" +
+            file.bytes + "\r\n";
   }
   return body + "--" + kBoundary + "--\r\n";
 }
@@ -83,7 +88,8 @@ class Browser {
     if (with_csrf) fields.emplace_back("csrf", csrf());
     return send("POST", target, form_encode(fields), "application/x-www-form-urlencoded");
   }
-  HttpResponse post_multipart(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+  HttpResponse post_multipart(const std::string& target,
+                              std::vector<std::pair<std::string, std::string>> fields,
                               const std::vector<FilePart>& files) {
     fields.emplace_back("csrf", csrf());
     return send("POST", target, multipart(fields, files), "multipart/form-data; boundary=" + kBoundary);
@@ -132,10 +138,13 @@ std::string first_match(const std::string& text, const std::string& pattern) {
 
 // The profile form's fields with every visibility public, then `changes` on top.
 std::vector<std::pair<std::string, std::string>> profile_form(std::map<std::string, std::string> changes) {
-  std::map<std::string, std::string> fields = {
-      {"name", "Joost Verhoeven"}, {"headline", "Financieel adviseur"}, {"tags", "pensioen, verzekeringen"},
-      {"town", "Bergen op Zoom"},  {"availability", "available"},      {"bio", "Ik help zzp'ers."},
-      {"website", "https://www.joost.example"}};
+  std::map<std::string, std::string> fields = {{"name", "Joost Verhoeven"},
+                                               {"headline", "Financieel adviseur"},
+                                               {"tags", "pensioen, verzekeringen"},
+                                               {"town", "Bergen op Zoom"},
+                                               {"availability", "available"},
+                                               {"bio", "Ik help zzp'ers."},
+                                               {"website", "https://www.joost.example"}};
   for (const char* field : {"profile", "headline", "photo", "disciplines", "tags", "town", "languages",
                             "availability", "bio", "website"}) {
     fields[std::string("visibility_") + field] = "public";
@@ -164,7 +173,8 @@ class MembersOverHttp : public ::testing::TestWithParam<db::Backend> {
 
   std::unique_ptr<Browser> signed_in(const std::string& email) {
     auto browser = std::make_unique<Browser>(port());
-    auto response = browser->post("/inloggen", {{"email", email}, {"password", kDemoPassword}, {"next", "/"}});
+    auto response =
+        browser->post("/inloggen", {{"email", email}, {"password", kDemoPassword}, {"next", "/"}});
     EXPECT_EQ(response.status, 303) << response.body;
     return browser;
   }
@@ -196,9 +206,10 @@ TEST_P(MembersOverHttp, VisitorsFindDemoMembersByAStemmedWordWithoutJavaScript) 
   auto second = visitor.get(next);
   EXPECT_EQ(second.status, 200);
   EXPECT_TRUE(contains(second.body, "rel=\"prev\""));
-  EXPECT_EQ(visitor.get("/leden?vakgebied=financieel&plaats=Huijbergen&km=25&spreekt=nl&beschikbaarheid=available")
-                .status,
-            200);
+  EXPECT_EQ(
+      visitor.get("/leden?vakgebied=financieel&plaats=Huijbergen&km=25&spreekt=nl&beschikbaarheid=available")
+          .status,
+      200);
 }
 
 TEST_P(MembersOverHttp, EachViewerSeesOnlyWhatTheOwnerAllows) {
@@ -206,11 +217,11 @@ TEST_P(MembersOverHttp, EachViewerSeesOnlyWhatTheOwnerAllows) {
   const std::string id = own_id(*owner);
   ASSERT_FALSE(id.empty());
   auto saved = owner->post("/profiel", profile_form({{"headline", "Adviseur voor een café in Goes"},
-                                                    {"bio", "Alleen voor leden: mijn **tarieven**."},
-                                                    {"website", "https://verborgen.example"},
-                                                    {"visibility_bio", "members"},
-                                                    {"visibility_website", "hidden"},
-                                                    {"visibility_tags", "members"}}));
+                                                     {"bio", "Alleen voor leden: mijn **tarieven**."},
+                                                     {"website", "https://verborgen.example"},
+                                                     {"visibility_bio", "members"},
+                                                     {"visibility_website", "hidden"},
+                                                     {"visibility_tags", "members"}}));
   ASSERT_EQ(saved.status, 303) << saved.body;
   EXPECT_EQ(saved.header("location"), "/leden/" + id);
 
@@ -253,10 +264,10 @@ TEST_P(MembersOverHttp, BadInputGets422WithInlineErrorsAndChangesNothing) {
   std::string many;
   for (int i = 0; i < 21; ++i) many += "tag" + std::to_string(i) + ",";
   auto refused = owner->post("/profiel", profile_form({{"headline", "Nieuwe kopregel"},
-                                                      {"website", "javascript:alert(1)"},
-                                                      {"tags", many},
-                                                      {"town", "Atlantis"},
-                                                      {"name", ""}}));
+                                                       {"website", "javascript:alert(1)"},
+                                                       {"tags", many},
+                                                       {"town", "Atlantis"},
+                                                       {"name", ""}}));
   EXPECT_EQ(refused.status, 422);
   EXPECT_TRUE(contains(refused.body, "class=\"error-summary\""));
   EXPECT_TRUE(contains(refused.body, "Een webadres begint met https:// of http://."));
@@ -282,13 +293,14 @@ TEST_P(MembersOverHttp, HtmlAndScriptInEveryTextFieldAreEscaped) {
   const std::string id = own_id(*owner);
   const std::string attack = "<script>alert('x')</script><img src=x onerror=alert(1)>";
   auto saved = owner->post("/profiel", profile_form({{"name", "Joost " + attack},
-                                                    {"headline", attack},
-                                                    {"bio", attack + "\n\n[klik](javascript:alert(1))"},
-                                                    {"website", "https://x.example/\"><script>"}}));
+                                                     {"headline", attack},
+                                                     {"bio", attack + "\n\n[klik](javascript:alert(1))"},
+                                                     {"website", "https://x.example/\"><script>"}}));
   // The website is refused (a quote and angle brackets), everything else is saved and escaped.
   EXPECT_EQ(saved.status, 422);
-  saved = owner->post("/profiel", profile_form({{"name", "Joost " + attack}, {"headline", attack},
-                                               {"bio", attack + "\n\n[klik](javascript:alert(1))"}}));
+  saved = owner->post("/profiel", profile_form({{"name", "Joost " + attack},
+                                                {"headline", attack},
+                                                {"bio", attack + "\n\n[klik](javascript:alert(1))"}}));
   ASSERT_EQ(saved.status, 303);
   for (Browser* browser : {owner.get()}) {
     for (const std::string& page : {browser->get("/leden/" + id).body, browser->get("/leden?q=joost").body,
@@ -303,13 +315,13 @@ TEST_P(MembersOverHttp, HtmlAndScriptInEveryTextFieldAreEscaped) {
 
 TEST_P(MembersOverHttp, SqlMetacharactersInEveryFilterAreHarmless) {
   Browser visitor(port());
-  for (const std::string value : {"' OR '1'='1", "'; DROP TABLE profiles; --", "\" OR 1=1 --", "%", "_",
-                                  "\\", "*", ") OR (1=1", "verzekering' | 'x", "NEAR(a b)"}) {
+  for (const std::string value : {"' OR '1'='1", "'; DROP TABLE profiles; --", "\" OR 1=1 --", "%", "_", "\\",
+                                  "*", ") OR (1=1", "verzekering' | 'x", "NEAR(a b)"}) {
     const std::string v = http::percent_encode(value);
     for (const std::string& target :
-         {"/leden?q=" + v, "/leden?tag=" + v, "/leden?plaats=" + v, "/leden?vakgebied=" + v, "/leden?spreekt=" + v,
-          "/leden?beschikbaarheid=" + v, "/leden?netwerk=" + v, "/leden?groep=" + v, "/leden?km=" + v + "&plaats=Goes",
-          "/leden?vanaf=" + v}) {
+         {"/leden?q=" + v, "/leden?tag=" + v, "/leden?plaats=" + v, "/leden?vakgebied=" + v,
+          "/leden?spreekt=" + v, "/leden?beschikbaarheid=" + v, "/leden?netwerk=" + v, "/leden?groep=" + v,
+          "/leden?km=" + v + "&plaats=Goes", "/leden?vanaf=" + v}) {
       const int status = visitor.get(target).status;
       EXPECT_TRUE(status == 200 || status == 422) << target << " -> " << status;
     }
@@ -329,9 +341,11 @@ TEST_P(MembersOverHttp, PhotosAreReEncodedWithoutMetadataAndLiesAreRefused) {
   const std::string id = own_id(*owner);
   const std::string photo = jpeg_with_exif();
   ASSERT_TRUE(contains(photo, "Testcamera"));
-  auto uploaded = owner->post_multipart("/profiel", profile_form({}), {{"photo", "ik.jpg", "image/jpeg", photo}});
+  auto uploaded =
+      owner->post_multipart("/profiel", profile_form({}), {{"photo", "ik.jpg", "image/jpeg", photo}});
   ASSERT_EQ(uploaded.status, 303) << uploaded.body.substr(0, 500);
-  const std::string photo_url = first_match(owner->get("/leden/" + id).body, "src=\"(/leden/[0-9]+/foto\\?v=[0-9]+)\"");
+  const std::string photo_url =
+      first_match(owner->get("/leden/" + id).body, "src=\"(/leden/[0-9]+/foto\\?v=[0-9]+)\"");
   ASSERT_FALSE(photo_url.empty());
   Browser visitor(port());
   auto image = visitor.get(photo_url);
@@ -351,8 +365,9 @@ TEST_P(MembersOverHttp, PhotosAreReEncodedWithoutMetadataAndLiesAreRefused) {
   EXPECT_EQ(visitor.get(photo_url).status, 200);
 
   // Over 5 MB inside the form's limit: 413 with the form and its message.
-  auto big = owner->post_multipart("/profiel", profile_form({}),
-                                   {{"photo", "groot.jpg", "image/jpeg", std::string(5 * 1024 * 1024 + 10, 'x')}});
+  auto big =
+      owner->post_multipart("/profiel", profile_form({}),
+                            {{"photo", "groot.jpg", "image/jpeg", std::string(5 * 1024 * 1024 + 10, 'x')}});
   EXPECT_EQ(big.status, 413);
   EXPECT_TRUE(contains(big.body, "De foto is te groot."));
 
@@ -374,8 +389,10 @@ TEST_P(MembersOverHttp, AFiftyMegabyteUploadGets413AndTheServerKeepsServing) {
   EXPECT_EQ(response->status, 413);
   // Other routes keep their small limit: 2 MB to the language form is refused too.
   testing_support::Connection other(port());
-  other.send("POST /taal HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
-             std::to_string(2 * 1024 * 1024) + "\r\n\r\nx");
+  other.send(
+      "POST /taal HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/x-www-form-urlencoded\r\nContent-Length: " +
+      std::to_string(2 * 1024 * 1024) + "\r\n\r\nx");
   auto small_route = other.read_response();
   ASSERT_TRUE(small_route);
   EXPECT_EQ(small_route->status, 413);

@@ -8,7 +8,9 @@
 
 namespace {
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 TEST(Markdown, RendersEmphasisListsTablesStrikethroughTasksAndAutolinks) {
   const std::string html = web::render_markdown(
@@ -32,9 +34,9 @@ TEST(Markdown, EveryLinkIsNofollowUgcNoopener) {
 
 TEST(Markdown, RawHtmlIsDroppedNotPassedThrough) {
   for (const char* attack : {"<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-                             "<iframe src=\"https://evil.example\"></iframe>", "<a href=\"javascript:alert(1)\">x</a>",
-                             "<svg onload=alert(1)>", "text <b onmouseover=alert(1)>bold</b>",
-                             "<style>body{display:none}</style>"}) {
+                             "<iframe src=\"https://evil.example\"></iframe>",
+                             "<a href=\"javascript:alert(1)\">x</a>", "<svg onload=alert(1)>",
+                             "text <b onmouseover=alert(1)>bold</b>", "<style>body{display:none}</style>"}) {
     const std::string html = web::render_markdown(attack);
     EXPECT_FALSE(contains(html, "<script")) << attack;
     EXPECT_FALSE(contains(html, "<img")) << attack;
@@ -47,16 +49,18 @@ TEST(Markdown, RawHtmlIsDroppedNotPassedThrough) {
 }
 
 TEST(Markdown, DangerousLinkSchemesLoseTheirTarget) {
-  for (const char* attack : {"[klik](javascript:alert(1))", "[klik](JavaScript:alert(1))", "[klik](vbscript:msgbox)",
-                             "[klik](data:text/html;base64,PHNjcmlwdD4=)", "[klik](file:///etc/passwd)",
-                             "![x](javascript:alert(1))", "[klik](java\tscript:alert(1))", "<javascript:alert(1)>"}) {
+  for (const char* attack :
+       {"[klik](javascript:alert(1))", "[klik](JavaScript:alert(1))", "[klik](vbscript:msgbox)",
+        "[klik](data:text/html;base64,PHNjcmlwdD4=)", "[klik](file:///etc/passwd)",
+        "![x](javascript:alert(1))", "[klik](java\tscript:alert(1))", "<javascript:alert(1)>"}) {
     const std::string html = web::render_markdown(attack);
     // The text may still read "javascript:..." (escaped); no href or src may point there.
     for (std::string_view attribute : {"href=\"", "src=\""}) {
-      for (std::size_t at = html.find(attribute); at != std::string::npos; at = html.find(attribute, at + 1)) {
+      for (std::size_t at = html.find(attribute); at != std::string::npos;
+           at = html.find(attribute, at + 1)) {
         const std::string target = html.substr(at + attribute.size(), 16);
-        EXPECT_FALSE(target.starts_with("java") || target.starts_with("vbscript") || target.starts_with("data:") ||
-                     target.starts_with("file:"))
+        EXPECT_FALSE(target.starts_with("java") || target.starts_with("vbscript") ||
+                     target.starts_with("data:") || target.starts_with("file:"))
             << attack << " -> " << html;
       }
     }

@@ -16,7 +16,9 @@ namespace {
 using members::PhotoError;
 namespace photos = members::photos;
 
-bool contains(const std::string& bytes, std::string_view needle) { return bytes.find(needle) != std::string::npos; }
+bool contains(const std::string& bytes, std::string_view needle) {
+  return bytes.find(needle) != std::string::npos;
+}
 
 // A 640x480 test picture with some structure, encoded by libvips as `format` (".jpg", ".png", ".webp").
 std::string picture(const char* format, int width = 640, int height = 480) {
@@ -57,7 +59,7 @@ std::string with_gps_exif(const std::string& jpeg) {
   put32(tiff, 1);
   put32(tiff, 26);
   put32(tiff, 0);
-  put16(tiff, 2);  // GPS IFD at 26
+  put16(tiff, 2);       // GPS IFD at 26
   put16(tiff, 0x0001);  // GPSLatitudeRef "N"
   put16(tiff, 2);
   put32(tiff, 2);
@@ -133,8 +135,8 @@ TEST_F(Photos, ExifAndGpsAreStripped) {
       << "the test picture must carry GPS: " << field_names(original);
   auto result = photos::encode(original);
   ASSERT_TRUE(std::holds_alternative<photos::Encoded>(result));
-  for (const std::string& output : {std::get<photos::Encoded>(result).profile_jpeg,
-                                    std::get<photos::Encoded>(result).thumbnail_jpeg}) {
+  for (const std::string& output :
+       {std::get<photos::Encoded>(result).profile_jpeg, std::get<photos::Encoded>(result).thumbnail_jpeg}) {
     EXPECT_FALSE(contains(output, "Exif"));
     EXPECT_FALSE(contains(field_names(output), "exif"));
     EXPECT_FALSE(contains(field_names(output), "GPS"));
@@ -146,7 +148,8 @@ TEST_F(Photos, ExifAndGpsAreStripped) {
 TEST_F(Photos, PngTextChunksDoNotSurvive) {
   const std::string png = picture(".png");
   // After the signature (8 bytes) and IHDR (25 bytes), a tEXt chunk with a private note.
-  const std::string tagged = png.substr(0, 33) + png_chunk("tEXt", std::string("Comment\0Thuisadres Dorpsstraat 1", 32)) +
+  const std::string tagged = png.substr(0, 33) +
+                             png_chunk("tEXt", std::string("Comment\0Thuisadres Dorpsstraat 1", 32)) +
                              png.substr(33);
   auto result = photos::encode(tagged);
   ASSERT_TRUE(std::holds_alternative<photos::Encoded>(result));
@@ -156,7 +159,8 @@ TEST_F(Photos, PngTextChunksDoNotSurvive) {
 TEST_F(Photos, FilesThatAreNotJpegPngOrWebpAreRefusedWhateverTheirName) {
   const std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
   const std::string html = "<!doctype html><html><script>alert(1)</script></html>";
-  const std::string svg = "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";
+  const std::string svg =
+      "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";
   for (const std::string& bytes : {pdf, html, svg, picture(".gif"), std::string("GIF89a"), std::string()}) {
     auto result = photos::encode(bytes);
     ASSERT_TRUE(std::holds_alternative<PhotoError>(result));
@@ -166,8 +170,9 @@ TEST_F(Photos, FilesThatAreNotJpegPngOrWebpAreRefusedWhateverTheirName) {
 
 TEST_F(Photos, AFileWithAJpegHeadButNoImageIsUnreadable) {
   const std::string jpeg = picture(".jpg");
-  for (const std::string& bytes : {std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11) + std::string(2000, 'x'),
-                                   jpeg.substr(0, jpeg.size() / 3)}) {
+  for (const std::string& bytes :
+       {std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11) + std::string(2000, 'x'),
+        jpeg.substr(0, jpeg.size() / 3)}) {
     auto result = photos::encode(bytes);
     ASSERT_TRUE(std::holds_alternative<PhotoError>(result));
     EXPECT_EQ(std::get<PhotoError>(result), PhotoError::Unreadable);
@@ -184,7 +189,8 @@ TEST_F(Photos, TooManyBytesOrPixelsAreRefusedBeforeDecoding) {
   std::string ihdr = png.substr(16, 13);
   for (int i = 0; i < 2; ++i) {
     const std::uint32_t side = 30000;
-    for (int b = 0; b < 4; ++b) ihdr[static_cast<std::size_t>(i * 4 + b)] = static_cast<char>((side >> (8 * (3 - b))) & 0xFF);
+    for (int b = 0; b < 4; ++b)
+      ihdr[static_cast<std::size_t>(i * 4 + b)] = static_cast<char>((side >> (8 * (3 - b))) & 0xFF);
   }
   const std::string bomb = png.substr(0, 8) + png_chunk("IHDR", ihdr) + png.substr(33);
   auto refused = photos::encode(bomb);

@@ -95,15 +95,17 @@ TEST_P(SearchIndexOnDatabase, StopWordsAloneMatchNothingAndAreIgnoredBesideOther
 
 TEST_P(SearchIndexOnDatabase, AMatchInTheNameOutranksOneInTheBio) {
   put(1, {"Jansen Advies", "", "", "Boekhouding"});
-  put(2, {"Piet Smit", "", "", "Ik werk vaak samen met Jansen uit Breda aan grotere opdrachten voor klanten."});
+  put(2,
+      {"Piet Smit", "", "", "Ik werk vaak samen met Jansen uit Breda aan grotere opdrachten voor klanten."});
   EXPECT_EQ(ids("jansen"), (std::vector<std::int64_t>{1, 2}));
 }
 
 TEST_P(SearchIndexOnDatabase, QuerySyntaxInUserInputIsHarmless) {
   put(1, {"Anna", "", "", "verzekering"});
-  for (std::string_view query : std::vector<std::string_view>{"\"", "verzekering\"", "*", "verzek*", "OR", "NEAR(verzekering", "a AND", "'; DROP TABLE profiles; --",
-        "verzekering' | 'x", "!verzekering", ":*", "&&&", ") OR 1=1 --", "^verzekering", "col:verzekering",
-        "\\", "%", "verzekering:*A", std::string_view("\0verz", 5)}) {
+  for (std::string_view query : std::vector<std::string_view>{
+           "\"", "verzekering\"", "*", "verzek*", "OR", "NEAR(verzekering", "a AND",
+           "'; DROP TABLE profiles; --", "verzekering' | 'x", "!verzekering", ":*", "&&&", ") OR 1=1 --",
+           "^verzekering", "col:verzekering", "\\", "%", "verzekering:*A", std::string_view("\0verz", 5)}) {
     EXPECT_NO_THROW(ids(query)) << query;
   }
   EXPECT_EQ(ids("verzekering\""), std::vector<std::int64_t>{1});
@@ -124,7 +126,8 @@ TEST_P(SearchIndexOnDatabase, BackendOfASessionIsKnown) {
   db_->read([&](db::Session& session) { EXPECT_EQ(db::backend_of(session), GetParam()); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SearchIndexOnDatabase, ::testing::ValuesIn(testing_support::test_backends()),
+INSTANTIATE_TEST_SUITE_P(Backends, SearchIndexOnDatabase,
+                         ::testing::ValuesIn(testing_support::test_backends()),
                          [](const auto& info) { return std::string(db::to_string(info.param)); });
 
 }  // namespace

@@ -36,10 +36,10 @@ using testing_support::TestDatabase;
 
 members::FieldVisibility all(Visibility visibility) {
   members::FieldVisibility v;
-  for (auto field : {members::Field::Profile, members::Field::Headline, members::Field::Photo,
-                     members::Field::Disciplines, members::Field::Tags, members::Field::Town,
-                     members::Field::Languages, members::Field::Availability, members::Field::Bio,
-                     members::Field::Website}) {
+  for (auto field :
+       {members::Field::Profile, members::Field::Headline, members::Field::Photo, members::Field::Disciplines,
+        members::Field::Tags, members::Field::Town, members::Field::Languages, members::Field::Availability,
+        members::Field::Bio, members::Field::Website}) {
     v.set(field, visibility);
   }
   return v;
@@ -116,7 +116,8 @@ class MembersOnDatabase : public ::testing::TestWithParam<db::Backend> {
   }
 
   Viewer as_member() {
-    if (!member_viewer_) member_viewer_ = member("Meekijkend Lid", ProfileUpdate{.visibility = all(Visibility::Hidden)});
+    if (!member_viewer_)
+      member_viewer_ = member("Meekijkend Lid", ProfileUpdate{.visibility = all(Visibility::Hidden)});
     return Viewer{member_viewer_, false};
   }
 
@@ -150,7 +151,7 @@ TEST_P(MembersOnDatabase, FullTextFindsStemsAndFoldedAccentsThroughTheDirectory)
   EXPECT_EQ(names(visitor, {.text = "cafe"}), std::vector<std::string>{"Bram Dupré"});
   EXPECT_EQ(names(visitor, {.text = "dupre"}), std::vector<std::string>{"Bram Dupré"});
   EXPECT_EQ(names(visitor, {.text = "juridisch advies"}), std::vector<std::string>{"Carla Smit"});  // label
-  EXPECT_EQ(names(visitor, {.text = "goes"}), std::vector<std::string>{"Bram Dupré"});                // town
+  EXPECT_EQ(names(visitor, {.text = "goes"}), std::vector<std::string>{"Bram Dupré"});              // town
   EXPECT_TRUE(names(visitor, {.text = "de en van"}).empty());  // only stop words: nothing, no error
 }
 
@@ -206,7 +207,8 @@ TEST_P(MembersOnDatabase, DistanceFilterUsesRealCoordinatesAndRanksNearestFirst)
   auto unknown = service_->directory(visitor, {.near_town = "Atlantis"});
   EXPECT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.errors.front().field, "town");
-  EXPECT_EQ(members::distance_km(52.3676, 4.9041, 51.9244, 4.4777), members::distance_km(51.9244, 4.4777, 52.3676, 4.9041));
+  EXPECT_EQ(members::distance_km(52.3676, 4.9041, 51.9244, 4.4777),
+            members::distance_km(51.9244, 4.4777, 52.3676, 4.9041));
   EXPECT_NEAR(members::distance_km(52.3676, 4.9041, 51.9244, 4.4777), 57.0, 2.0);  // Amsterdam - Rotterdam
 }
 
@@ -291,8 +293,8 @@ TEST_P(MembersOnDatabase, UpdateValidatesEveryFieldAndWritesNothingOnError) {
   EXPECT_FALSE(result.ok());
   std::vector<std::string> fields;
   for (const auto& error : result.errors) fields.push_back(error.field);
-  EXPECT_EQ(fields, (std::vector<std::string>{"name", "headline", "disciplines", "tags", "town", "languages", "bio",
-                                              "website"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"name", "headline", "disciplines", "tags", "town", "languages",
+                                              "bio", "website"}));
   const auto unchanged = service_->own_profile(id);
   EXPECT_EQ(unchanged->headline, "Kop");
   EXPECT_EQ(unchanged->bio_markdown, "Oude bio");
@@ -301,9 +303,9 @@ TEST_P(MembersOnDatabase, UpdateValidatesEveryFieldAndWritesNothingOnError) {
 
 TEST_P(MembersOnDatabase, WebsitesMustBeHttpOrHttps) {
   const std::int64_t id = member("Anna", public_profile("", {}, ""));
-  for (const char* bad : {"javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "ftp://x.nl",
-                          "https://", "https://exa mple.nl", "https://example.nl/\"onmouseover=alert(1)",
-                          "vbscript:x", "https://<script>.nl"}) {
+  for (const char* bad : {"javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>",
+                          "ftp://x.nl", "https://", "https://exa mple.nl",
+                          "https://example.nl/\"onmouseover=alert(1)", "vbscript:x", "https://<script>.nl"}) {
     ProfileUpdate update;
     update.website = bad;
     const auto result = service_->update_own_profile(id, update);
@@ -319,7 +321,8 @@ TEST_P(MembersOnDatabase, WebsitesMustBeHttpOrHttps) {
 TEST_P(MembersOnDatabase, TagsAreNormalisedDeduplicatedAndLimited) {
   const std::int64_t id = member("Anna", public_profile("", {}, ""));
   ProfileUpdate update;
-  update.tags = std::vector<std::string>{" Arbeidsrecht", "ARBEIDSRECHT", "arbeids   recht", "AVG", "", "e-commerce"};
+  update.tags =
+      std::vector<std::string>{" Arbeidsrecht", "ARBEIDSRECHT", "arbeids   recht", "AVG", "", "e-commerce"};
   EXPECT_EQ(service_->update_own_profile(id, update).value->tags,
             (std::vector<std::string>{"arbeids recht", "arbeidsrecht", "avg", "e-commerce"}));
   std::vector<std::string> twenty;
@@ -337,9 +340,19 @@ TEST_P(MembersOnDatabase, TagsAreNormalisedDeduplicatedAndLimited) {
 
 TEST_P(MembersOnDatabase, SqlAndQuerySyntaxInEveryFilterIsHarmless) {
   member("Anna", public_profile("Kop", {"ict"}, "Breda", "verzekering"));
-  const std::vector<std::string> nasty = {
-      "' OR '1'='1", "'; DROP TABLE profiles; --", "\" OR 1=1 --", "%", "_", "\\", "*", "NEAR(a b)",
-      ") OR (1=1", "verzekering' | 'x", "1; DELETE FROM accounts", "\xff\xfe", std::string("a\0b", 3)};
+  const std::vector<std::string> nasty = {"' OR '1'='1",
+                                          "'; DROP TABLE profiles; --",
+                                          "\" OR 1=1 --",
+                                          "%",
+                                          "_",
+                                          "\\",
+                                          "*",
+                                          "NEAR(a b)",
+                                          ") OR (1=1",
+                                          "verzekering' | 'x",
+                                          "1; DELETE FROM accounts",
+                                          "\xff\xfe",
+                                          std::string("a\0b", 3)};
   for (const std::string& value : nasty) {
     for (const Viewer& viewer : {Viewer{}, as_member()}) {
       EXPECT_NO_THROW(service_->directory(viewer, {.text = value})) << value;
