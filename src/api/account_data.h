@@ -1,10 +1,6 @@
-// The account half of personal-data export and erasure: what the auth and mail tables hold about one
-// account (account, memberships, sessions, sign-in tokens, invitations, failed sign-ins, outbox).
-//
-// These statements read and change auth's and mail's tables, which only those features should do.
-// Their services do not offer export or erasure yet, so the SQL sits here, in one file, to move
-// into auth/ and mail/ as Session& functions once they do; nothing else in api/ touches those tables.
-// Each function runs inside the caller's transaction.
+// The account half of personal-data export and erasure, put together from what auth and mail offer
+// (auth::export_account_data / erase_account_data, mail::messages_to / forget_recipient): api/ asks
+// those features and never touches their tables. Each function runs inside the caller's transaction.
 #pragma once
 
 #include <cstdint>
@@ -12,13 +8,14 @@
 #include <optional>
 #include <string>
 
+#include "auth/service.h"
 #include "db/database.h"
 #include "http/request.h"
 
 namespace api::account_data {
 
 // What replaces a name on erasure; contributions elsewhere show it.
-inline constexpr std::string_view kFormerMemberName = "Voormalig lid";
+inline constexpr std::string_view kFormerMemberName = auth::kFormerMemberName;
 
 // The address an erased account keeps: unique, unroutable (RFC 2606 .invalid), free of personal data.
 std::string tombstone_email(std::int64_t account_id);
@@ -46,12 +43,10 @@ struct ErasedAccount {
   std::int64_t memberships_ended = 0;
   std::int64_t mails_deleted = 0;
 };
-// Replaces name and e-mail by kFormerMemberName and the tombstone, clears the password, language and
-// administrator flag, marks the account erased; deletes its sessions, sign-in tokens, memberships,
-// invitations addressed to it that were never used, failed sign-ins with its address, and the
-// outbox mail to it (unsent mail must not go out; sent mail is a copy of personal data).
-// The account row stays, so contributions that name its id remain and read "Voormalig lid".
-ErasedAccount erase_account(db::Session& session, std::int64_t account_id, std::string_view email,
-                            std::int64_t now);
+// auth::erase_account_data (name and e-mail replaced, password, sessions, sign-in tokens,
+// memberships, unused invitations and failed sign-ins gone; the row stays so contributions read
+// "Voormalig lid"), then the outbox mail to the address the account had (unsent mail must not go
+// out; sent mail is a copy of personal data).
+ErasedAccount erase_account(db::Session& session, std::int64_t account_id, std::int64_t now);
 
 }  // namespace api::account_data

@@ -6,6 +6,7 @@
 #include "api/member_json.h"
 #include "api/tokens.h"
 #include "audit/audit.h"
+#include "events/service.h"
 
 namespace api {
 
@@ -110,8 +111,8 @@ PersonalDataService::EraseOutcome PersonalDataService::erase_account(std::int64_
     const auto current = account_data::credentials(session, account_id);
     if (!current || !current->active) return EraseOutcome::NoSuchAccount;
     members::erase_profile(session, data_dir_, account_id);
-    const account_data::ErasedAccount erased =
-        account_data::erase_account(session, account_id, current->email, at);
+    events::erase_member(session, account_id);
+    const account_data::ErasedAccount erased = account_data::erase_account(session, account_id, at);
     const std::int64_t tokens_revoked = TokenService::revoke_all_in(session, account_id, at);
     audit::record(session, {.actor_account_id = account_id,
                             .action = "account.erase",

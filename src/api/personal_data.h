@@ -34,7 +34,8 @@ class PersonalDataService {
   enum class EraseOutcome { Erased, PasswordMissing, WrongPassword, Throttled, NoSuchAccount };
   // Checks the password (outside any transaction: argon2 is slow), then in ONE write transaction
   // deletes the profile and photos, anonymises the account, ends sessions and memberships, revokes
-  // API tokens, deletes the mail to it, and records "account.erase". `ip` feeds the throttle.
+  // API tokens, deletes its event answers, host roles and calendar feeds (events::erase_member) and
+  // the mail to it, and records "account.erase". `ip` feeds the throttle.
   EraseOutcome erase_account(std::int64_t account_id, std::string_view password, std::string_view ip);
 
  private:

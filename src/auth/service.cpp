@@ -113,6 +113,66 @@ std::vector<Account> active_members(db::Session& session, std::int64_t network_i
   return store::active_members(session, network_id);
 }
 
+std::optional<Account> find_account(db::Session& session, std::int64_t account_id) {
+  return store::find_account(session, account_id);
+}
+
+std::string tombstone_email(std::int64_t account_id) {
+  return "verwijderd-" + std::to_string(account_id) + "@knooppunt.invalid";
+}
+
+std::optional<nlohmann::json> export_account_data(db::Session& session, std::int64_t account_id) {
+  using nlohmann::json;
+  const auto optional_json = [](const std::optional<std::int64_t>& value) {
+    return value ? json(*value) : json(nullptr);
+  };
+  const auto account = store::find_account(session, account_id);
+  if (!account) return std::nullopt;
+  json result;
+  result["account"] = {{"id", account->id},
+                       {"email", account->email},
+                       {"email_verified_at", optional_json(account->email_verified_at)},
+                       {"name", account->name},
+                       {"language", account->language},
+                       {"administrator", account->is_admin},
+                       {"status", to_string(account->status)},
+                       {"created_at", account->created_at},
+                       {"updated_at", account->updated_at}};
+  json memberships = json::array();
+  for (const store::MembershipRecord& membership : store::memberships_of(session, account_id)) {
+    memberships.push_back({{"network_id", membership.network_id},
+                           {"network_slug", membership.network_slug},
+                           {"network_name", membership.network_name},
+                           {"role", membership.role},
+                           {"status", membership.status},
+                           {"created_at", membership.created_at},
+                           {"decided_at", optional_json(membership.decided_at)}});
+  }
+  result["memberships"] = std::move(memberships);
+  json sessions = json::array();
+  for (const store::SessionSummary& summary : store::sessions_of(session, account_id)) {
+    sessions.push_back({{"created_at", summary.created_at},
+                        {"last_seen_at", summary.last_seen_at},
+                        {"expires_at", summary.expires_at},
+                        {"ip", summary.ip},
+                        {"user_agent", summary.user_agent}});
+  }
+  result["sessions"] = std::move(sessions);
+  return result;
+}
+
+ErasedAccountData erase_account_data(db::Session& session, std::int64_t account_id, std::int64_t now) {
+  ErasedAccountData erased;
+  const auto account = store::find_account(session, account_id);
+  if (!account) return erased;
+  erased.email = account->email;
+  const store::ErasedRows rows = store::erase_account(session, account_id, account->email, kFormerMemberName,
+                                                      tombstone_email(account_id), now);
+  erased.sessions_ended = rows.sessions;
+  erased.memberships_ended = rows.memberships;
+  return erased;
+}
+
 // --- Service
 
 Service::Service(db::Database& database, PasswordHasher& hasher, const web::Site& site,

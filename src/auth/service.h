@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,27 @@ void add_membership(db::Session& session, std::int64_t account_id, std::int64_t 
 std::optional<Account> find_account_by_email(db::Session& session, std::string_view email);
 // The active accounts with an active membership of the network, by id (the events demo seed).
 std::vector<Account> active_members(db::Session& session, std::int64_t network_id);
+// The account with this id in any state (erased and disabled ones too), if any.
+std::optional<Account> find_account(db::Session& session, std::int64_t account_id);
+
+// --- personal data (api/personal_data): export and erasure inside the caller's transaction.
+// What replaces a name on erasure; contributions elsewhere show it.
+inline constexpr std::string_view kFormerMemberName = "Voormalig lid";
+// The address an erased account keeps: unique, unroutable (RFC 2606 .invalid), free of personal data.
+std::string tombstone_email(std::int64_t account_id);
+// {"account": {...}, "memberships": [...], "sessions": [...]} without password or token hashes.
+// Nothing when there is no such account.
+std::optional<nlohmann::json> export_account_data(db::Session& session, std::int64_t account_id);
+struct ErasedAccountData {
+  std::string email;  // the address the account had (empty when there was no such account)
+  std::int64_t sessions_ended = 0;
+  std::int64_t memberships_ended = 0;
+};
+// Replaces name and e-mail by kFormerMemberName and the tombstone, clears the password, language and
+// administrator flag, marks the account erased; deletes its sessions, sign-in tokens, memberships,
+// invitations addressed to it that were never used, and failed sign-ins with its address. The row
+// stays, so contributions that name its id remain and read "Voormalig lid".
+ErasedAccountData erase_account_data(db::Session& session, std::int64_t account_id, std::int64_t now);
 
 // A field the user must correct, with the catalog key of the explanation.
 struct FieldError {

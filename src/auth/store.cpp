@@ -347,4 +347,50 @@ void delete_failed_sign_ins_before(db::Session& session, std::int64_t before) {
   session.execute("DELETE FROM sign_in_attempts WHERE attempted_at < ?", {before});
 }
 
+// --- personal data
+
+std::vector<MembershipRecord> memberships_of(db::Session& session, std::int64_t account_id) {
+  std::vector<MembershipRecord> result;
+  for (const db::Row& row : session.query(
+           "SELECT n.id, n.slug, n.name, m.role, m.status, m.created_at, m.decided_at FROM memberships m "
+           "JOIN networks n ON n.id = m.network_id WHERE m.account_id = ? ORDER BY n.id",
+           {account_id})) {
+    result.push_back(MembershipRecord{row.int64(0), row.text(1), row.text(2), row.text(3), row.text(4),
+                                      row.int64(5), row.optional_int64(6)});
+  }
+  return result;
+}
+
+std::vector<SessionSummary> sessions_of(db::Session& session, std::int64_t account_id) {
+  std::vector<SessionSummary> result;
+  for (const db::Row& row : session.query(
+           "SELECT created_at, last_seen_at, expires_at, ip, user_agent FROM sessions WHERE account_id = ? "
+           "ORDER BY created_at",
+           {account_id})) {
+    result.push_back(SessionSummary{row.int64(0), row.int64(1), row.int64(2), row.text(3), row.text(4)});
+  }
+  return result;
+}
+
+ErasedRows erase_account(db::Session& session, std::int64_t account_id, std::string_view email,
+                         std::string_view name, std::string_view tombstone, std::int64_t now) {
+  ErasedRows erased;
+  const std::string address(email);
+  const std::string tombstone_address(tombstone);
+  session.execute(
+      "UPDATE accounts SET name = ?, email = ?, email_verified_at = NULL, password_hash = '', language = "
+      "'nl', is_admin = 0, status = 'erased', updated_at = ? WHERE id = ?",
+      {std::string(name), tombstone_address, now, account_id});
+  erased.sessions = session.execute("DELETE FROM sessions WHERE account_id = ?", {account_id});
+  session.execute("DELETE FROM auth_tokens WHERE account_id = ?", {account_id});
+  erased.memberships = session.execute("DELETE FROM memberships WHERE account_id = ?", {account_id});
+  if (!address.empty()) {
+    // An unused invitation for this address must not outlive it; a used one keeps only the tombstone.
+    session.execute("DELETE FROM invitations WHERE email = ? AND used_at IS NULL", {address});
+    session.execute("UPDATE invitations SET email = ? WHERE email = ?", {tombstone_address, address});
+    session.execute("DELETE FROM sign_in_attempts WHERE email = ?", {address});
+  }
+  return erased;
+}
+
 }  // namespace auth::store

@@ -94,4 +94,33 @@ std::optional<std::int64_t> nth_recent_failure_by_ip(db::Session& session, std::
 void delete_failed_sign_ins(db::Session& session, std::string_view email);
 void delete_failed_sign_ins_before(db::Session& session, std::int64_t before);
 
+// --- personal data (export and erasure of one account, for the API)
+struct MembershipRecord {
+  std::int64_t network_id = 0;
+  std::string network_slug;
+  std::string network_name;
+  std::string role;    // as stored: "member", "coordinator"
+  std::string status;  // as stored: "active", "pending", "rejected"
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> decided_at;
+};
+std::vector<MembershipRecord> memberships_of(db::Session& session, std::int64_t account_id);  // by network
+struct SessionSummary {
+  std::int64_t created_at = 0;
+  std::int64_t last_seen_at = 0;
+  std::int64_t expires_at = 0;
+  std::string ip;
+  std::string user_agent;
+};
+std::vector<SessionSummary> sessions_of(db::Session& session, std::int64_t account_id);  // oldest first
+struct ErasedRows {
+  std::int64_t sessions = 0;
+  std::int64_t memberships = 0;
+};
+// Overwrites the account's personal fields with `name` and `tombstone`, marks it erased, and deletes its
+// sessions, single-use tokens and memberships; unused invitations to `email` go, used ones keep only the
+// tombstone; failed sign-ins with `email` go.
+ErasedRows erase_account(db::Session& session, std::int64_t account_id, std::string_view email,
+                         std::string_view name, std::string_view tombstone, std::int64_t now);
+
 }  // namespace auth::store

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 
 #include "mail/address.h"
 #include "mail/store.h"
@@ -89,6 +90,14 @@ std::int64_t enqueue(db::Session& session, const Message& message) {
 }
 
 OutboxCounts outbox_counts(db::Session& session) { return store::counts(session); }
+
+std::vector<OutboxEntry> messages_to(db::Session& session, std::string_view address) {
+  std::vector<OutboxEntry> entries;
+  for (store::OutboxRow& row : store::for_recipient(session, address)) {
+    entries.push_back(OutboxEntry{row.id, std::move(row.message), row.created_at, row.sent_at, row.failed_at});
+  }
+  return entries;
+}
 
 std::int64_t forget_recipient(db::Session& session, std::string_view address) {
   return store::delete_for_recipient(session, address);

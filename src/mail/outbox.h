@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "db/database.h"
 #include "mail/message.h"
@@ -24,6 +26,18 @@ struct OutboxCounts {
 };
 // For /metrics and operators.
 OutboxCounts outbox_counts(db::Session& session);
+
+// One outbox row as a member's personal-data export shows it.
+struct OutboxEntry {
+  std::int64_t id = 0;
+  Message message;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> sent_at;
+  std::optional<std::int64_t> failed_at;
+};
+// Every outbox row addressed to `address` (letter case ignored), sent or not, oldest first: part of
+// exporting a member's personal data.
+std::vector<OutboxEntry> messages_to(db::Session& session, std::string_view address);
 
 // Deletes every outbox row addressed to `address` (letter case ignored), whatever its state: part of
 // erasing a member's personal data. Returns how many rows went.

@@ -131,6 +131,14 @@ std::optional<OutboxRow> find(db::Session& session, std::int64_t id) {
   return row_from(*row);
 }
 
+std::vector<OutboxRow> for_recipient(db::Session& session, std::string_view address) {
+  static const std::string sql =
+      "SELECT " + std::string(kColumns) + " FROM mail_outbox WHERE lower(to_address) = lower(?) ORDER BY id";
+  std::vector<OutboxRow> rows;
+  for (const db::Row& row : session.query(sql, {std::string(address)})) rows.push_back(row_from(row));
+  return rows;
+}
+
 std::int64_t delete_finished(db::Session& session, std::int64_t sent_before, std::int64_t failed_before) {
   return session.execute("DELETE FROM mail_outbox WHERE sent_at < ? OR failed_at < ?",
                          {sent_before, failed_before});

@@ -49,6 +49,8 @@ bool mark_failed(db::Session& session, std::int64_t id, std::int64_t lease_until
 bool release(db::Session& session, std::int64_t id, std::int64_t lease_until);
 
 std::optional<OutboxRow> find(db::Session& session, std::int64_t id);
+// Every row addressed to `address` (letter case ignored), whatever its state, oldest first.
+std::vector<OutboxRow> for_recipient(db::Session& session, std::string_view address);
 
 OutboxCounts counts(db::Session& session);
 
