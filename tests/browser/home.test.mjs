@@ -1,60 +1,16 @@
 // The home page in a real browser: Debian's headless Chromium, driven by playwright-core, against the
 // real binary on a fresh SQLite database with the demo network. Dutch first, then the language switch.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 
-const binary = process.env.KNOOPPUNT_BINARY;
+import { binary, screenshotDir, startServer, stopProcess as stopServer } from './support.mjs';
+
 const chromiumPath = process.env.KNOOPPUNT_CHROMIUM ?? '/usr/bin/chromium';
-// Screenshots land beside the binary (the build tree), where a developer looks after a failure.
-const screenshotDir = binary ? path.join(path.dirname(binary), 'browser-screenshots') : tmpdir();
 const kNetworkName = 'Kennisknooppunt West-Brabant & Zeeland';
-const kStartupTimeoutMs = 90_000;
-
-// Starts `knooppunt serve` on a free port and resolves once it has written its port file.
-async function startServer(workDir) {
-  const portFile = path.join(workDir, 'port');
-  const dataDir = path.join(workDir, 'data');
-  await mkdir(dataDir);
-  const server = spawn(binary, [
-    'serve', '--listen', '127.0.0.1:0', '--port-file', portFile,
-    '--database', `sqlite:${path.join(workDir, 'knooppunt.db')}`, '--data-dir', dataDir,
-    '--seed-demo-if-empty', '--no-access-log',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  server.stdout.on('data', (chunk) => { output += chunk; });
-  server.stderr.on('data', (chunk) => { output += chunk; });
-  let exited = null;
-  server.on('exit', (code, signal) => { exited = { code, signal }; });
-
-  const deadline = Date.now() + kStartupTimeoutMs;
-  while (Date.now() < deadline) {
-    if (exited) {
-      throw new Error(`knooppunt exited during start-up (${JSON.stringify(exited)}):\n${output}`);
-    }
-    const port = await readFile(portFile, 'utf8').then((text) => text.trim(), () => '');
-    if (/^\d+$/.test(port)) return { server, baseUrl: `http://127.0.0.1:${port}`, output: () => output };
-    await sleep(50);
-  }
-  server.kill('SIGKILL');
-  throw new Error(`knooppunt wrote no port file within ${kStartupTimeoutMs} ms:\n${output}`);
-}
-
-async function stopServer(server) {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-  if (!stopped) {
-    server.kill('SIGKILL');
-    await exited;
-  }
-}
 
 describe('home page in the browser', { timeout: 150_000 }, () => {
   let workDir;
