@@ -18,13 +18,13 @@
 namespace audit {
 
 struct Event {
-  std::optional<std::int64_t> actor_account_id;  // nullopt: the system or the command line
-  std::string action;                            // dotted, e.g. "account.erase", "api_token.revoke"
-  std::string subject_type;                      // e.g. "account", "api_token"
-  std::optional<std::int64_t> subject_id;
+  std::optional<std::int64_t> actor_account_id{};  // nullopt: the system or the command line
+  std::string action{};                            // dotted, e.g. "account.erase", "api_token.revoke"
+  std::string subject_type{};                      // e.g. "account", "api_token"
+  std::optional<std::int64_t> subject_id{};
   // A JSON object with what a reader of the log needs; never a password, token or token hash.
   nlohmann::json details = nlohmann::json::object();
-  std::optional<std::int64_t> at;  // Unix seconds; nullopt: now
+  std::optional<std::int64_t> at{};  // Unix seconds; nullopt: now
 };
 
 struct Entry {
@@ -33,7 +33,7 @@ struct Entry {
   std::optional<std::int64_t> actor_account_id;
   std::string action;
   std::string subject_type;
-  std::optional<std::int64_t> subject_id;
+  std::optional<std::int64_t> subject_id{};
   nlohmann::json details;
 };
 
