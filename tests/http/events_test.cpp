@@ -34,15 +34,6 @@ std::int64_t unix_now() {
       .count();
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return condition();
-}
-
 struct Member {
   std::int64_t id = 0;
   std::string email;
