@@ -136,7 +136,13 @@ std::vector<Migration> migrations_from_files(const std::vector<util::Resource>& 
 }
 
 std::vector<Migration> embedded_migrations(Backend backend) {
-  return migrations_from_files(util::resources_under(kMigrationsDirectory), backend);
+  // The embedded files never change while the program runs, and /healthz asks on every call:
+  // parse them once per backend (thread-safe static initialisation).
+  static const std::vector<Migration> sqlite =
+      migrations_from_files(util::resources_under(kMigrationsDirectory), Backend::Sqlite);
+  static const std::vector<Migration> postgres =
+      migrations_from_files(util::resources_under(kMigrationsDirectory), Backend::Postgres);
+  return backend == Backend::Sqlite ? sqlite : postgres;
 }
 
 int migrate(Database& database, const std::vector<Migration>& migrations) {
