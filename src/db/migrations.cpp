@@ -135,7 +135,7 @@ std::vector<Migration> migrations_from_files(const std::vector<util::Resource>& 
   return ordered;
 }
 
-std::vector<Migration> embedded_migrations(Backend backend) {
+const std::vector<Migration>& embedded_migrations(Backend backend) {
   // The embedded files never change while the program runs, and /healthz asks on every call:
   // parse them once per backend (thread-safe static initialisation).
   static const std::vector<Migration> sqlite =

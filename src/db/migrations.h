@@ -17,8 +17,9 @@ struct Migration {
   std::string sql;  // for the backend it was loaded for
 };
 
-// The migrations embedded in this binary for `backend`, in version order.
-std::vector<Migration> embedded_migrations(Backend backend);
+// The migrations embedded in this binary for `backend`, in version order (parsed once, kept for the
+// program's life).
+const std::vector<Migration>& embedded_migrations(Backend backend);
 
 struct MigrationStatus {
   int applied_version = 0;  // highest version recorded in the database
