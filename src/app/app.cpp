@@ -398,23 +398,40 @@ void App::observe(const http::CompletedRequest& completed) {
   }
 }
 
+namespace {
+
+enum class DemoTarget { OnlyIfEmpty, MustBeEmpty };
+
+// The whole demo network, feature by feature, in dependency order: networks, accounts, profiles in one
+// transaction; then each feature seeds its own part in its own transactions (they are large). Returns
+// false when the database already held a network and `target` allows that.
+bool seed_demo_network(db::Database& database, DemoTarget target) {
+  const bool seeded = database.write([&](db::Session& session) {
+    if (regions::has_any_network(session)) {
+      if (target == DemoTarget::OnlyIfEmpty) return false;
+      throw std::runtime_error("the database already holds a network; the demo goes only into an empty database");
+    }
+    regions::seed_demo(session);
+    auth::seed_demo(session);
+    members::seed_demo(session);
+    return true;
+  });
+  if (!seeded) return false;
+  const std::int64_t now = unix_now();
+  events::seed_demo(database, now);
+  return true;
+}
+
+}  // namespace
+
 int serve(const Config& config) {
   const std::optional<ListenAddress> listen = parse_listen_address(config.listen);
   if (!listen) throw std::runtime_error("--listen must be HOST:PORT, e.g. 127.0.0.1:8080; got '" + config.listen + "'");
   raise_open_file_limit();
   prepare_data_dir(config);
   auto database = open_and_migrate(config);
-  if (config.seed_demo_if_empty) {
-    if (database->write([](db::Session& session) {
-          if (regions::has_any_network(session)) return false;
-          regions::seed_demo(session);
-          auth::seed_demo(session);
-          members::seed_demo(session);
-          return true;
-        })) {
-      events::seed_demo(*database, unix_now());
-      spdlog::info("seeded the demo network into the empty database");
-    }
+  if (config.seed_demo_if_empty && seed_demo_network(*database, DemoTarget::OnlyIfEmpty)) {
+    spdlog::info("seeded the demo network into the empty database");
   }
 
   App application(config, std::move(database));
@@ -469,17 +486,7 @@ int migrate(const Config& config) {
 int seed_demo(const Config& config, bool only_if_empty) {
   prepare_data_dir(config);
   auto database = open_and_migrate(config);
-  const bool seeded = database->write([&](db::Session& session) {
-    if (regions::has_any_network(session)) {
-      if (only_if_empty) return false;
-      throw std::runtime_error("the database already holds a network; the demo goes only into an empty database");
-    }
-    regions::seed_demo(session);
-    auth::seed_demo(session);
-    members::seed_demo(session);
-    return true;
-  });
-  if (seeded) events::seed_demo(*database, unix_now());
+  const bool seeded = seed_demo_network(*database, only_if_empty ? DemoTarget::OnlyIfEmpty : DemoTarget::MustBeEmpty);
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
   return 0;
 }
