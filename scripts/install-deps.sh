@@ -26,6 +26,8 @@ packages=(
   libcurl4-openssl-dev
   # events: recurrence rules, time zones, iCalendar feeds
   libical-dev
+  # atlas: graph analytics (igraph); NetworkX runs the same pipeline side by side in bench/atlas
+  libigraph-dev python3-networkx
   # member photos: re-encoding (libvips) and type checks (libmagic)
   libvips-dev libmagic-dev
   # tests and benchmarks: GoogleTest/GoogleMock, Google Benchmark, a real SMTP server, the browser,
