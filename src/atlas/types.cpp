@@ -1,0 +1,48 @@
+// Names of the atlas value types as stored and as the JSON API and URLs spell them.
+#include "atlas/types.h"
+
+namespace atlas {
+
+std::string_view to_string(TieKind kind) {
+  switch (kind) {
+    case TieKind::Knows: return "knows";
+    case TieKind::WorkedTogether: return "worked_together";
+    case TieKind::Referred: return "referred";
+    case TieKind::Backup: return "backup";
+    case TieKind::SharedGroup: return "shared_group";
+    case TieKind::MetAtEvents: return "met_at_events";
+  }
+  return "knows";
+}
+
+std::optional<TieKind> tie_kind_from_string(std::string_view text) {
+  for (TieKind kind : kAllTieKinds) {
+    if (to_string(kind) == text) return kind;
+  }
+  return std::nullopt;
+}
+
+bool is_declared(TieKind kind) {
+  return kind == TieKind::Knows || kind == TieKind::WorkedTogether || kind == TieKind::Referred ||
+         kind == TieKind::Backup;
+}
+
+bool is_directed(TieKind kind) { return kind == TieKind::Referred || kind == TieKind::Backup; }
+
+std::string_view to_string(TieVisibility visibility) {
+  switch (visibility) {
+    case TieVisibility::Network: return "network";
+    case TieVisibility::Connections: return "connections";
+    case TieVisibility::Self: return "self";
+  }
+  return "network";
+}
+
+std::optional<TieVisibility> tie_visibility_from_string(std::string_view text) {
+  if (text == "network") return TieVisibility::Network;
+  if (text == "connections") return TieVisibility::Connections;
+  if (text == "self") return TieVisibility::Self;
+  return std::nullopt;
+}
+
+}  // namespace atlas

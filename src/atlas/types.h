@@ -1,0 +1,79 @@
+// Shared value types of the netwerkAtlas: tie kinds, the graph handed to the analytics engine, and
+// the privacy choice each member makes. Plain values only; atlas-ties, atlas-engine and atlas-map use them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace atlas {
+
+enum class TieKind {
+  Knows,           // declared by a member, confirmed by the other (symmetric)
+  WorkedTogether,  // declared, confirmed (symmetric)
+  Referred,        // declared, confirmed; directed: the declarer referred a client to the other
+  Backup,          // declared, confirmed; directed: the other member is the declarer's backup
+  SharedGroup,     // derived: both are active members of the same knowledge groups (weight = how many)
+  MetAtEvents,     // derived: both attended the same events (weight = how many)
+};
+inline constexpr TieKind kAllTieKinds[] = {TieKind::Knows,  TieKind::WorkedTogether, TieKind::Referred,
+                                           TieKind::Backup, TieKind::SharedGroup,    TieKind::MetAtEvents};
+inline constexpr TieKind kDeclaredTieKinds[] = {TieKind::Knows, TieKind::WorkedTogether, TieKind::Referred,
+                                                TieKind::Backup};
+
+// "knows", "worked_together", "referred", "backup", "shared_group", "met_at_events" (stored, JSON, URLs).
+std::string_view to_string(TieKind kind);
+std::optional<TieKind> tie_kind_from_string(std::string_view text);
+// Declared kinds are made by members (and confirmed); derived kinds are computed by the system.
+bool is_declared(TieKind kind);
+// Referred and Backup have a direction (declarer -> other); the others are symmetric.
+bool is_directed(TieKind kind);
+
+// Who sees a member's ties (installation-wide, one choice per member: see privacy.h).
+enum class TieVisibility {
+  Network,      // every member of the network
+  Connections,  // members with a confirmed declared tie to this member (and the member)
+  Self,         // only the member themselves
+};
+std::string_view to_string(TieVisibility visibility);  // "network", "connections", "self"
+std::optional<TieVisibility> tie_visibility_from_string(std::string_view text);
+
+// A member in the atlas. Members hidden from the atlas are NOT in GraphInput at all.
+// Disciplines and town/region are filled only when the member's profile shows them to members
+// (members::Visibility Public or Members); otherwise they are empty.
+struct Node {
+  std::int64_t account_id = 0;
+  std::string name;
+  std::string profile_path;              // "/leden/12"
+  std::vector<std::string> disciplines;  // discipline codes (members/types.h), display order
+  std::string town;
+  std::string region;
+  std::vector<std::int64_t> group_ids;  // knowledge groups (network/public visibility) the member is active in
+  std::int64_t joined_at = 0;           // unix seconds: became an active member of the network
+  TieVisibility ties_visibility = TieVisibility::Network;
+  bool operator==(const Node&) const = default;
+};
+
+// One tie between two members in the atlas. a < b always. Each kind is a separate edge, so one
+// pair can have several edges (e.g. knows + shared_group).
+struct Edge {
+  std::int64_t a = 0;
+  std::int64_t b = 0;
+  TieKind kind = TieKind::Knows;
+  double weight = 1;       // declared: 1; shared_group: shared groups; met_at_events: shared events
+  std::int64_t since = 0;  // unix seconds: declared: the date given (else the confirmation time);
+                           // shared_group: when both were first in one group; met_at_events: first shared event
+  std::int64_t tie_id = 0;  // the declared tie's id; 0 for derived ties
+  std::int64_t from = 0;    // directed kinds only: the declarer (referred the client / has the backup); else 0
+  bool operator==(const Edge&) const = default;
+};
+
+struct GraphInput {
+  std::int64_t network_id = 0;
+  std::vector<Node> nodes;  // sorted by account_id
+  std::vector<Edge> edges;  // sorted by (a, b, kind); both endpoints are in nodes
+};
+
+}  // namespace atlas
