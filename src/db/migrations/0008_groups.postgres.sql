@@ -7,6 +7,8 @@ ALTER TABLE knowledge_groups ADD COLUMN join_policy TEXT NOT NULL DEFAULT 'open'
 ALTER TABLE knowledge_groups ADD COLUMN visibility TEXT NOT NULL DEFAULT 'network'
   CHECK (visibility IN ('public', 'network', 'group'));
 ALTER TABLE knowledge_groups ADD COLUMN archived_at BIGINT;
+-- The description as HTML, rendered from its Markdown (web/markdown.h) when saved.
+ALTER TABLE knowledge_groups ADD COLUMN description_html TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE group_members (
   group_id BIGINT NOT NULL REFERENCES knowledge_groups (id) ON DELETE CASCADE,
