@@ -6,8 +6,11 @@
 // Render once when the text is saved and store the HTML. Thread-safe.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace web {
 
@@ -15,5 +18,15 @@ namespace web {
 // Example: render_markdown("Zie [site](https://example.nl)") ==
 //   "<p>Zie <a rel=\"nofollow ugc noopener\" href=\"https://example.nl\">site</a></p>\n"
 std::string render_markdown(std::string_view markdown);
+
+// The @mentions in the text of `markdown` (not in code, not inside links), as written without the
+// '@', each once, in order of appearance. A handle is letters, digits, '-', '_' and '\'' after an '@'
+// that does not follow a letter or digit: "@Anne-Marie-de-Vries" -> "Anne-Marie-de-Vries".
+// Example: find_mentions("Vraag @Piet-Jansen, niet `@Jan`") == {"Piet-Jansen"}
+std::vector<std::string> find_mentions(std::string_view markdown);
+
+// As render_markdown, with every mention whose handle (as find_mentions returns it) is a key of
+// `mention_urls` rendered as a link to that URL; other mentions stay plain text.
+std::string render_markdown(std::string_view markdown, const std::map<std::string, std::string, std::less<>>& mention_urls);
 
 }  // namespace web
