@@ -26,6 +26,8 @@ packages=(
   libcurl4-openssl-dev
   # events: recurrence rules, time zones, iCalendar feeds
   libical-dev
+  # tests: Atom feeds are parsed back with expat
+  libexpat1-dev
   # atlas: graph analytics (igraph); NetworkX runs the same pipeline side by side in bench/atlas
   libigraph-dev python3-networkx
   # member photos: re-encoding (libvips) and type checks (libmagic)
