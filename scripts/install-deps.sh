@@ -32,6 +32,8 @@ packages=(
   libigraph-dev python3-networkx
   # member photos: re-encoding (libvips) and type checks (libmagic)
   libvips-dev libmagic-dev
+  # documents: the text of uploaded PDFs for search (pdftotext)
+  poppler-utils
   # tests and benchmarks: GoogleTest/GoogleMock, Google Benchmark, a real SMTP server, the browser,
   # wrk and nginx for the side-by-side benchmark
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-aiosmtpd chromium wrk nginx-light
