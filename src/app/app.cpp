@@ -24,6 +24,8 @@
 #include "auth/seed.h"
 #include "auth/service.h"
 #include "db/migrations.h"
+#include "discussions/routes.h"
+#include "discussions/service.h"
 #include "events/routes.h"
 #include "events/seed.h"
 #include "events/service.h"
@@ -194,6 +196,7 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
+  discussions_ = std::make_unique<discussions::Service>(*database_);
 
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
@@ -203,6 +206,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  discussions::register_routes(router_, *site_, *discussions_,
+                                discussions::RouteOptions{assets_.url_for("discussions.css")});
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);
 
   metrics_.add_gauge("knooppunt_build_info", "Version and database backend of this process.", [this] {

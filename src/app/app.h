@@ -23,6 +23,9 @@ class Service;
 namespace events {
 class Service;
 }
+namespace discussions {
+class Service;
+}
 namespace members {
 class Places;
 class Service;
@@ -57,6 +60,7 @@ class App {
   db::Database& database() { return *database_; }
   auth::Service& auth() { return *auth_; }
   events::Service& events() { return *events_; }
+  discussions::Service& discussions() { return *discussions_; }
   const web::Site& site() const { return *site_; }
 
  private:
@@ -74,6 +78,7 @@ class App {
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
   std::unique_ptr<events::Service> events_;
+  std::unique_ptr<discussions::Service> discussions_;
   std::unique_ptr<members::Places> places_;
   std::unique_ptr<members::Service> members_;
   std::unique_ptr<auth::PasswordHasher> password_hasher_;

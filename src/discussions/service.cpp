@@ -189,13 +189,13 @@ std::int64_t Service::now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Result<GroupRef> Service::group(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug) {
-  return database_.read([&](db::Session& session) -> Result<GroupRef> {
+Result<GroupView> Service::group(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug) {
+  return database_.read([&](db::Session& session) -> Result<GroupView> {
     auto group = store::find_group_by_slugs(session, network_slug, group_slug);
-    if (!group || !groups::access(session, viewer, group->id).can_view) {
-      return Result<GroupRef>::fail(Failure::NotFound, "", "discussions.error.not_found");
-    }
-    return Result<GroupRef>::of(std::move(*group));
+    if (!group) return Result<GroupView>::fail(Failure::NotFound, "", "discussions.error.not_found");
+    const groups::GroupAccess access = groups::access(session, viewer, group->id);
+    if (!access.can_view) return Result<GroupView>::fail(Failure::NotFound, "", "discussions.error.not_found");
+    return Result<GroupView>::of(GroupView{std::move(*group), access});
   });
 }
 
@@ -403,6 +403,36 @@ Result<std::string> Service::quote(const Viewer& viewer, std::int64_t reply_id) 
   return Result<std::string>::of(text + "\n");
 }
 
+namespace {
+
+// Who may edit a post: a moderator always (unless the group is archived); its author while they may
+// still post and the topic is open. Hidden posts exist only for moderators.
+std::optional<Error> edit_refusal(const Viewer& viewer, const Post& post, const Loaded& loaded) {
+  const groups::GroupAccess& access = loaded.access;
+  if (!signed_in(viewer)) return Error{Failure::Forbidden, "", "discussions.error.not_member"};
+  if (access.archived) return Error{Failure::Forbidden, "", "discussions.error.archived"};
+  if (access.can_moderate) return std::nullopt;
+  if (post.author_id != viewer->account_id) return Error{Failure::Forbidden, "", "discussions.error.not_yours"};
+  if (!access.can_post) return posting_refused(access);
+  if (loaded.topic().closed()) return Error{Failure::Conflict, "", "discussions.error.closed"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<EditContext> Service::edit_context(const Viewer& viewer, std::int64_t reply_id) {
+  return database_.read([&](db::Session& session) -> Result<EditContext> {
+    auto post = store::find_post(session, reply_id);
+    if (!post) return Result<EditContext>::fail(Failure::NotFound, "", "discussions.error.not_found");
+    auto loaded = load_topic(session, viewer, post->topic_id);
+    if (!loaded || (post->hidden() && !loaded->access.can_moderate)) {
+      return Result<EditContext>::fail(Failure::NotFound, "", "discussions.error.not_found");
+    }
+    if (auto refusal = edit_refusal(viewer, *post, *loaded)) return Result<EditContext>::fail({*refusal});
+    return Result<EditContext>::of(EditContext{loaded->found.topic, loaded->found.group, std::move(*post)});
+  });
+}
+
 Result<Post> Service::edit(const Viewer& viewer, std::int64_t reply_id, const PostEdit& input) {
   const std::string body = normalised_body(input.body);
   const std::optional<std::string> title = input.title ? std::optional(trimmed(*input.title)) : std::nullopt;
@@ -414,16 +444,8 @@ Result<Post> Service::edit(const Viewer& viewer, std::int64_t reply_id, const Po
     if (!loaded || (before->hidden() && !loaded->access.can_moderate)) {
       return Result<Post>::fail(Failure::NotFound, "", "discussions.error.not_found");
     }
+    if (auto refusal = edit_refusal(viewer, *before, *loaded)) return Result<Post>::fail({*refusal});
     const Topic& topic = loaded->topic();
-    const groups::GroupAccess& access = loaded->access;
-    if (!signed_in(viewer)) return Result<Post>::fail(Failure::Forbidden, "", "discussions.error.not_member");
-    if (access.archived) return Result<Post>::fail(Failure::Forbidden, "", "discussions.error.archived");
-    const bool own = before->author_id == viewer->account_id;
-    if (!access.can_moderate) {
-      if (!own) return Result<Post>::fail(Failure::Forbidden, "", "discussions.error.not_yours");
-      if (!access.can_post) return Result<Post>::fail({posting_refused(access)});
-      if (topic.closed()) return Result<Post>::fail(Failure::Conflict, "", "discussions.error.closed");
-    }
     std::vector<Error> errors;
     const bool opening = before->post_number == 1;
     if (opening && title) check_title(*title, errors);
@@ -731,6 +753,11 @@ std::vector<SearchHit> Service::search(const Viewer& viewer, std::string_view qu
                                        std::optional<std::int64_t> network_id) {
   return database_.read(
       [&](db::Session& session) { return search(session, viewer, query, group_id, limit, network_id); });
+}
+
+std::vector<SearchHit> Service::search_in_groups(std::string_view query, const std::vector<std::int64_t>& group_ids,
+                                                std::size_t limit) {
+  return database_.read([&](db::Session& session) { return store::search(session, query, group_ids, limit); });
 }
 
 }  // namespace discussions

@@ -92,6 +92,18 @@ struct Permissions {
   bool accept = false;    // question topics: the asker or a moderator marks the answer
 };
 
+struct GroupView {
+  GroupRef group;
+  groups::GroupAccess access;
+};
+
+// A post as its edit form needs it, once the viewer is allowed to edit it.
+struct EditContext {
+  Topic topic;
+  GroupRef group;
+  Post post;
+};
+
 struct TopicList {
   GroupRef group;
   groups::GroupAccess access;
@@ -150,8 +162,9 @@ class Service {
 
   std::int64_t now() const;
 
-  // The group behind /groepen/{network}/{group}, when the viewer may see it (NotFound otherwise).
-  Result<GroupRef> group(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug);
+  // The group behind /groepen/{network}/{group} with the viewer's access, when the viewer may see it
+  // (NotFound otherwise).
+  Result<GroupView> group(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug);
 
   // A group's topics, pinned first, then by last activity; `page` from 1 (clamped).
   Result<TopicList> topics(const Viewer& viewer, std::int64_t group_id, std::int64_t page);
@@ -172,6 +185,8 @@ class Service {
 
   // The author (while still allowed to post) or a moderator edits; the old version goes to history.
   Result<Post> edit(const Viewer& viewer, std::int64_t reply_id, const PostEdit& input);
+  // The same checks as edit() without changing anything: for the edit form.
+  Result<EditContext> edit_context(const Viewer& viewer, std::int64_t reply_id);
   Result<PostHistory> history(const Viewer& viewer, std::int64_t reply_id);
 
   Result<ReactionState> toggle_useful(const Viewer& viewer, std::int64_t reply_id);
@@ -199,6 +214,10 @@ class Service {
                                 std::optional<std::int64_t> network_id = std::nullopt) const;
   std::vector<SearchHit> search(const Viewer& viewer, std::string_view query, std::optional<std::int64_t> group_id,
                                 std::size_t limit, std::optional<std::int64_t> network_id = std::nullopt);
+  // For a caller that already holds the ids of the groups the searcher may see (from
+  // groups::visible_group_ids), e.g. the site-wide search page.
+  std::vector<SearchHit> search_in_groups(std::string_view query, const std::vector<std::int64_t>& group_ids,
+                                          std::size_t limit);
 
  private:
   db::Database& database_;
