@@ -1,13 +1,27 @@
 # Writes OUTPUT, a C++ file that embeds each of FILES (paths under SOURCE_DIR) with the assembler's
 # .incbin, so large assets cost no compile time. Each file is reachable by its path relative to
 # SOURCE_DIR through util/resources.h. Every file gets a trailing NUL that is not part of its size.
+# GENERATED_FILES (optional) are build outputs under GENERATED_DIR, embedded under their path relative
+# to GENERATED_DIR (e.g. <build>/generated/resources/assets/atlas.js -> "resources/assets/atlas.js").
 set(asm "")
 set(decls "")
 set(table "")
 set(index 0)
-list(SORT FILES)
+set(entries "")
 foreach(file IN LISTS FILES)
   file(RELATIVE_PATH rel "${SOURCE_DIR}" "${file}")
+  list(APPEND entries "${rel}|${file}")
+endforeach()
+foreach(file IN LISTS GENERATED_FILES)
+  file(RELATIVE_PATH rel "${GENERATED_DIR}" "${file}")
+  list(APPEND entries "${rel}|${file}")
+endforeach()
+list(SORT entries)
+foreach(entry IN LISTS entries)
+  string(FIND "${entry}" "|" bar)
+  string(SUBSTRING "${entry}" 0 ${bar} rel)
+  math(EXPR after "${bar} + 1")
+  string(SUBSTRING "${entry}" ${after} -1 file)
   set(sym "knooppunt_resource_${index}")
   string(APPEND asm "    \".section .rodata\\n.balign 16\\n${sym}:\\n.incbin \\\"${file}\\\"\\n${sym}_end:\\n.byte 0\\n\"\n")
   string(APPEND decls "extern \"C\" const char ${sym}[];\nextern \"C\" const char ${sym}_end[];\n")
