@@ -161,6 +161,7 @@ function countShownEdges() {
 
 function nodeShown(node) {
   if (!state.visible.nodes.has(node)) return false;
+  if (state.path?.nodes.has(node)) return true;  // a path leaves an opened cluster when it must
   return state.openCluster === null || state.graph.getNodeAttribute(node, 'member').cluster === state.openCluster;
 }
 

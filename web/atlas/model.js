@@ -168,9 +168,13 @@ export function colours(graph, mode) {
   // The most common values get their own colour; the rest share grey.
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   const colourOf = new Map(ranked.slice(0, kPalette.length).map(([value], index) => [value, kPalette[index]]));
+  // Clusters beyond the first twelve reuse the palette (neighbouring clusters rarely share a colour);
+  // other values beyond it are grey, so the legend stays true.
+  const fallback = (value) => (mode === 'cluster' && typeof value === 'number' ? kPalette[Math.abs(value) % kPalette.length] : kUnknownColor);
   const byNode = new Map();
   graph.forEachNode((node, attributes) => {
-    byNode.set(node, colourOf.get(valueOf(attributes.member)) ?? kUnknownColor);
+    const value = valueOf(attributes.member);
+    byNode.set(node, colourOf.get(value) ?? (value === null ? kUnknownColor : fallback(value)));
   });
   const legend = [...colourOf.entries()].map(([value, color]) => ({ value, color }));
   return { byNode, legend };
@@ -216,11 +220,13 @@ export function clusterGraph(graph, visible, clusterNames, colourByNode) {
   const result = new Graph({ type: 'undirected' });
   let largest = 1;
   for (const bubble of bubbles.values()) largest = Math.max(largest, bubble.count);
+  // Many clusters get smaller bubbles, so they do not cover each other.
+  const scale = Math.min(1, 6 / Math.sqrt(Math.max(1, bubbles.size)));
   for (const [cluster, bubble] of bubbles) {
     const name = clusterNames.get(cluster) ?? `#${cluster}`;
     result.addNode(`c${cluster}`, {
       x: bubble.x / bubble.count, y: bubble.y / bubble.count, cluster, count: bubble.count,
-      size: 6 + 30 * Math.sqrt(bubble.count / largest), color: bubble.color,
+      size: (4 + 26 * Math.sqrt(bubble.count / largest)) * scale + 2, color: bubble.color,
       label: `${name} (${bubble.count})`,
     });
   }
