@@ -1,0 +1,159 @@
+#include "atlas/layout.h"
+
+#include <igraph.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+
+namespace atlas {
+
+namespace {
+
+// Fruchterman-Reingold's work per iteration is about members + ties: above this much work in
+// total the iterations are cut (100k members with 1M ties: about 180 iterations).
+constexpr double kLayoutWorkBudget = 2e8;
+
+struct Matrix {
+  igraph_matrix_t matrix{};
+  Matrix(igraph_integer_t rows, igraph_integer_t columns) {
+    check_igraph(igraph_matrix_init(&matrix, rows, columns), "layout matrix");
+  }
+  ~Matrix() { igraph_matrix_destroy(&matrix); }
+};
+
+}  // namespace
+
+std::optional<Point> place_near_neighbours(const std::vector<Point>& neighbours, std::mt19937_64& random) {
+  if (neighbours.empty()) return std::nullopt;
+  Point mean;
+  for (const Point& p : neighbours) {
+    mean.x += p.x;
+    mean.y += p.y;
+  }
+  mean.x /= static_cast<double>(neighbours.size());
+  mean.y /= static_cast<double>(neighbours.size());
+  std::uniform_real_distribution<double> jitter(-0.5, 0.5);
+  mean.x += jitter(random);
+  mean.y += jitter(random);
+  return mean;
+}
+
+void normalise(std::vector<Point>& points) {
+  if (points.empty()) return;
+  Point centre;
+  for (const Point& p : points) {
+    centre.x += p.x;
+    centre.y += p.y;
+  }
+  centre.x /= static_cast<double>(points.size());
+  centre.y /= static_cast<double>(points.size());
+  double extent = 0;
+  for (Point& p : points) {
+    p.x -= centre.x;
+    p.y -= centre.y;
+    extent = std::max({extent, std::abs(p.x), std::abs(p.y)});
+  }
+  for (Point& p : points) {
+    p.x = extent > 0 ? std::clamp(p.x / extent, -1.0, 1.0) : 0.0;
+    p.y = extent > 0 ? std::clamp(p.y / extent, -1.0, 1.0) : 0.0;
+  }
+}
+
+std::vector<Point> compute_layout(const WorkGraph& graph, const std::vector<std::optional<Point>>& previous,
+                                  const std::vector<std::int64_t>& cluster, const AnalyticsOptions& options) {
+  const auto n = static_cast<std::size_t>(graph.nodes);
+  std::vector<Point> result(n);
+  if (n == 0) return result;
+  std::mt19937_64 random(options.seed ^ 0x5deece66dULL);
+  // igraph's layout spreads n members over roughly sqrt(n) x sqrt(n); earlier positions in [-1, 1]
+  // are scaled to that size first.
+  const double scale = std::sqrt(static_cast<double>(n));
+  std::vector<std::optional<Point>> start(n);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (previous[i]) {
+      start[i] = Point{previous[i]->x * scale, previous[i]->y * scale};
+      ++kept;
+    }
+  }
+  // New members next to their positioned neighbours (twice, so a newcomer tied only to another
+  // newcomer finds a place too).
+  for (int pass = 0; pass < 2 && kept > 0; ++pass) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (start[i]) continue;
+      std::vector<Point> around;
+      for (auto at = graph.offsets[i]; at < graph.offsets[i + 1]; ++at) {
+        if (const auto& p = start[static_cast<std::size_t>(graph.adjacency[static_cast<std::size_t>(at)])]) {
+          around.push_back(*p);
+        }
+      }
+      start[i] = place_near_neighbours(around, random);
+    }
+  }
+  // The rest: a cluster at a time, clusters on a sunflower spiral (largest in the middle), each a
+  // disc the size of its members; with earlier positions, loose newcomers go on the outer ring.
+  std::map<std::int64_t, std::vector<std::size_t>> unplaced;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!start[i]) unplaced[cluster[i]].push_back(i);
+  }
+  std::vector<const std::vector<std::size_t>*> groups;
+  for (const auto& [id, members] : unplaced) groups.push_back(&members);
+  std::stable_sort(groups.begin(), groups.end(), [](auto* l, auto* r) { return l->size() > r->size(); });
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double golden_angle = std::numbers::pi * (3.0 - std::sqrt(5.0));
+  double spiral_step = 0;
+  for (const auto* members : groups) spiral_step = std::max(spiral_step, std::sqrt(static_cast<double>(members->size())));
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    Point centre;
+    double radius = 0.5 * std::sqrt(static_cast<double>(groups[k]->size()));
+    if (kept > 0) {
+      const double angle = 2 * std::numbers::pi * unit(random);
+      centre = Point{std::cos(angle) * scale * 1.05, std::sin(angle) * scale * 1.05};
+    } else {
+      const double distance = spiral_step * std::sqrt(static_cast<double>(k) + 0.5);
+      centre = Point{distance * std::cos(static_cast<double>(k) * golden_angle),
+                     distance * std::sin(static_cast<double>(k) * golden_angle)};
+    }
+    for (const std::size_t i : *groups[k]) {
+      const double r = radius * std::sqrt(unit(random));
+      const double angle = 2 * std::numbers::pi * unit(random);
+      start[i] = Point{centre.x + r * std::cos(angle), centre.y + r * std::sin(angle)};
+    }
+  }
+
+  for (std::size_t i = 0; i < n; ++i) result[i] = *start[i];
+  if (n > 1 && graph.edge_count() > 0) {
+    const bool warm = kept * 2 >= n;
+    int iterations = warm ? options.layout_iterations_warm : options.layout_iterations_cold;
+    const double work_per_iteration = static_cast<double>(graph.nodes + graph.edge_count());
+    iterations = std::max(10, std::min(iterations, static_cast<int>(kLayoutWorkBudget / work_per_iteration)));
+    const double start_temperature = warm ? scale / 40.0 : scale / 10.0;
+    Matrix positions(graph.nodes, 2);
+    for (std::size_t i = 0; i < n; ++i) {
+      MATRIX(positions.matrix, static_cast<igraph_integer_t>(i), 0) = result[i].x;
+      MATRIX(positions.matrix, static_cast<igraph_integer_t>(i), 1) = result[i].y;
+    }
+    igraph_t g;
+    igraph_vector_int_t edges;
+    igraph_vector_int_view(&edges, graph.endpoints.data(), static_cast<igraph_integer_t>(graph.endpoints.size()));
+    check_igraph(igraph_create(&g, &edges, graph.nodes, IGRAPH_UNDIRECTED), "layout graph");
+    igraph_vector_t weights;
+    igraph_vector_view(&weights, graph.weights.data(), graph.edge_count());
+    const igraph_error_t code = igraph_layout_fruchterman_reingold(
+        &g, &positions.matrix, /*use_seed=*/true, iterations, start_temperature, IGRAPH_LAYOUT_AUTOGRID, &weights,
+        nullptr, nullptr, nullptr, nullptr);
+    igraph_destroy(&g);
+    check_igraph(code, "Fruchterman-Reingold layout");
+    for (std::size_t i = 0; i < n; ++i) {
+      result[i].x = MATRIX(positions.matrix, static_cast<igraph_integer_t>(i), 0);
+      result[i].y = MATRIX(positions.matrix, static_cast<igraph_integer_t>(i), 1);
+    }
+  }
+  check_deadline("layout");
+  normalise(result);
+  return result;
+}
+
+}  // namespace atlas
