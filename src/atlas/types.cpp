@@ -45,4 +45,23 @@ std::optional<TieVisibility> tie_visibility_from_string(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(TieState state) {
+  switch (state) {
+    case TieState::Pending: return "pending";
+    case TieState::Confirmed: return "confirmed";
+    case TieState::Declined: return "declined";
+    case TieState::Withdrawn: return "withdrawn";
+    case TieState::Ended: return "ended";
+  }
+  return "pending";
+}
+
+std::optional<TieState> tie_state_from_string(std::string_view text) {
+  for (TieState state : {TieState::Pending, TieState::Confirmed, TieState::Declined, TieState::Withdrawn,
+                         TieState::Ended}) {
+    if (to_string(state) == text) return state;
+  }
+  return std::nullopt;
+}
+
 }  // namespace atlas

@@ -70,6 +70,27 @@ struct Edge {
   bool operator==(const Edge&) const = default;
 };
 
+// A declared tie as stored, whatever its state (only confirmed ones are in GraphInput).
+enum class TieState { Pending, Confirmed, Declined, Withdrawn, Ended };
+std::string_view to_string(TieState state);  // "pending", "confirmed", "declined", "withdrawn", "ended"
+std::optional<TieState> tie_state_from_string(std::string_view text);
+
+struct Tie {
+  std::int64_t id = 0;
+  std::int64_t network_id = 0;
+  std::int64_t from_account = 0;  // the declarer
+  std::int64_t to_account = 0;    // the member who confirms or declines
+  TieKind kind = TieKind::Knows;  // a declared kind
+  std::optional<std::int64_t> date;  // the date the declarer gave (00:00 UTC), if any
+  std::string note;
+  TieState state = TieState::Pending;
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> decided_at;  // confirmed, declined or withdrawn
+  std::optional<std::int64_t> ended_at;
+  std::optional<std::int64_t> ended_by;
+  bool operator==(const Tie&) const = default;
+};
+
 struct GraphInput {
   std::int64_t network_id = 0;
   std::vector<Node> nodes;  // sorted by account_id
