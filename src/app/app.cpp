@@ -24,7 +24,9 @@
 #include "auth/seed.h"
 #include "auth/service.h"
 #include "db/migrations.h"
+#include "discussions/api_routes.h"
 #include "discussions/routes.h"
+#include "discussions/seed.h"
 #include "discussions/service.h"
 #include "events/routes.h"
 #include "events/seed.h"
@@ -208,6 +210,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::register_api_routes(router_, *site_, *events_, *regions_);
   discussions::register_routes(router_, *site_, *discussions_,
                                 discussions::RouteOptions{assets_.url_for("discussions.css")});
+  discussions::register_api_routes(router_, *site_, *discussions_, *regions_, *database_,
+                                    discussions::ApiOptions{[this] { return auth_->public_url(); }, KNOOPPUNT_VERSION});
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);
 
   metrics_.add_gauge("knooppunt_build_info", "Version and database backend of this process.", [this] {
@@ -424,6 +428,7 @@ bool seed_demo_network(db::Database& database, DemoTarget target) {
   if (!seeded) return false;
   const std::int64_t now = unix_now();
   events::seed_demo(database, now);
+  discussions::seed_demo(database, now);  // after groups: their members write the discussions
   return true;
 }
 

@@ -2,6 +2,9 @@
 
 #include <ctime>
 
+#include "discussions/store.h"
+#include "groups/access.h"
+
 namespace discussions {
 
 namespace {
@@ -141,6 +144,27 @@ std::string render_atom(const Feed& feed) {
   }
   out += "</feed>\n";
   return out;
+}
+
+std::optional<PublicGroupFeed> public_group_feed(db::Database& database, std::string_view network_slug,
+                                                 std::string_view group_slug, std::size_t limit) {
+  return database.read([&](db::Session& session) -> std::optional<PublicGroupFeed> {
+    auto group = store::find_group_by_slugs(session, network_slug, group_slug);
+    if (!group) return std::nullopt;
+    // A feed reader carries no session: the feed shows what a visitor may see, and exists only for
+    // public groups, whoever asks.
+    const groups::GroupAccess access = groups::access(session, std::nullopt, group->id);
+    if (!access.exists || !access.can_view || access.visibility != groups::Visibility::Public) return std::nullopt;
+    PublicGroupFeed feed;
+    feed.group = std::move(*group);
+    for (TopicSummary& summary :
+         store::list_topics(session, feed.group.id, 0, /*include_hidden=*/false, static_cast<std::int64_t>(limit), 0)) {
+      const std::vector<Post> opening = store::posts_between(session, summary.topic.id, 1, 1, 0);
+      if (opening.empty() || opening.front().hidden()) continue;
+      feed.topics.push_back(FeedTopic{std::move(summary.topic), opening.front().body_html});
+    }
+    return feed;
+  });
 }
 
 }  // namespace discussions

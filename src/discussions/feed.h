@@ -5,9 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "db/database.h"
+#include "discussions/types.h"
 
 namespace discussions {
 
@@ -44,6 +48,20 @@ std::string xml_escape(std::string_view text);
 
 // Unix seconds as an RFC 3339 date-time in UTC: "2026-03-01T09:30:00Z".
 std::string rfc3339_utc(std::int64_t unix_seconds);
+
+// What a public group's feed shows: its newest topics (by last activity, pinned ones first as on the
+// list, hidden ones never) with their opening posts, as a visitor may see them. Nothing when the group
+// does not exist or is not public (groups::access decides). One read transaction.
+struct FeedTopic {
+  Topic topic;
+  std::string opening_html;
+};
+struct PublicGroupFeed {
+  GroupRef group;
+  std::vector<FeedTopic> topics;
+};
+std::optional<PublicGroupFeed> public_group_feed(db::Database& database, std::string_view network_slug,
+                                                 std::string_view group_slug, std::size_t limit);
 
 // The Content-Type of an Atom feed.
 inline constexpr std::string_view kAtomContentType = "application/atom+xml; charset=utf-8";
