@@ -122,6 +122,19 @@ std::vector<std::int64_t> stable_cluster_ids(const std::vector<igraph_integer_t>
   return result;
 }
 
+// Logs how long each stage of a run took (debug level: the benchmark and `--log-level debug`).
+class StageTimer {
+ public:
+  void done(const char* stage) {
+    const auto now = std::chrono::steady_clock::now();
+    spdlog::debug("atlas: {} took {:.1f} ms", stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 // --- IgraphScope
@@ -217,6 +230,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
   const auto n = static_cast<std::size_t>(work.nodes);
   const std::int64_t m = work.edge_count();
   snapshot.metrics.assign(n, NodeMetrics{});
+  StageTimer timer;
   check_deadline("building the graph");
 
   Graph graph;
@@ -279,6 +293,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
   const std::vector<std::int64_t> cluster = stable_cluster_ids(membership, previous_cluster, snapshot.next_cluster_id);
   for (std::size_t i = 0; i < n; ++i) snapshot.metrics[i].cluster = cluster[i];
   check_deadline("clustering");
+  timer.done("clustering");
 
   // PageRank over the weighted graph.
   if (n > 0) {
@@ -290,6 +305,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
     for (std::size_t i = 0; i < n; ++i) snapshot.metrics[i].pagerank = rank.at(i);
   }
   check_deadline("PageRank");
+  timer.done("PageRank");
 
   // Betweenness over hops (the chains a member can follow), exact or from sampled sources.
   if (n > 2 && m > 0) {
@@ -324,6 +340,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
     for (std::size_t i = 0; i < n; ++i) snapshot.metrics[i].betweenness = std::min(1.0, between.at(i) * scale / pairs);
   }
   check_deadline("betweenness");
+  timer.done("betweenness");
 
   // Coreness.
   if (n > 0) {
@@ -332,6 +349,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
     for (std::size_t i = 0; i < n; ++i) snapshot.metrics[i].coreness = cores.at(i);
   }
   check_deadline("coreness");
+  timer.done("coreness");
 
   // Layout from the previous positions.
   std::vector<std::optional<Point>> previous_position(n);
@@ -347,6 +365,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
     snapshot.metrics[i].x = positions[i].x;
     snapshot.metrics[i].y = positions[i].y;
   }
+  timer.done("layout");
 
   // Clusters with their discipline mix; names carry over with the ids.
   if (previous) snapshot.clusters = previous->clusters;

@@ -39,7 +39,7 @@ struct AnalyticsOptions {
   // this / (members + ties)), and scaled by members / k (10k/100k: 454 sources; 100k/1M: 64).
   double exact_betweenness_work = 5e7;
   std::int64_t min_betweenness_sources = 64;
-  int layout_iterations_cold = 300;  // Fruchterman-Reingold iterations without previous positions
+  int layout_iterations_cold = 200;  // Fruchterman-Reingold iterations without previous positions
   int layout_iterations_warm = 60;   // ... when most members keep their previous position
 };
 

@@ -1,5 +1,5 @@
-// Positions of the members on the map: Fruchterman-Reingold (igraph, with grid above 1,000 members)
-// started from the previous positions so the map stays familiar, new members placed near their
+// Positions of the members on the map: Fruchterman-Reingold (igraph, with grid: repulsion only from
+// nearby members, so an iteration costs about members + ties) started from the previous positions so the map stays familiar, new members placed near their
 // neighbours, and a cluster-by-cluster start for a first run. Positions end up in [-1, 1].
 //
 // Thread-safety: calls igraph; the caller holds an IgraphScope (analytics.h).

@@ -1,0 +1,241 @@
+// The atlas engine on synthetic networks (bench/atlas_synthetic.h): full recompute time and peak
+// memory, how long a confirmed tie takes to reach the served snapshot, path queries, and rendering the
+// atlas JSON for one member. See bench/README.md (atlas) for the commands; results in bench/RESULTS.md.
+//
+//   atlas_engine recompute --model clustered|hubs --members N --ties M [--runs R] [--edges-out FILE]
+//   atlas_engine tie       --model ... --members N --ties M [--runs R]
+//   atlas_engine path      --model ... --members N --ties M [--queries Q]
+//   atlas_engine json      --model ... --members N --ties M [--runs R]
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "atlas/engine.h"
+#include "atlas/exports.h"
+#include "atlas/privacy.h"
+#include "atlas/service.h"
+#include "atlas_synthetic.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size())))];
+}
+
+long max_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024;
+}
+
+struct Args {
+  std::string mode;
+  atlas_bench::Model model = atlas_bench::Model::Clustered;
+  std::int64_t members = 1000;
+  std::int64_t ties = 10000;
+  int runs = 3;
+  int queries = 1000;
+  std::string edges_out;
+};
+
+Args parse(int argc, char** argv) {
+  Args args;
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: atlas_engine recompute|tie|path|json --model clustered|hubs --members N --ties M\n");
+    std::exit(2);
+  }
+  args.mode = argv[1];
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    if (flag == "--model") args.model = value == "hubs" ? atlas_bench::Model::Hubs : atlas_bench::Model::Clustered;
+    if (flag == "--members") args.members = std::stoll(value);
+    if (flag == "--ties") args.ties = std::stoll(value);
+    if (flag == "--runs") args.runs = std::stoi(value);
+    if (flag == "--queries") args.queries = std::stoi(value);
+    if (flag == "--edges-out") args.edges_out = value;
+  }
+  return args;
+}
+
+// A member of the network who sees every node and the network-visible ties (as Service does).
+atlas::ViewerScope member_scope(const atlas::GraphInput& input, std::int64_t viewer) {
+  atlas::ViewerScope scope;
+  scope.network_id = input.network_id;
+  scope.viewer_id = viewer;
+  scope.member = true;
+  scope.viewer_in_atlas = true;
+  for (const atlas::Node& node : input.nodes) scope.ties_visibility.emplace(node.account_id, node.ties_visibility);
+  return scope;
+}
+
+// For bench/atlas_networkx.py: the same graph, and how betweenness was computed.
+void write_edges(const atlas::GraphInput& input, const std::string& path, const atlas::AnalyticsOptions& options) {
+  const auto index = atlas::index_nodes(input);
+  const atlas::WorkGraph work = atlas::build_work_graph(input, index);
+  const double cost = static_cast<double>(work.nodes) * static_cast<double>(work.edge_count());
+  std::int64_t sources = 0;  // 0: exact
+  if (cost > options.exact_betweenness_work) {
+    sources = std::clamp<std::int64_t>(
+        std::max<std::int64_t>(options.min_betweenness_sources,
+                               static_cast<std::int64_t>(options.exact_betweenness_work /
+                                                         static_cast<double>(work.nodes + work.edge_count()))),
+        1, work.nodes);
+  }
+  std::ofstream out(path);
+  out << "# members " << work.nodes << " sources " << sources << "\n";
+  for (std::size_t e = 0; e < work.weights.size(); ++e) {
+    out << work.endpoints[2 * e] << ' ' << work.endpoints[2 * e + 1] << ' ' << work.weights[e] << '\n';
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse(argc, argv);
+  const char* model_name = args.model == atlas_bench::Model::Hubs ? "hubs" : "clustered";
+  const auto generated = Clock::now();
+  atlas::GraphInput input = atlas_bench::generate(args.model, args.members, args.ties, 20261129);
+  std::printf("%s %lld members, %zu ties generated in %.0f ms\n", model_name, static_cast<long long>(args.members),
+              input.edges.size(), ms_since(generated));
+  atlas::EngineOptions options;
+  options.debounce = std::chrono::hours(1);  // full runs only when the benchmark asks
+  if (!args.edges_out.empty()) write_edges(input, args.edges_out, options.analytics);
+
+  if (args.mode == "recompute") {
+    std::vector<double> cold;
+    std::vector<double> warm;
+    for (int run = 0; run < args.runs; ++run) {
+      atlas::Engine engine(options);
+      auto start = Clock::now();
+      const atlas::RunResult first = engine.recompute(input);
+      cold.push_back(ms_since(start));
+      if (!first.ok()) {
+        std::printf("run failed: %s\n", first.detail.c_str());
+        return 1;
+      }
+      // A warm run: one more tie, started from the previous clusters and positions.
+      atlas::GraphInput changed = input;
+      changed.edges.push_back(atlas::Edge{1, args.members, atlas::TieKind::Knows, 1, 1700000000, 999999999, 0});
+      start = Clock::now();
+      const atlas::RunResult second = engine.recompute(std::move(changed));
+      warm.push_back(ms_since(start));
+      std::printf("run %d: cold %.0f ms, warm %.0f ms; %lld clusters, modularity %.3f, %zu brokers, %lld isolated\n",
+                  run + 1, cold.back(), warm.back(), static_cast<long long>(second.serving->figures.clusters),
+                  second.serving->modularity, second.serving->brokers.size(),
+                  static_cast<long long>(second.serving->figures.isolated));
+    }
+    std::printf("RESULT recompute %s %lld/%zu: cold median %.0f ms, warm median %.0f ms, max RSS %ld MiB\n", model_name,
+                static_cast<long long>(args.members), input.edges.size(), median(cold), median(warm), max_rss_mib());
+    return 0;
+  }
+
+  atlas::Engine engine(options);
+  const atlas::RunResult first = engine.recompute(input);
+  if (!first.ok()) {
+    std::printf("run failed: %s\n", first.detail.c_str());
+    return 1;
+  }
+
+  if (args.mode == "tie") {
+    // From handing the engine the input with one more confirmed tie to that tie being an edge of the
+    // served snapshot (what /atlas/data.json serves next).
+    std::vector<double> times;
+    std::mt19937_64 random(7);
+    for (int run = 0; run < args.runs; ++run) {
+      atlas::GraphInput changed = engine.current(1)->input ? *engine.current(1)->input : input;
+      const std::int64_t a = 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(args.members));
+      const std::int64_t b = 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(args.members));
+      atlas::Edge edge{std::min(a, b), std::max(a, b), atlas::TieKind::Backup, 1, 1700000000, 900000000 + run, a};
+      changed.edges.push_back(edge);
+      const auto start = Clock::now();
+      engine.update(std::move(changed));
+      const auto served = engine.current(1);
+      const bool present =
+          std::find(served->input->edges.begin(), served->input->edges.end(), edge) != served->input->edges.end();
+      times.push_back(ms_since(start));
+      if (!present) {
+        std::printf("the tie is not served\n");
+        return 1;
+      }
+    }
+    std::printf("RESULT tie %s %lld/%zu: visible in the served snapshot after median %.0f ms, max %.0f ms (%d ties)\n",
+                model_name, static_cast<long long>(args.members), input.edges.size(), median(times),
+                percentile(times, 1.0), args.runs);
+    return 0;
+  }
+
+  const auto snapshot = engine.current(1);
+  if (args.mode == "path") {
+    const atlas::ViewerScope scope = member_scope(*snapshot->input, 1);
+    std::mt19937_64 random(11);
+    std::vector<double> one;
+    std::vector<double> three;
+    std::size_t connected = 0;
+    for (int q = 0; q < args.queries; ++q) {
+      const auto from = static_cast<std::size_t>(random() % snapshot->input->nodes.size());
+      const auto to = static_cast<std::size_t>(random() % snapshot->input->nodes.size());
+      auto start = Clock::now();
+      const auto chains = atlas::shortest_chains(*snapshot, scope, from, to, 1);
+      one.push_back(ms_since(start));
+      if (!chains.empty()) ++connected;
+      start = Clock::now();
+      atlas::shortest_chains(*snapshot, scope, from, to, 3);
+      three.push_back(ms_since(start));
+    }
+    std::printf("RESULT path %s %lld/%zu: k=1 median %.3f ms p95 %.3f ms; k=3 median %.3f ms p95 %.3f ms (%zu of %d pairs connected)\n",
+                model_name, static_cast<long long>(args.members), input.edges.size(), median(one),
+                percentile(one, 0.95), median(three), percentile(three, 0.95), connected, args.queries);
+    return 0;
+  }
+
+  if (args.mode == "json") {
+    // What Service::visible + atlas_json do for one member once scope_for has read the privacy choices.
+    std::vector<double> times;
+    std::size_t bytes = 0;
+    for (int run = 0; run < args.runs; ++run) {
+      const auto start = Clock::now();
+      const atlas::ViewerScope scope = member_scope(*snapshot->input, 1);
+      atlas::VisibleGraph graph;
+      graph.snapshot = snapshot;
+      graph.network_id = 1;
+      graph.network_slug = "kkp";
+      for (std::size_t i = 0; i < snapshot->input->nodes.size(); ++i) {
+        if (atlas::may_see_node(scope, snapshot->input->nodes[i].account_id)) graph.nodes.push_back(i);
+      }
+      for (std::size_t e = 0; e < snapshot->input->edges.size(); ++e) {
+        if (atlas::may_see_edge(scope, snapshot->input->edges[e])) graph.edges.push_back(e);
+      }
+      graph.brokers = snapshot->brokers;
+      graph.isolated = snapshot->isolated;
+      bytes = atlas::atlas_json(graph).size();
+      times.push_back(ms_since(start));
+    }
+    std::printf("RESULT json %s %lld/%zu: atlas JSON for one member median %.1f ms (%zu bytes)\n", model_name,
+                static_cast<long long>(args.members), input.edges.size(), median(times), bytes);
+    return 0;
+  }
+  std::fprintf(stderr, "unknown mode %s\n", args.mode.c_str());
+  return 2;
+}

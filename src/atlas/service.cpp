@@ -1,0 +1,504 @@
+#include "atlas/service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "atlas/graph_source.h"
+#include "atlas/ties_store.h"
+
+namespace atlas {
+
+namespace {
+
+std::string iso_day(std::int64_t unix_seconds) {
+  const auto seconds = static_cast<std::time_t>(unix_seconds);
+  std::tm parts{};
+  gmtime_r(&seconds, &parts);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &parts);
+  return buffer;
+}
+
+// Breadth-first search from both ends at once over the declared ties the scope may see, avoiding
+// banned members and banned pairs (Yen's spur searches). Level by level: when the two searches meet,
+// the rest of that level is finished and the shortest meeting chosen.
+class ChainSearch {
+ public:
+  ChainSearch(const Snapshot& snapshot, const ViewerScope& scope)
+      : snapshot_(snapshot), input_(*snapshot.input), ties_(*snapshot.ties), scope_(scope) {}
+
+  std::vector<std::size_t> shortest(std::size_t from, std::size_t to, const std::unordered_set<std::size_t>& banned_nodes,
+                                    const std::vector<std::pair<std::size_t, std::size_t>>& banned_pairs) {
+    if (from == to) return {from};
+    struct Visit {
+      std::size_t parent;
+      std::uint32_t depth;
+    };
+    std::unordered_map<std::size_t, Visit> forward{{from, {from, 0}}};
+    std::unordered_map<std::size_t, Visit> backward{{to, {to, 0}}};
+    std::vector<std::size_t> forward_frontier{from};
+    std::vector<std::size_t> backward_frontier{to};
+    while (!forward_frontier.empty() && !backward_frontier.empty()) {
+      const bool expand_forward = forward_frontier.size() <= backward_frontier.size();
+      auto& mine = expand_forward ? forward : backward;
+      auto& other = expand_forward ? backward : forward;
+      auto& frontier = expand_forward ? forward_frontier : backward_frontier;
+      std::vector<std::size_t> next;
+      std::optional<std::size_t> meeting;
+      std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
+      for (const std::size_t u : frontier) {
+        const std::uint32_t depth = mine.at(u).depth;
+        for (std::uint32_t at = ties_.offsets[u]; at < ties_.offsets[u + 1]; ++at) {
+          const std::size_t v = ties_.neighbours[at];
+          if (mine.contains(v) || banned_nodes.contains(v) || is_banned(banned_pairs, u, v)) continue;
+          if (!usable(v, ties_.edges[at])) continue;
+          mine.emplace(v, Visit{u, depth + 1});
+          if (const auto found = other.find(v); found != other.end()) {
+            const std::uint32_t length = depth + 1 + found->second.depth;
+            if (length < best) {
+              best = length;
+              meeting = v;
+            }
+          }
+          next.push_back(v);
+        }
+      }
+      if (meeting) {
+        std::vector<std::size_t> chain;
+        for (std::size_t at = *meeting; at != from; at = forward.at(at).parent) chain.push_back(at);
+        chain.push_back(from);
+        std::reverse(chain.begin(), chain.end());
+        for (std::size_t at = *meeting; at != to;) {
+          at = backward.at(at).parent;
+          chain.push_back(at);
+        }
+        return chain;
+      }
+      frontier = std::move(next);
+    }
+    return {};
+  }
+
+  // The visible declared kinds between two members.
+  std::vector<TieKind> kinds_between(std::size_t u, std::size_t v) const {
+    std::vector<TieKind> kinds;
+    for (std::uint32_t at = ties_.offsets[u]; at < ties_.offsets[u + 1]; ++at) {
+      if (ties_.neighbours[at] != v) continue;
+      const Edge& edge = input_.edges[ties_.edges[at]];
+      if (may_see_edge(scope_, edge) && std::find(kinds.begin(), kinds.end(), edge.kind) == kinds.end()) {
+        kinds.push_back(edge.kind);
+      }
+    }
+    return kinds;
+  }
+
+  bool visible_node(std::size_t node) const { return may_see_node(scope_, input_.nodes[node].account_id); }
+
+ private:
+  static bool is_banned(const std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::size_t u, std::size_t v) {
+    for (const auto& [a, b] : pairs) {
+      if ((a == u && b == v) || (a == v && b == u)) return true;
+    }
+    return false;
+  }
+  bool usable(std::size_t node, std::uint32_t edge) const {
+    return visible_node(node) && may_see_edge(scope_, input_.edges[edge]);
+  }
+
+  const Snapshot& snapshot_;
+  const GraphInput& input_;
+  const TieAdjacency& ties_;
+  const ViewerScope& scope_;
+};
+
+bool precedes(const GraphInput& input, const std::vector<std::size_t>& l, const std::vector<std::size_t>& r) {
+  if (l.size() != r.size()) return l.size() < r.size();
+  for (std::size_t i = 0; i < l.size(); ++i) {
+    if (l[i] != r[i]) return input.nodes[l[i]].account_id < input.nodes[r[i]].account_id;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::size_t>> shortest_chains(const Snapshot& snapshot, const ViewerScope& scope,
+                                                      std::size_t from, std::size_t to, std::size_t k) {
+  std::vector<std::vector<std::size_t>> found;
+  if (!snapshot.ties || k == 0) return found;
+  ChainSearch search(snapshot, scope);
+  if (!search.visible_node(from) || !search.visible_node(to)) return found;
+  std::vector<std::size_t> first = search.shortest(from, to, {}, {});
+  if (first.empty()) return found;
+  found.push_back(std::move(first));
+  std::vector<std::vector<std::size_t>> candidates;
+  // Yen: each next chain leaves an earlier one at some member (the spur) and takes a way not taken yet.
+  while (found.size() < k) {
+    const std::vector<std::size_t> last = found.back();
+    for (std::size_t i = 0; i + 1 < last.size(); ++i) {
+      const std::vector<std::size_t> root(last.begin(), last.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      std::vector<std::pair<std::size_t, std::size_t>> banned_pairs;
+      for (const auto& chain : found) {
+        if (chain.size() > i + 1 && std::equal(root.begin(), root.end(), chain.begin())) {
+          banned_pairs.emplace_back(chain[i], chain[i + 1]);
+        }
+      }
+      const std::unordered_set<std::size_t> banned_nodes(root.begin(), root.end() - 1);
+      std::vector<std::size_t> spur = search.shortest(last[i], to, banned_nodes, banned_pairs);
+      if (spur.empty()) continue;
+      std::vector<std::size_t> chain(root.begin(), root.end() - 1);
+      chain.insert(chain.end(), spur.begin(), spur.end());
+      if (std::find(found.begin(), found.end(), chain) == found.end() &&
+          std::find(candidates.begin(), candidates.end(), chain) == candidates.end()) {
+        candidates.push_back(std::move(chain));
+      }
+    }
+    if (candidates.empty()) break;
+    const auto best = std::min_element(candidates.begin(), candidates.end(), [&](const auto& l, const auto& r) {
+      return precedes(*snapshot.input, l, r);
+    });
+    found.push_back(std::move(*best));
+    candidates.erase(best);
+  }
+  return found;
+}
+
+std::vector<Suggestion> meet_suggestions(const Snapshot& snapshot, const ViewerScope& scope, std::size_t viewer,
+                                         std::size_t limit) {
+  std::vector<Suggestion> result;
+  if (!snapshot.ties) return result;
+  const GraphInput& input = *snapshot.input;
+  const TieAdjacency& ties = *snapshot.ties;
+  auto visible_neighbours = [&](std::size_t u) {
+    std::vector<std::size_t> out;
+    for (std::uint32_t at = ties.offsets[u]; at < ties.offsets[u + 1]; ++at) {
+      const std::size_t v = ties.neighbours[at];
+      if (may_see_node(scope, input.nodes[v].account_id) && may_see_edge(scope, input.edges[ties.edges[at]])) {
+        out.push_back(v);
+      }
+    }
+    return out;
+  };
+  const std::vector<std::size_t> first_step = visible_neighbours(viewer);
+  const std::unordered_set<std::size_t> direct(first_step.begin(), first_step.end());
+  std::map<std::size_t, std::set<std::size_t>> via;  // candidate -> mutual connections
+  for (const std::size_t u : direct) {
+    for (const std::size_t w : visible_neighbours(u)) {
+      if (w != viewer && !direct.contains(w)) via[w].insert(u);
+    }
+  }
+  const std::vector<std::string>& mine = input.nodes[viewer].disciplines;
+  struct Ranked {
+    std::size_t node;
+    std::vector<std::string> new_disciplines;
+    std::size_t mutual;
+  };
+  std::vector<Ranked> ranked;
+  for (const auto& [candidate, mutual] : via) {
+    std::vector<std::string> fresh;
+    for (const std::string& discipline : input.nodes[candidate].disciplines) {
+      if (std::find(mine.begin(), mine.end(), discipline) == mine.end()) fresh.push_back(discipline);
+    }
+    if (fresh.empty()) continue;  // nothing to complement
+    ranked.push_back(Ranked{candidate, std::move(fresh), mutual.size()});
+  }
+  std::sort(ranked.begin(), ranked.end(), [&](const Ranked& l, const Ranked& r) {
+    if (l.new_disciplines.size() != r.new_disciplines.size()) return l.new_disciplines.size() > r.new_disciplines.size();
+    if (l.mutual != r.mutual) return l.mutual > r.mutual;
+    return input.nodes[l.node].account_id < input.nodes[r.node].account_id;
+  });
+  for (std::size_t i = 0; i < ranked.size() && i < limit; ++i) {
+    const Node& node = input.nodes[ranked[i].node];
+    Suggestion suggestion;
+    suggestion.account_id = node.account_id;
+    suggestion.name = node.name;
+    suggestion.profile_path = node.profile_path;
+    suggestion.disciplines = node.disciplines;
+    suggestion.new_disciplines = ranked[i].new_disciplines;
+    suggestion.mutual = static_cast<std::int64_t>(ranked[i].mutual);
+    std::vector<std::int64_t> introducers;
+    for (const std::size_t u : via[ranked[i].node]) introducers.push_back(input.nodes[u].account_id);
+    std::sort(introducers.begin(), introducers.end());
+    if (introducers.size() > 3) introducers.resize(3);
+    suggestion.via = std::move(introducers);
+    result.push_back(std::move(suggestion));
+  }
+  return result;
+}
+
+// --- Service
+
+Service::Service(db::Database& database, Engine& engine, regions::Service& networks,
+                 std::function<bool(const http::Viewer&, std::int64_t)> can_coordinate, ServiceOptions options)
+    : database_(database),
+      engine_(engine),
+      networks_(networks),
+      can_coordinate_(std::move(can_coordinate)),
+      options_(options) {
+  engine_.set_on_computed([this](const Snapshot& snapshot) {
+    return database_.write([&](db::Session& session) { return snapshot_store::insert(session, snapshot); });
+  });
+}
+
+std::int64_t Service::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<regions::Network> Service::network_by_id(std::int64_t network_id) {
+  for (regions::Network& network : networks_.networks()) {
+    if (network.id == network_id) return std::move(network);
+  }
+  return std::nullopt;
+}
+
+std::optional<regions::Network> Service::network_for(const std::optional<http::Viewer>& viewer, std::string_view slug) {
+  if (!slug.empty()) {
+    auto overview = networks_.overview(slug);
+    if (!overview) return std::nullopt;
+    return overview->network;
+  }
+  std::vector<regions::Network> all = networks_.networks();
+  if (viewer) {
+    const std::int64_t account = viewer->account_id;
+    for (regions::Network& network : all) {
+      if (database_.read([&](db::Session& session) { return ties_store::is_active_member(session, account, network.id); })) {
+        return std::move(network);
+      }
+    }
+  }
+  auto primary = networks_.primary_overview();
+  if (!primary) return std::nullopt;
+  return primary->network;
+}
+
+VisibleGraph Service::visible_graph(std::shared_ptr<const Snapshot> snapshot, const ViewerScope& scope,
+                                    const regions::Network& network, std::map<std::int64_t, std::string> names) const {
+  VisibleGraph graph;
+  graph.network_id = network.id;
+  graph.network_slug = network.slug;
+  graph.network_name = network.name;
+  graph.cluster_names = std::move(names);
+  const GraphInput& input = *snapshot->input;
+  graph.nodes.reserve(input.nodes.size());
+  for (std::size_t i = 0; i < input.nodes.size(); ++i) {
+    if (may_see_node(scope, input.nodes[i].account_id)) graph.nodes.push_back(i);
+  }
+  graph.edges.reserve(input.edges.size());
+  for (std::size_t e = 0; e < input.edges.size(); ++e) {
+    if (may_see_edge(scope, input.edges[e])) graph.edges.push_back(e);
+  }
+  for (const std::int64_t id : snapshot->brokers) {
+    if (may_see_node(scope, id)) graph.brokers.push_back(id);
+  }
+  for (const std::int64_t id : snapshot->isolated) {
+    if (may_see_node(scope, id)) graph.isolated.push_back(id);
+  }
+  graph.snapshot = std::move(snapshot);
+  return graph;
+}
+
+Visible Service::visible(const std::optional<http::Viewer>& viewer, std::int64_t network_id) {
+  Visible result;
+  if (!viewer) {
+    result.refusal = Refusal::SignInRequired;
+    return result;
+  }
+  const auto network = network_by_id(network_id);
+  if (!network) {
+    result.refusal = Refusal::UnknownNetwork;
+    return result;
+  }
+  std::map<std::int64_t, std::string> names;
+  database_.read([&](db::Session& session) {
+    result.scope = scope_for(session, viewer, network_id);
+    if (result.scope.member) names = snapshot_store::cluster_names(session, network_id);
+  });
+  if (!result.scope.member) {
+    result.refusal = Refusal::NotAMember;
+    return result;
+  }
+  auto snapshot = engine_.current(network_id);
+  if (!snapshot) {
+    result.refusal = Refusal::NotReady;
+    return result;
+  }
+  result.graph = visible_graph(std::move(snapshot), result.scope, *network, std::move(names));
+  return result;
+}
+
+std::optional<std::string> Service::atlas_json_for(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                                                   Refusal* refusal) {
+  Visible seen = visible(viewer, network_id);
+  if (seen.refusal) {
+    if (refusal) *refusal = *seen.refusal;
+    return std::nullopt;
+  }
+  return atlas_json(seen.graph);
+}
+
+PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_t network_id, std::int64_t from,
+                          std::int64_t to, std::size_t k) {
+  PathAnswer answer;
+  Visible seen = visible(viewer, network_id);
+  if (seen.refusal) {
+    answer.refusal = seen.refusal;
+    return answer;
+  }
+  const Snapshot& snapshot = *seen.graph.snapshot;
+  const auto from_at = snapshot.index.find(from);
+  const auto to_at = snapshot.index.find(to);
+  if (from_at == snapshot.index.end() || to_at == snapshot.index.end() || !may_see_node(seen.scope, from) ||
+      !may_see_node(seen.scope, to)) {
+    answer.unknown_member = true;
+    return answer;
+  }
+  const std::size_t wanted = std::clamp<std::size_t>(k, 1, kMaxChains);
+  ChainSearch kinds(snapshot, seen.scope);
+  for (const auto& chain : shortest_chains(snapshot, seen.scope, from_at->second, to_at->second, wanted)) {
+    std::vector<ChainStep> steps;
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      const Node& node = snapshot.input->nodes[chain[i]];
+      ChainStep step{node.account_id, node.name, node.profile_path, {}};
+      if (i + 1 < chain.size()) step.kinds_to_next = kinds.kinds_between(chain[i], chain[i + 1]);
+      steps.push_back(std::move(step));
+    }
+    answer.chains.push_back(std::move(steps));
+  }
+  return answer;
+}
+
+SuggestionAnswer Service::suggestions(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                                      std::size_t limit) {
+  SuggestionAnswer answer;
+  Visible seen = visible(viewer, network_id);
+  if (seen.refusal) {
+    answer.refusal = seen.refusal;
+    return answer;
+  }
+  const Snapshot& snapshot = *seen.graph.snapshot;
+  const auto me = snapshot.index.find(viewer->account_id);
+  if (me == snapshot.index.end() || !seen.scope.viewer_in_atlas) {
+    answer.viewer_not_in_atlas = true;
+    return answer;
+  }
+  answer.suggestions = meet_suggestions(snapshot, seen.scope, me->second, std::clamp<std::size_t>(limit, 1, kMaxSuggestions));
+  return answer;
+}
+
+ExportAnswer Service::export_for(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                                 ExportFormat format) {
+  ExportAnswer answer;
+  if (!viewer) {
+    answer.refusal = Refusal::SignInRequired;
+    return answer;
+  }
+  const auto network = network_by_id(network_id);
+  if (!network) {
+    answer.refusal = Refusal::UnknownNetwork;
+    return answer;
+  }
+  if (!can_coordinate_ || !can_coordinate_(*viewer, network_id)) {
+    answer.refusal = Refusal::NotCoordinator;
+    return answer;
+  }
+  Visible seen = visible(viewer, network_id);
+  if (seen.refusal) {
+    answer.refusal = seen.refusal;
+    return answer;
+  }
+  answer.body = render(seen.graph, format);
+  answer.file_name = "atlas-" + network->slug + "-" + iso_day(now()) + "." + std::string(file_extension(format));
+  return answer;
+}
+
+ViewerScope Service::network_scope(const GraphInput& input, std::int64_t network_id) const {
+  // A member of the network who is no endpoint and nobody's connection: sees every node and exactly
+  // the ties both endpoints show to the whole network.
+  ViewerScope scope;
+  scope.network_id = network_id;
+  scope.member = true;
+  scope.coordinator = true;
+  for (const Node& node : input.nodes) scope.ties_visibility.emplace(node.account_id, node.ties_visibility);
+  return scope;
+}
+
+std::optional<std::string> Service::export_network_scope(std::int64_t network_id, ExportFormat format) {
+  const auto network = network_by_id(network_id);
+  auto snapshot = engine_.current(network_id);
+  if (!network || !snapshot) return std::nullopt;
+  const ViewerScope scope = network_scope(*snapshot->input, network_id);
+  auto names = database_.read([&](db::Session& session) { return snapshot_store::cluster_names(session, network_id); });
+  return render(visible_graph(std::move(snapshot), scope, *network, std::move(names)), format);
+}
+
+bool Service::name_cluster(std::int64_t network_id, std::int64_t cluster_id, const std::string& name,
+                           std::int64_t by_account) {
+  const auto snapshot = engine_.current(network_id);
+  if (!snapshot) return false;
+  const bool exists = std::any_of(snapshot->clusters.begin(), snapshot->clusters.end(),
+                                  [&](const Cluster& cluster) { return cluster.id == cluster_id; });
+  if (!exists) return false;
+  database_.write([&](db::Session& session) {
+    snapshot_store::put_cluster_name(session, network_id, cluster_id, name, by_account, now());
+  });
+  return true;
+}
+
+std::vector<snapshot_store::FiguresAt> Service::history(std::int64_t network_id) {
+  return database_.read([&](db::Session& session) { return snapshot_store::history(session, network_id); });
+}
+
+void Service::start() {
+  const auto ids = database_.read([](db::Session& session) { return snapshot_store::network_ids(session); });
+  for (const std::int64_t network_id : ids) {
+    std::optional<Snapshot> stored;
+    GraphInput input;
+    std::string marker;
+    database_.read([&](db::Session& session) {
+      stored = snapshot_store::latest(session, network_id);
+      marker = snapshot_store::ties_marker(session, network_id);
+      input = load_graph_input(session, network_id);
+    });
+    {
+      std::lock_guard lock(refresh_mutex_);
+      seen_[network_id] = Seen{marker, std::chrono::steady_clock::now()};
+    }
+    if (stored) {
+      engine_.restore(std::move(*stored), std::move(input));
+    } else {
+      engine_.update(std::move(input));
+    }
+  }
+}
+
+void Service::refresh(std::int64_t network_id) {
+  std::lock_guard lock(refresh_mutex_);
+  const std::string marker =
+      database_.read([&](db::Session& session) { return snapshot_store::ties_marker(session, network_id); });
+  const auto now_steady = std::chrono::steady_clock::now();
+  const auto found = seen_.find(network_id);
+  const bool known = found != seen_.end() && engine_.current(network_id) != nullptr;
+  if (known && found->second.ties_marker == marker && now_steady - found->second.full_check < options_.full_check_interval) {
+    return;
+  }
+  GraphInput input = database_.read([&](db::Session& session) { return load_graph_input(session, network_id); });
+  seen_[network_id] = Seen{marker, now_steady};
+  engine_.update(std::move(input));
+}
+
+void Service::refresh_all() {
+  const auto ids = database_.read([](db::Session& session) { return snapshot_store::network_ids(session); });
+  for (const std::int64_t network_id : ids) {
+    try {
+      refresh(network_id);
+    } catch (const std::exception& error) {
+      spdlog::error("atlas: refreshing network {} failed: {}", network_id, error.what());
+    }
+  }
+}
+
+}  // namespace atlas
