@@ -86,11 +86,15 @@ std::int64_t record(db::Session& session, const Activity& activity) {
 }
 
 void retract(db::Session& session, std::string_view subject_type, std::int64_t subject_id) {
-  store::set_retracted(session, subject_type, subject_id, unix_now());
+  const std::int64_t now = unix_now();
   store::delete_unread_about(session, subject_type, subject_id);
+  store::set_retracted(session, subject_type, subject_id, now);
+  // A hidden topic takes its replies with it: they cannot be read without it.
+  if (subject_type == "topic") store::retract_topic_items(session, subject_id, now);
 }
 
 void restore(db::Session& session, std::string_view subject_type, std::int64_t subject_id) {
+  if (subject_type == "topic") store::restore_topic_items(session, subject_id);
   store::set_retracted(session, subject_type, subject_id, std::nullopt);
 }
 

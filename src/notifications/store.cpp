@@ -93,6 +93,24 @@ std::int64_t delete_unread_about(db::Session& session, std::string_view subject_
       {std::string(subject_type), subject_id});
 }
 
+void retract_topic_items(db::Session& session, std::int64_t topic_id, std::int64_t retracted_at) {
+  session.execute(
+      "DELETE FROM notifications WHERE read_at IS NULL AND activity_id IN "
+      "(SELECT id FROM activities WHERE topic_id = ? AND retracted_at IS NULL)",
+      {topic_id});
+  session.execute(
+      "UPDATE activities SET retracted_at = ?, retracted_with_topic = 1 WHERE topic_id = ? AND retracted_at IS NULL "
+      "AND NOT (subject_type = 'topic' AND subject_id = ?)",
+      {retracted_at, topic_id, topic_id});
+}
+
+void restore_topic_items(db::Session& session, std::int64_t topic_id) {
+  session.execute(
+      "UPDATE activities SET retracted_at = NULL, retracted_with_topic = 0 WHERE topic_id = ? AND "
+      "retracted_with_topic = 1",
+      {topic_id});
+}
+
 std::optional<std::int64_t> group_of_topic(db::Session& session, std::int64_t topic_id) {
   const auto row = session.query_one(
       "SELECT group_id FROM activities WHERE topic_id = ? AND group_id IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -273,7 +291,7 @@ std::int64_t count_unread(db::Session& session, std::int64_t account_id) {
 }
 
 std::optional<Notification> find_notification(db::Session& session, std::int64_t id) {
-  static const std::string sql = notification_select() + "WHERE nt.id = ?";
+  static const std::string sql = notification_select() + "WHERE nt.id = ? AND a.retracted_at IS NULL";
   const auto row = session.query_one(sql, {id});
   if (!row) return std::nullopt;
   return notification_from(*row);
@@ -296,6 +314,11 @@ std::vector<Notification> pending_mail(db::Session& session, std::size_t limit) 
     list.push_back(notification_from(row));
   }
   return list;
+}
+
+std::int64_t skip_stale_mail(db::Session& session, std::int64_t before) {
+  return session.execute(
+      "UPDATE notifications SET mail_state = 'skipped' WHERE mail_state = 'pending' AND created_at < ?", {before});
 }
 
 bool claim_mail(db::Session& session, std::int64_t notification_id, std::string_view new_state) {
@@ -326,17 +349,17 @@ void save_settings(db::Session& session, std::int64_t account_id, bool mail_imme
 }
 
 std::vector<std::int64_t> digest_candidates(db::Session& session, DigestFrequency frequency, std::int64_t slot,
-                                            std::size_t limit) {
+                                            std::int64_t after_id, std::size_t limit) {
   // Active accounts with an active network membership; no settings row means the default (weekly).
   const std::string default_clause = frequency == DigestFrequency::Weekly ? "s.account_id IS NULL OR " : "";
   const std::string sql =
       "SELECT ac.id FROM accounts ac LEFT JOIN notification_settings s ON s.account_id = ac.id "
-      "WHERE ac.status = 'active' AND EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = ac.id AND "
+      "WHERE ac.id > ? AND ac.status = 'active' AND EXISTS (SELECT 1 FROM memberships m WHERE m.account_id = ac.id AND "
       "m.status = 'active') AND (" +
       default_clause + "(s.digest = ? AND (s.last_digest_at IS NULL OR s.last_digest_at < ?))) ORDER BY ac.id LIMIT ?";
   std::vector<std::int64_t> ids;
   for (const db::Row& row :
-       session.query(sql, {std::string(to_string(frequency)), slot, static_cast<std::int64_t>(limit)})) {
+       session.query(sql, {after_id, std::string(to_string(frequency)), slot, static_cast<std::int64_t>(limit)})) {
     ids.push_back(row.int64(0));
   }
   return ids;

@@ -24,6 +24,11 @@ std::int64_t set_retracted(db::Session& session, std::string_view subject_type, 
                            std::optional<std::int64_t> retracted_at);
 // Deletes the unread notifications about the subject's activity (read ones stay, hidden by the retraction).
 std::int64_t delete_unread_about(db::Session& session, std::string_view subject_type, std::int64_t subject_id);
+// A topic was hidden: every other item of the topic still shown is retracted with it (and unread
+// notifications about them go). restore_topic_items brings back only those, leaving replies that
+// moderation hid on their own hidden.
+void retract_topic_items(db::Session& session, std::int64_t topic_id, std::int64_t retracted_at);
+void restore_topic_items(db::Session& session, std::int64_t topic_id);
 // The group a topic's activity was recorded in, if any activity names the topic.
 std::optional<std::int64_t> group_of_topic(db::Session& session, std::int64_t topic_id);
 // A topic moved to another group: its activity follows.
@@ -69,11 +74,15 @@ std::vector<Notification> notifications_of(db::Session& session, std::int64_t ac
                                            std::size_t offset);
 std::int64_t count_notifications(db::Session& session, std::int64_t account_id);
 std::int64_t count_unread(db::Session& session, std::int64_t account_id);
+// The notification, unless its item was retracted.
 std::optional<Notification> find_notification(db::Session& session, std::int64_t id);
 bool mark_read(db::Session& session, std::int64_t account_id, std::int64_t notification_id, std::int64_t now);
 std::int64_t mark_all_read(db::Session& session, std::int64_t account_id, std::int64_t now);
 // Notifications waiting for the immediate-mail job, oldest first.
 std::vector<Notification> pending_mail(db::Session& session, std::size_t limit);
+// Skips the pending mail of notifications created before `before` (a backlog after downtime, or a
+// seeded history): a mention from last week is no longer worth an immediate mail. Returns how many.
+std::int64_t skip_stale_mail(db::Session& session, std::int64_t before);
 // Moves a pending notification to 'sent' or 'skipped'; false when another run was first.
 bool claim_mail(db::Session& session, std::int64_t notification_id, std::string_view new_state);
 
@@ -81,9 +90,10 @@ bool claim_mail(db::Session& session, std::int64_t notification_id, std::string_
 Settings settings_of(db::Session& session, std::int64_t account_id);  // defaults without a row
 void save_settings(db::Session& session, std::int64_t account_id, bool mail_immediate, DigestFrequency digest,
                    std::int64_t now);
-// Accounts that may get a digest of this frequency and whose watermark is before `slot`.
+// Accounts (ids above `after_id`, ascending) that may get a digest of this frequency and whose
+// watermark is before `slot`.
 std::vector<std::int64_t> digest_candidates(db::Session& session, DigestFrequency frequency, std::int64_t slot,
-                                            std::size_t limit);
+                                            std::int64_t after_id, std::size_t limit);
 // Moves the account's watermark to `slot` unless it is there already; false when another run was first.
 bool claim_digest(db::Session& session, std::int64_t account_id, std::int64_t slot, std::int64_t now);
 std::int64_t insert_digest(db::Session& session, std::int64_t account_id, DigestFrequency frequency,
