@@ -295,6 +295,13 @@ Site::RequestState Site::request_state(const http::Request* request,
       state.signed_in = true;
       state.account_name = request->viewer->name;
       state.account_id = request->viewer->account_id;
+      if (unread_counter_) {
+        try {
+          state.unread = unread_counter_(state.account_id);
+        } catch (const std::exception&) {
+          state.unread = 0;  // a badge is not worth failing a page for
+        }
+      }
     }
     const std::string_view path = request->path;
     if (path == "/") {
@@ -394,6 +401,7 @@ void Site::build_layout_frames() {
               layout.set("csrf", slot_marker(Slot::Csrf));
               layout.set("account_name", slot_marker(Slot::AccountName));
               layout.set("account_id", slot_marker(Slot::AccountId));
+              layout.set("unread_badge", slot_marker(Slot::UnreadBadge));
             }
             std::string html;
             templates_.render(language, kLayoutTemplate, layout, html);
@@ -463,6 +471,15 @@ http::Response Site::assemble(const http::Request* request, const RequestState& 
         break;
       case Slot::AccountId:
         html += std::to_string(state.account_id);
+        break;
+      case Slot::UnreadBadge:
+        if (state.unread > 0) {
+          html += "<span class=\"badge\">";
+          html += std::to_string(state.unread);
+          html += "<span class=\"visually-hidden\"> ";
+          append_html_escaped(html, catalog_.text(state.language, "notifications.menu.unread"));
+          html += "</span></span>";
+        }
         break;
     }
   }

@@ -8,6 +8,7 @@
 //   return site.page(request, "regions/network", std::move(data));
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <kainjow/mustache.hpp>
 #include <map>
@@ -124,15 +125,25 @@ class Site {
   // The flash message key carried by this request's cookie, when its signature and age are valid.
   std::string flash_key_of(const http::Request& request) const;
 
- private:
+  // The site's MAC (HMAC-SHA-512/256 under the site secret) of `message` for one `purpose`, as 43
+  // URL-safe base64 characters; for stateless links such as one-click unsubscribe. signature_ok
+  // compares in constant time.
   std::string sign(std::string_view purpose, std::string_view message) const;
   bool signature_ok(std::string_view purpose, std::string_view message, std::string_view signature) const;
+
+  // How many unread notifications a signed-in account has, for the badge in the user menu. Set once
+  // at start-up, before serving; without it (or when it throws) no badge shows.
+  void set_unread_counter(std::function<std::int64_t(std::int64_t account_id)> counter) {
+    unread_counter_ = std::move(counter);
+  }
+
+ private:
   std::string new_csrf_token() const;
   bool csrf_token_valid(std::string_view token) const;
   http::SetCookie cookie(std::string_view name, std::string value) const;
   enum class NavItem { None, Home, Members, Agenda, Networks, Language };
   static constexpr std::size_t kNavItems = 6;
-  enum class Slot { Title, Body, Csrf, Next, Flash, AccountName, AccountId };
+  enum class Slot { Title, Body, Csrf, Next, Flash, AccountName, AccountId, UnreadBadge };
   // The layout pre-rendered for one combination of language, current nav item, flash, language
   // switch and signed-in user menu: literal HTML with per-request slots between the pieces
   // (literals.size() == slots.size() + 1).
@@ -153,6 +164,7 @@ class Site {
     bool signed_in = false;
     std::string account_name;
     std::int64_t account_id = 0;
+    std::int64_t unread = 0;  // unread notifications (the badge)
   };
 
   RequestState request_state(const http::Request* request, const kainjow::mustache::data* body_data) const;
@@ -173,6 +185,7 @@ class Site {
   // language -> the other languages as {code, name} for the layout's switch, built once.
   std::map<std::string, kainjow::mustache::data, std::less<>> other_languages_;
   std::vector<LayoutFrame> frames_;  // see frame_index()
+  std::function<std::int64_t(std::int64_t)> unread_counter_;
 };
 
 }  // namespace web
