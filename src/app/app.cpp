@@ -19,6 +19,7 @@
 #include "api/rate_limiter.h"
 #include "api/token_command.h"
 #include "api/tokens.h"
+#include "atlas/page_routes.h"
 #include "auth/passwords.h"
 #include "auth/routes.h"
 #include "auth/seed.h"
@@ -208,6 +209,10 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  // The atlas pages; the engine's service feeds them through PageSources (until it is wired, they say
+  // "not computed yet").
+  atlas::register_page_routes(router_, *site_, *auth_, *regions_, atlas::PageSources{},
+                              atlas::PageOptions{assets_.url_for("atlas.css"), assets_.url_for("atlas.js")});
   discussions::register_routes(router_, *site_, *discussions_,
                                 discussions::RouteOptions{assets_.url_for("discussions.css")});
   discussions::register_api_routes(router_, *site_, *discussions_, *regions_, *database_,

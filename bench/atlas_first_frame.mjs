@@ -1,0 +1,81 @@
+// How long the atlas map takes to draw its first frame of a 10,000-member / 100,000-tie network in
+// headless Chromium, from navigation start (goal: within 2 s; issue 5).
+//
+//   KNOOPPUNT_BINARY=build/knooppunt node bench/atlas_first_frame.mjs [runs=5] [members=10000] [ties=100000]
+//
+// The real server (demo seed, SQLite) serves the page, the bundled script and the stylesheet, and signs
+// the demo member in. The network itself is synthetic (tests/browser/atlas_fixture.mjs, clustered, in
+// the engine's JSON format) and reaches the page as the answer to its GET /atlas/data.json through
+// Playwright's request interception, already serialised, so the figure is what the browser does:
+// fetch, JSON parse, graph build, sigma's indexing and the first WebGL frame. The first run starts
+// with an empty cache (the bundle is downloaded); later runs reuse the cached bundle, as a returning
+// member does. Prints every run and the medians.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+import { startServer, stopProcess } from '../tests/browser/support.mjs';
+import { atlasFixture } from '../tests/browser/atlas_fixture.mjs';
+
+const runs = Number(process.argv[2] ?? 5);
+const members = Number(process.argv[3] ?? 10000);
+const ties = Number(process.argv[4] ?? 100000);
+const kNetwork = 'west-brabant-zeeland';
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const workDir = await mkdtemp(path.join(tmpdir(), 'knooppunt-bench-atlas-'));
+const running = await startServer(workDir);
+const browser = await chromium.launch({
+  executablePath: process.env.KNOOPPUNT_CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${running.baseUrl}/inloggen`);
+  await page.fill('form[action="/inloggen"] #email', 'lid@kkp-demo.nl');
+  await page.fill('form[action="/inloggen"] #password', 'knooppunt-demo');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/inloggen"] button[type="submit"]')]);
+
+  const started = Date.now();
+  const data = atlasFixture({ members, ties, seed: 11, slug: kNetwork });
+  const body = JSON.stringify(data);
+  console.log(`synthetic network: ${data.nodes.length} members, ${data.edges.length} ties, ` +
+    `${(body.length / 1e6).toFixed(1)} MB JSON (made in ${Date.now() - started} ms)`);
+  await context.route('**/atlas/data.json*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+
+  const results = [];
+  for (let run = 1; run <= runs; run++) {
+    await page.goto('about:blank');
+    await page.goto(`${running.baseUrl}/atlas?network=${kNetwork}`, { waitUntil: 'commit' });
+    await page.waitForSelector('#atlas[data-drawn="true"]', { timeout: 60_000 });
+    const timing = await page.evaluate(() => {
+      const navigation = performance.getEntriesByType('navigation')[0];
+      const data = performance.getEntriesByType('resource').find((entry) => entry.name.includes('/atlas/data.json'));
+      return {
+        firstFrame: window.atlasFirstFrameMs,
+        domContentLoaded: navigation.domContentLoadedEventEnd,
+        dataReceived: data ? data.responseEnd : null,
+        status: document.getElementById('atlas-status').textContent,
+      };
+    });
+    results.push(timing);
+    console.log(`run ${run}: first frame ${timing.firstFrame.toFixed(0)} ms after navigation ` +
+      `(DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, data received ${timing.dataReceived?.toFixed(0)} ms) — ${timing.status}`);
+  }
+  const firstFrames = results.map((result) => result.firstFrame);
+  console.log(`median first frame over ${runs} runs: ${median(firstFrames).toFixed(0)} ms ` +
+    `(min ${Math.min(...firstFrames).toFixed(0)}, max ${Math.max(...firstFrames).toFixed(0)}); cold first run ${firstFrames[0].toFixed(0)} ms; goal 2000 ms`);
+  await context.close();
+} finally {
+  await browser.close();
+  await stopProcess(running.server);
+  await rm(workDir, { recursive: true, force: true });
+}
