@@ -7,7 +7,8 @@
 // the demo member in. The network itself is synthetic (tests/browser/atlas_fixture.mjs, clustered, in
 // the engine's JSON format) and reaches the page as the answer to its GET /atlas/data.json through
 // Playwright's request interception, already serialised, so the figure is what the browser does:
-// fetch, JSON parse, graph build, sigma's indexing and the first WebGL frame. The first run starts
+// fetch, JSON parse, graph build, sigma's indexing and the first WebGL frame (a network this large
+// draws its members first and its ties in the next frames: both moments are reported). The first run starts
 // with an empty cache (the bundle is downloaded); later runs reuse the cached bundle, as a returning
 // member does. Prints every run and the medians.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -55,24 +56,27 @@ try {
   for (let run = 1; run <= runs; run++) {
     await page.goto('about:blank');
     await page.goto(`${running.baseUrl}/atlas?network=${kNetwork}`, { waitUntil: 'commit' });
-    await page.waitForSelector('#atlas[data-drawn="true"]', { timeout: 60_000 });
+    await page.waitForSelector('#atlas[data-ready="true"]', { timeout: 120_000 });
     const timing = await page.evaluate(() => {
       const navigation = performance.getEntriesByType('navigation')[0];
       const data = performance.getEntriesByType('resource').find((entry) => entry.name.includes('/atlas/data.json'));
       return {
         firstFrame: window.atlasFirstFrameMs,
+        complete: window.atlasCompleteMs,
         domContentLoaded: navigation.domContentLoadedEventEnd,
         dataReceived: data ? data.responseEnd : null,
         status: document.getElementById('atlas-status').textContent,
       };
     });
     results.push(timing);
-    console.log(`run ${run}: first frame ${timing.firstFrame.toFixed(0)} ms after navigation ` +
+    console.log(`run ${run}: first frame ${timing.firstFrame.toFixed(0)} ms after navigation, every tie drawn at ${timing.complete.toFixed(0)} ms ` +
       `(DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, data received ${timing.dataReceived?.toFixed(0)} ms) — ${timing.status}`);
   }
   const firstFrames = results.map((result) => result.firstFrame);
+  const completes = results.map((result) => result.complete);
   console.log(`median first frame over ${runs} runs: ${median(firstFrames).toFixed(0)} ms ` +
     `(min ${Math.min(...firstFrames).toFixed(0)}, max ${Math.max(...firstFrames).toFixed(0)}); cold first run ${firstFrames[0].toFixed(0)} ms; goal 2000 ms`);
+  console.log(`median with every tie drawn: ${median(completes).toFixed(0)} ms (min ${Math.min(...completes).toFixed(0)}, max ${Math.max(...completes).toFixed(0)})`);
   await context.close();
 } finally {
   await browser.close();

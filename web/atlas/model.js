@@ -13,8 +13,9 @@ export const kFadedColor = '#e3e6ea';
 export const kPathColor = '#d62728';
 const kUnknownColor = '#9aa3ad';
 
-// The server's JSON -> a graphology multigraph (one edge per tie kind between a pair).
-export function buildGraph(data) {
+// The server's JSON -> a graphology multigraph (one edge per tie kind between a pair); members only
+// when `withEdges` is false (the first frame of a large network).
+export function buildGraph(data, { withEdges = true } = {}) {
   const graph = new Graph({ multi: true, type: 'undirected', allowSelfLoops: false });
   for (const node of data.nodes) {
     graph.addNode(String(node.id), {
@@ -22,6 +23,7 @@ export function buildGraph(data) {
       member: node,
     });
   }
+  if (!withEdges) return graph;
   for (const edge of data.edges) {
     const source = String(edge.source);
     const target = String(edge.target);
@@ -111,7 +113,10 @@ export function neighbourhood(graph, visible, start, depth) {
   return seen;
 }
 
-// The shortest chain of visible ties from `from` to `to` as a list of node keys, or null.
+// Ties members declared and the other confirmed; shared groups and events are derived by the system.
+export const kDeclaredKinds = new Set(['knows', 'worked_together', 'referred', 'backup']);
+
+// The shortest chain of visible confirmed (declared) ties from `from` to `to` as node keys, or null.
 export function shortestPath(graph, visible, from, to) {
   if (!visible.nodes.has(from) || !visible.nodes.has(to)) return null;
   if (from === to) return [from];
@@ -122,7 +127,7 @@ export function shortestPath(graph, visible, from, to) {
     for (const node of frontier) {
       let found = false;
       graph.forEachEdge(node, (edge, attributes, source, target) => {
-        if (found || !visible.edges.has(edge)) return;
+        if (found || !visible.edges.has(edge) || !kDeclaredKinds.has(attributes.kind)) return;
         const other = source === node ? target : source;
         if (previous.has(other)) return;
         previous.set(other, node);
@@ -140,11 +145,13 @@ export function shortestPath(graph, visible, from, to) {
   return null;
 }
 
-// The edges along a path (any kind between consecutive members that is visible).
+// The declared, visible ties along a path.
 export function pathEdges(graph, visible, path) {
   const edges = new Set();
   for (let i = 0; i + 1 < path.length; i++) {
-    graph.forEachEdge(path[i], path[i + 1], (edge) => { if (visible.edges.has(edge)) edges.add(edge); });
+    graph.forEachEdge(path[i], path[i + 1], (edge, attributes) => {
+      if (visible.edges.has(edge) && kDeclaredKinds.has(attributes.kind)) edges.add(edge);
+    });
   }
   return edges;
 }
