@@ -250,8 +250,16 @@ TEST_P(DiscussionsOverHttp, ATopicComesWithItsRepliesInOrderAndItsAcceptedAnswer
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find("javascript:"), std::string::npos);
   EXPECT_EQ(visitor["permissions"]["reply"], false);
-  // A hidden topic does not exist for members who are not hosts.
-  EXPECT_EQ(call("GET", topic_path(topics_.hidden), anna_token_).status, 404);
+  // A hidden topic keeps its place (members see a notice, as on the site) but none of its text.
+  const auto hidden = call("GET", topic_path(topics_.hidden), anna_token_);
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  const json hidden_topic = body_of(hidden);
+  EXPECT_EQ(hidden_topic["hidden"], true);
+  EXPECT_EQ(hidden_topic["title"], "");
+  EXPECT_TRUE(hidden_topic["posts"][0]["body_markdown"].is_null());
+  EXPECT_TRUE(hidden_topic["posts"][0]["body_html"].is_null());
+  EXPECT_EQ(hidden.body.find("alleen de host"), std::string::npos);
+  EXPECT_EQ(hidden.body.find("verborgen"), std::string::npos);
   EXPECT_EQ(call("GET", topic_path(999999)).status, 404);
 }
 
