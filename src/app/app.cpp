@@ -19,6 +19,10 @@
 #include "api/rate_limiter.h"
 #include "api/token_command.h"
 #include "api/tokens.h"
+#include "atlas/api_routes.h"
+#include "atlas/engine.h"
+#include "atlas/export_command.h"
+#include "atlas/service.h"
 #include "atlas/page_routes.h"
 #include "auth/passwords.h"
 #include "auth/routes.h"
@@ -201,6 +205,12 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
   discussions_ = std::make_unique<discussions::Service>(*database_);
 
+  // The atlas engine (igraph on one worker) and the service that serves its snapshots per viewer.
+  atlas_engine_ = std::make_unique<atlas::Engine>();
+  atlas_ = std::make_unique<atlas::Service>(
+      *database_, *atlas_engine_, *regions_,
+      [this](const http::Viewer& viewer, std::int64_t network) { return auth_->can_coordinate(viewer, network); });
+
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
   members::register_routes(router_, *site_, *members_, *regions_);
@@ -209,6 +219,7 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  atlas::register_api_routes(router_, *site_, *atlas_);  // before the atlas pages: it serves /atlas/data.json
   // The atlas pages; the engine's service feeds them through PageSources (until it is wired, they say
   // "not computed yet").
   atlas::register_page_routes(router_, *site_, *auth_, *regions_, atlas::PageSources{},
@@ -484,6 +495,9 @@ int serve(const Config& config) {
   // Event reminders (each once, claimed in the database) and the rolling horizon of series.
   jobs.add({"events.reminders", std::chrono::seconds(60), [&application] { application.events().send_due_reminders(); }});
   jobs.add({"events.horizon", std::chrono::hours(6), [&application] { application.events().extend_horizons(); }});
+  // The atlas: the first run serves stored snapshots (or computes them); later runs notice changed
+  // ties and privacy choices (a cheap marker) and the rest of the input every 5 minutes.
+  jobs.add({"atlas.refresh", std::chrono::seconds(2), [&application] { application.atlas().refresh_all(); }});
   server.run();
   jobs.stop();
   spdlog::info("stopped");
@@ -504,6 +518,15 @@ int seed_demo(const Config& config, bool only_if_empty) {
   const bool seeded = seed_demo_network(*database, only_if_empty ? DemoTarget::OnlyIfEmpty : DemoTarget::MustBeEmpty);
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
   return 0;
+}
+
+int export_atlas(const Config& config, const std::string& format, const std::string& network_slug,
+                 const std::string& output_path) {
+  // The export may go to standard output, where log lines do not belong.
+  if (output_path.empty()) spdlog::set_level(spdlog::level::warn);
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  return atlas::run_export_command(*database, format, network_slug, output_path, std::cout, std::cerr);
 }
 
 int create_api_token(const Config& config, const std::string& email, const std::string& name) {

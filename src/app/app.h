@@ -34,6 +34,10 @@ namespace auth {
 class PasswordHasher;
 class Service;
 }
+namespace atlas {
+class Engine;
+class Service;
+}  // namespace atlas
 namespace api {
 class TokenService;
 class RateLimiter;
@@ -60,6 +64,7 @@ class App {
   db::Database& database() { return *database_; }
   auth::Service& auth() { return *auth_; }
   events::Service& events() { return *events_; }
+  atlas::Service& atlas() { return *atlas_; }
   discussions::Service& discussions() { return *discussions_; }
   const web::Site& site() const { return *site_; }
 
@@ -87,6 +92,10 @@ class App {
   std::unique_ptr<api::RateLimiter> api_rate_limiter_;
   std::unique_ptr<api::BearerGate> api_gate_;
   std::unique_ptr<api::PersonalDataService> personal_data_;
+  // The atlas: the service is declared first so the engine (whose worker calls back into the
+  // service) stops before the service goes away.
+  std::unique_ptr<atlas::Service> atlas_;
+  std::unique_ptr<atlas::Engine> atlas_engine_;
   http::Router router_;
   http::Metrics metrics_;
 };
@@ -102,5 +111,8 @@ int create_admin(const Config& config, const std::string& email, const std::stri
                  const std::optional<std::string>& password);
 // `knooppunt token create`: a personal API token for the account with this address, printed once.
 int create_api_token(const Config& config, const std::string& email, const std::string& name);
+// `knooppunt export atlas`: see atlas/export_command.h. Exit code 2 for an unknown format or network.
+int export_atlas(const Config& config, const std::string& format, const std::string& network_slug,
+                 const std::string& output_path);
 
 }  // namespace app

@@ -158,6 +158,20 @@ int main(int argc, char** argv) {
   token_create->add_option("--name", token_name, "What the token is for, as its owner sees it in the list")
       ->default_str("Opdrachtregel");
 
+  CLI::App* export_command = cli.add_subcommand("export", "Write data to files");
+  export_command->require_subcommand(1);
+  std::string export_format;
+  std::string export_network;
+  std::string export_output;
+  CLI::App* export_atlas = export_command->add_subcommand(
+      "atlas",
+      "The network atlas as GEXF 1.3, GraphML or JSON, as every member of the network may see it (members "
+      "hidden from the atlas are absent, and only ties both members show to the whole network)");
+  add_storage_options(*export_atlas, config);
+  export_atlas->add_option("--format", export_format, "gexf, graphml or json")->required();
+  export_atlas->add_option("--network", export_network, "The network's slug, e.g. kkp")->required();
+  export_atlas->add_option("--output", export_output, "The file to write (default: standard output)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -172,6 +186,7 @@ int main(int argc, char** argv) {
     if (seed->parsed()) return app::seed_demo(config, only_if_empty);
     if (admin_create->parsed()) return app::create_admin(config, admin_email, admin_name, password_from_stdin());
     if (token_create->parsed()) return app::create_api_token(config, token_email, token_name);
+    if (export_atlas->parsed()) return app::export_atlas(config, export_format, export_network, export_output);
   } catch (const std::exception& error) {
     std::cerr << "knooppunt: " << error.what() << "\n";
     return 1;
