@@ -508,6 +508,8 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
     const std::string_view language = site.language_of(request);
     data page = member_data(site, language, *member);
     page.set("title", member->name);
+    // A signed-in member can record a tie for the atlas with someone else (atlas/ties_routes.h).
+    if (request.viewer && !member->is_owner) page.set("can_add_tie", true);
     http::Response response = site.page(request, kProfileTemplate, std::move(page));
     response.headers.set("Cache-Control", "private, no-cache");
     return response;
