@@ -24,6 +24,9 @@
 #include "atlas/export_command.h"
 #include "atlas/service.h"
 #include "atlas/page_routes.h"
+#include "atlas/seed.h"
+#include "atlas/ties_routes.h"
+#include "atlas/ties_service.h"
 #include "auth/passwords.h"
 #include "auth/routes.h"
 #include "auth/seed.h"
@@ -219,6 +222,7 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  atlas::register_ties_routes(router_, *site_, *database_);
   atlas::register_api_routes(router_, *site_, *atlas_);  // before the atlas pages: it serves /atlas/data.json
   // The atlas pages; the engine's service feeds them through PageSources (until it is wired, they say
   // "not computed yet").
@@ -444,6 +448,7 @@ bool seed_demo_network(db::Database& database, DemoTarget target) {
   if (!seeded) return false;
   const std::int64_t now = unix_now();
   events::seed_demo(database, now);
+  atlas::seed_demo(database, now);
   discussions::seed_demo(database, now);  // after groups: their members write the discussions
   return true;
 }
