@@ -32,6 +32,9 @@
 #include "auth/seed.h"
 #include "auth/service.h"
 #include "db/migrations.h"
+#include "documents/routes.h"
+#include "documents/seed.h"
+#include "documents/service.h"
 #include "discussions/api_routes.h"
 #include "discussions/routes.h"
 #include "discussions/seed.h"
@@ -52,6 +55,8 @@
 #include "regions/routes.h"
 #include "regions/seed.h"
 #include "regions/service.h"
+#include "search/routes.h"
+#include "search/service.h"
 #include "web/anonymous_cache.h"
 #include "web/site.h"
 
@@ -214,6 +219,27 @@ App::App(Config config, std::unique_ptr<db::Database> database)
       *database_, *atlas_engine_, *regions_,
       [this](const http::Viewer& viewer, std::int64_t network) { return auth_->can_coordinate(viewer, network); });
 
+  // The groups' libraries and wikis, and search over what the viewer may see (each feature with
+  // searchable content adds its source).
+  documents_ = std::make_unique<documents::Service>(*database_, config_.data_dir);
+  search_ = std::make_unique<search::Service>(*database_);
+  search_->add_source([this](std::string_view query, const std::vector<std::int64_t>& group_ids, std::size_t limit) {
+    std::vector<search::SourceHit> hits;
+    for (documents::SearchHit& hit : documents_->search(query, group_ids, limit)) {
+      hits.push_back({hit.kind, hit.id, hit.group_id, std::move(hit.title), std::move(hit.text), std::move(hit.path),
+                      hit.score});
+    }
+    return hits;
+  });
+  search_->add_source([this](std::string_view query, const std::vector<std::int64_t>& group_ids, std::size_t limit) {
+    std::vector<search::SourceHit> hits;
+    for (discussions::SearchHit& hit : discussions_->search_in_groups(query, group_ids, limit)) {
+      hits.push_back({hit.kind, hit.id, hit.group_id, std::move(hit.title), std::move(hit.excerpt),
+                      std::move(hit.path), hit.score});
+    }
+    return hits;
+  });
+
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
   members::register_routes(router_, *site_, *members_, *regions_);
@@ -222,6 +248,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  documents::register_routes(router_, *site_, *documents_, documents::RouteOptions{{}, assets_.url_for("documents.css")});
+  search::register_routes(router_, *site_, *search_, search::RouteOptions{{}, assets_.url_for("documents.css")});
   atlas::register_ties_routes(router_, *site_, *database_);
   atlas::register_api_routes(router_, *site_, *atlas_);  // before the atlas pages: it serves /atlas/data.json
   // The atlas pages; the engine's service feeds them through PageSources (until it is wired, they say
@@ -434,7 +462,7 @@ enum class DemoTarget { OnlyIfEmpty, MustBeEmpty };
 // The whole demo network, feature by feature, in dependency order: networks, accounts, profiles in one
 // transaction; then each feature seeds its own part in its own transactions (they are large). Returns
 // false when the database already held a network and `target` allows that.
-bool seed_demo_network(db::Database& database, DemoTarget target) {
+bool seed_demo_network(db::Database& database, const std::string& data_dir, DemoTarget target) {
   const bool seeded = database.write([&](db::Session& session) {
     if (regions::has_any_network(session)) {
       if (target == DemoTarget::OnlyIfEmpty) return false;
@@ -448,6 +476,7 @@ bool seed_demo_network(db::Database& database, DemoTarget target) {
   if (!seeded) return false;
   const std::int64_t now = unix_now();
   events::seed_demo(database, now);
+  documents::seed_demo(database, data_dir, now);
   atlas::seed_demo(database, now);
   discussions::seed_demo(database, now);  // after groups: their members write the discussions
   return true;
@@ -461,7 +490,7 @@ int serve(const Config& config) {
   raise_open_file_limit();
   prepare_data_dir(config);
   auto database = open_and_migrate(config);
-  if (config.seed_demo_if_empty && seed_demo_network(*database, DemoTarget::OnlyIfEmpty)) {
+  if (config.seed_demo_if_empty && seed_demo_network(*database, config.data_dir, DemoTarget::OnlyIfEmpty)) {
     spdlog::info("seeded the demo network into the empty database");
   }
 
@@ -478,6 +507,11 @@ int serve(const Config& config) {
   // Only the profile form takes a photo; every other route keeps the small limit.
   options.max_body_bytes_by_path.emplace(members::kProfileFormPath,
                                          std::max(config.max_body_bytes, members::kMaxProfileFormBytes));
+  // The library's two upload forms take files of up to 20 MiB (documents/routes.h).
+  for (std::string_view path : {documents::kUploadPath, documents::kVersionUploadPath}) {
+    options.max_body_bytes_by_path.emplace(std::string(path),
+                                           std::max(config.max_body_bytes, documents::kMaxUploadFormBytes));
+  }
   options.max_connections = config.max_connections;
   http::Server server(
       options, [&](http::Request& request) { return application.handle(request); },
@@ -520,7 +554,7 @@ int migrate(const Config& config) {
 int seed_demo(const Config& config, bool only_if_empty) {
   prepare_data_dir(config);
   auto database = open_and_migrate(config);
-  const bool seeded = seed_demo_network(*database, only_if_empty ? DemoTarget::OnlyIfEmpty : DemoTarget::MustBeEmpty);
+  const bool seeded = seed_demo_network(*database, config.data_dir, only_if_empty ? DemoTarget::OnlyIfEmpty : DemoTarget::MustBeEmpty);
   spdlog::info(seeded ? "seeded the demo network" : "the database already holds a network; nothing seeded");
   return 0;
 }

@@ -23,6 +23,12 @@ class Service;
 namespace events {
 class Service;
 }
+namespace documents {
+class Service;
+}
+namespace search {
+class Service;
+}
 namespace discussions {
 class Service;
 }
@@ -83,6 +89,8 @@ class App {
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
   std::unique_ptr<events::Service> events_;
+  std::unique_ptr<documents::Service> documents_;
+  std::unique_ptr<search::Service> search_;
   std::unique_ptr<discussions::Service> discussions_;
   std::unique_ptr<members::Places> places_;
   std::unique_ptr<members::Service> members_;
