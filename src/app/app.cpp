@@ -42,6 +42,9 @@
 #include "events/routes.h"
 #include "events/seed.h"
 #include "events/service.h"
+#include "groups/routes.h"
+#include "groups/seed.h"
+#include "groups/service.h"
 #include "jobs/runner.h"
 #include "mail/address.h"
 #include "mail/file_transport.h"
@@ -208,6 +211,9 @@ App::App(Config config, std::unique_ptr<db::Database> database)
     }
     return ids;
   };
+  events_access.hosts_group = [this](std::int64_t account, std::int64_t network, std::int64_t group) {
+    return groups_->hosts_group(account, group, network);
+  };
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
@@ -240,6 +246,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
     return hits;
   });
 
+  groups_ = std::make_unique<groups::Service>(*database_, config_.data_dir);
+
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
   members::register_routes(router_, *site_, *members_, *regions_);
@@ -248,6 +256,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  groups::register_routes(router_, *site_, *groups_);
+  groups::register_api_routes(router_, *site_, *groups_);
   documents::register_routes(router_, *site_, *documents_, documents::RouteOptions{{}, assets_.url_for("documents.css")});
   search::register_routes(router_, *site_, *search_, search::RouteOptions{{}, assets_.url_for("documents.css")});
   atlas::register_ties_routes(router_, *site_, *database_);
@@ -476,6 +486,7 @@ bool seed_demo_network(db::Database& database, const std::string& data_dir, Demo
   if (!seeded) return false;
   const std::int64_t now = unix_now();
   events::seed_demo(database, now);
+  groups::seed_demo(database, now);
   documents::seed_demo(database, data_dir, now);
   atlas::seed_demo(database, now);
   discussions::seed_demo(database, now);  // after groups: their members write the discussions
@@ -507,6 +518,9 @@ int serve(const Config& config) {
   // Only the profile form takes a photo; every other route keeps the small limit.
   options.max_body_bytes_by_path.emplace(members::kProfileFormPath,
                                          std::max(config.max_body_bytes, members::kMaxProfileFormBytes));
+  // The group settings form takes an image too.
+  options.max_body_bytes_by_path.emplace(groups::kSettingsFormPath,
+                                         std::max(config.max_body_bytes, groups::kMaxSettingsFormBytes));
   // The library's two upload forms take files of up to 20 MiB (documents/routes.h).
   for (std::string_view path : {documents::kUploadPath, documents::kVersionUploadPath}) {
     options.max_body_bytes_by_path.emplace(std::string(path),

@@ -20,6 +20,9 @@ class AnonymousPageCache;
 namespace regions {
 class Service;
 }
+namespace groups {
+class Service;
+}
 namespace events {
 class Service;
 }
@@ -89,6 +92,7 @@ class App {
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
   std::unique_ptr<events::Service> events_;
+  std::unique_ptr<groups::Service> groups_;
   std::unique_ptr<documents::Service> documents_;
   std::unique_ptr<search::Service> search_;
   std::unique_ptr<discussions::Service> discussions_;

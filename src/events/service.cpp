@@ -230,6 +230,10 @@ bool Service::manages(const Actor& actor, const Event& event) {
   if (!actor.account_id) return false;
   if (actor.administrator) return true;
   if (access_.is_coordinator && access_.is_coordinator(*actor.account_id, event.network_id)) return true;
+  if (event.group_id && access_.hosts_group &&
+      access_.hosts_group(*actor.account_id, event.network_id, *event.group_id)) {
+    return true;
+  }
   return database_.read(
       [&](db::Session& session) { return store::is_host(session, event.id, *actor.account_id); });
 }
@@ -259,7 +263,10 @@ bool Service::can_create(const Actor& actor, std::int64_t network_id) {
 
 Result<Event> Service::create_event(const Actor& actor, const NewEvent& input) {
   if (!actor.account_id) return Result<Event>::fail(Failure::Forbidden, "", "events.error.sign_in");
-  if (!can_create(actor, input.network_id)) {
+  // Coordinators create any event of their network; a knowledge group's hosts, their group's.
+  const bool group_host = input.group_id && access_.hosts_group &&
+                          access_.hosts_group(*actor.account_id, input.network_id, *input.group_id);
+  if (!can_create(actor, input.network_id) && !group_host) {
     return Result<Event>::fail(Failure::Forbidden, "", "events.error.not_coordinator");
   }
   return database_.write(

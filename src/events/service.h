@@ -59,6 +59,9 @@ struct Access {
   std::function<bool(std::int64_t account_id, std::int64_t network_id)> is_member;
   std::function<bool(std::int64_t account_id, std::int64_t network_id)> is_coordinator;
   std::function<std::vector<std::int64_t>(std::int64_t account_id)> member_networks;
+  // Whether the account hosts knowledge group `group_id` of network `network_id` (the groups feature,
+  // groups::Service::hosts_group): a group's hosts create and manage its events. Empty: nobody does.
+  std::function<bool(std::int64_t account_id, std::int64_t network_id, std::int64_t group_id)> hosts_group;
 };
 
 enum class Failure { Invalid, NotFound, Forbidden, Conflict };

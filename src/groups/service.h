@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,8 +141,14 @@ std::string slug_from_name(std::string_view name);
 // in the caller's transaction. Returns the rows removed.
 std::int64_t erase_member(db::Session& session, std::int64_t account_id);
 
-// Whether the account is an active host of the group (events: hosts may create their group's events).
-bool hosts_group(db::Session& session, std::int64_t account_id, std::int64_t group_id);
+// The account's group memberships, requests and invitations for its personal-data download: one
+// object per row with the group (id, network, slug, name), role, state, note and dates.
+nlohmann::json export_member(db::Session& session, std::int64_t account_id);
+
+// Whether the account is an active host of the group, which is not archived and (when given) belongs
+// to `network_id` (events: a group's hosts create and manage its events).
+bool hosts_group(db::Session& session, std::int64_t account_id, std::int64_t group_id,
+                 std::optional<std::int64_t> network_id = std::nullopt);
 
 class Service {
  public:
@@ -162,6 +169,9 @@ class Service {
                                     std::string_view group_slug);
   std::optional<GroupHeader> header_in(db::Session& session, const Viewer& viewer, std::string_view network_slug,
                                        std::string_view group_slug);
+
+  // A group the viewer may find, by id (nothing otherwise).
+  std::optional<Group> group_by_id(const Viewer& viewer, std::int64_t group_id);
 
   // The member list (nothing when the header is nothing; the caller checks access.can_view).
   std::optional<MemberPage> member_page(const Viewer& viewer, std::string_view network_slug,
@@ -197,8 +207,9 @@ class Service {
   // Removes an active member, or withdraws an invitation.
   Result<Done> remove_member(const Viewer& viewer, std::int64_t group_id, std::int64_t account_id);
 
-  // Whether the account hosts the group (its own transaction).
-  bool hosts_group(std::int64_t account_id, std::int64_t group_id);
+  // groups::hosts_group in its own transaction (wired into events::Access::hosts_group by app/).
+  bool hosts_group(std::int64_t account_id, std::int64_t group_id,
+                   std::optional<std::int64_t> network_id = std::nullopt);
 
  private:
   std::int64_t now() const;

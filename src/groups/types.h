@@ -54,13 +54,13 @@ struct Group {
 struct Membership {
   std::int64_t group_id = 0;
   std::int64_t account_id = 0;
-  std::string name;
+  std::string name{};
   Role role = Role::Member;
   MemberState state = MemberState::Active;
-  std::optional<std::int64_t> invited_by;
-  std::string message;  // the note with a request or an invitation
+  std::optional<std::int64_t> invited_by{};
+  std::string message{};  // the note with a request or an invitation
   std::int64_t created_at = 0;
-  std::optional<std::int64_t> joined_at;
+  std::optional<std::int64_t> joined_at{};
 };
 
 // What the group header (partials/group_header.mustache) shows on every page of a group: filled by
