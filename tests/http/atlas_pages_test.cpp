@@ -4,7 +4,10 @@
 // roles on the cluster naming form.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
 #include <regex>
 #include <string>
 
@@ -58,6 +61,22 @@ class AtlasPagesOverHttp : public ::testing::TestWithParam<db::Backend> {
       names.push_back((*it)[1].str());
     }
     return names;
+  }
+
+  // The atlas JSON the member's map reads, once the engine has computed the first snapshot (it does at
+  // start-up, off the request threads). nullopt when the server has no data route at all.
+  std::optional<nlohmann::json> atlas_data(HttpBrowser& member) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (true) {
+      const HttpResponse data = member.get(std::string("/atlas/data.json?network=") + kNetwork);
+      if (data.status == 200) return nlohmann::json::parse(data.body);
+      if (data.status == 404 && !contains(data.header("content-type"), "json")) return std::nullopt;
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "no atlas snapshot within 90 s: " << data.status << " " << data.body;
+        return std::nullopt;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
   }
 
   std::unique_ptr<testing_support::TestDatabase> database_;
@@ -176,6 +195,97 @@ TEST_P(AtlasPagesOverHttp, NamingAClusterNeedsTheCsrfTokenAndAKnownCluster) {
                                                  {{"network", kNetwork}, {"cluster", "987654"}, {"name", "Juristen"}});
   EXPECT_TRUE(unknown.status == 422 || unknown.status == 404) << unknown.status;
   EXPECT_NE(unknown.status, 303);
+}
+
+std::string html_escaped(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '"') out += "&quot;";
+    else if (c == '\'') out += "&#39;";
+    else out += c;
+  }
+  return out;
+}
+
+TEST_P(AtlasPagesOverHttp, WithASnapshotTheTextVersionShowsClustersBrokersConnectionsAndChains) {
+  auto member = signed_in(kMemberEmail);
+  const auto data = atlas_data(*member);
+  if (!data) {
+    GTEST_SKIP() << "this build serves no /atlas/data.json (the engine is not wired)";
+  }
+  ASSERT_FALSE((*data)["nodes"].empty());
+  const std::string me = first_match(member->get("/profiel").body, "href=\"/leden/([0-9]+)\"");
+
+  const HttpResponse page = member->get(std::string("/atlas/tekst?network=") + kNetwork);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "id=\"clusters-title\""));
+  for (const auto& cluster : (*data)["clusters"]) {
+    if (!cluster["name"].get<std::string>().empty()) {
+      EXPECT_TRUE(contains(page.body, html_escaped(cluster["name"])));
+    }
+  }
+  for (const auto& broker : (*data)["brokers"]) {
+    for (const auto& node : (*data)["nodes"]) {
+      if (node["id"] == broker) {
+        EXPECT_TRUE(contains(page.body, html_escaped(node["name"]))) << node["name"];
+      }
+    }
+  }
+
+  // How am I connected to someone I have a declared tie with: one step.
+  std::string neighbour;
+  for (const auto& edge : (*data)["edges"]) {
+    const std::string kind = edge["kind"];
+    if (kind != "knows" && kind != "worked_together" && kind != "referred" && kind != "backup") continue;
+    const std::string source = std::to_string(edge["source"].get<std::int64_t>());
+    const std::string target = std::to_string(edge["target"].get<std::int64_t>());
+    if (source == me || target == me) {
+      neighbour = source == me ? target : source;
+      break;
+    }
+  }
+  if (!neighbour.empty()) {
+    const HttpResponse chain = member->get("/atlas/tekst?network=west-brabant-zeeland&naar_id=" + neighbour);
+    ASSERT_EQ(chain.status, 200);
+    EXPECT_TRUE(contains(chain.body, "class=\"atlas-chain\""));
+    EXPECT_TRUE(contains(chain.body, "href=\"/leden/" + neighbour + "\""));
+  }
+  const HttpResponse nobody = member->get("/atlas/tekst?network=west-brabant-zeeland&naar=zzzz-niemand-zzzz");
+  EXPECT_EQ(nobody.status, 200);
+  EXPECT_FALSE(contains(nobody.body, "class=\"atlas-chain\""));
+  const HttpResponse too_long = member->get("/atlas/tekst?network=west-brabant-zeeland&naar=" + std::string(201, 'a'));
+  EXPECT_EQ(too_long.status, 422);
+  EXPECT_TRUE(contains(too_long.body, "aria-invalid=\"true\""));
+}
+
+TEST_P(AtlasPagesOverHttp, WithASnapshotCoordinatorsSeeChartsAndNameClusters) {
+  auto coordinator = signed_in(kCoordinatorEmail);
+  const auto data = atlas_data(*coordinator);
+  if (!data) {
+    GTEST_SKIP() << "this build serves no /atlas/data.json (the engine is not wired)";
+  }
+  const HttpResponse page = coordinator->get(std::string("/atlas/coordinator?network=") + kNetwork);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "<svg class=\"atlas-chart\""));
+  EXPECT_TRUE(contains(page.body, "href=\"/atlas/export.gexf?network=west-brabant-zeeland\""));
+  EXPECT_FALSE(contains(page.body, "style="));
+  ASSERT_FALSE((*data)["clusters"].empty());
+  const std::string cluster = std::to_string((*data)["clusters"][0]["id"].get<std::int64_t>());
+
+  const HttpResponse too_long = coordinator->post("/atlas/coordinator/clusters",
+                                                  {{"network", kNetwork}, {"cluster", cluster}, {"name", std::string(81, 'x')}});
+  EXPECT_EQ(too_long.status, 422);
+  EXPECT_TRUE(contains(too_long.body, "id=\"name-error\""));
+  const HttpResponse named = coordinator->post("/atlas/coordinator/clusters",
+                                               {{"network", kNetwork}, {"cluster", cluster}, {"name", "Zeeuwse <juristen>"}});
+  ASSERT_EQ(named.status, 303);
+  const HttpResponse after = coordinator->get(std::string("/atlas/tekst?network=") + kNetwork);
+  EXPECT_TRUE(contains(after.body, "Zeeuwse &lt;juristen&gt;"));
+  EXPECT_FALSE(contains(after.body, "Zeeuwse <juristen>"));
+  EXPECT_FALSE(contains(after.body, std::string(81, 'x')));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AtlasPagesOverHttp, ::testing::ValuesIn(testing_support::test_backends()),
