@@ -24,6 +24,7 @@
 #include "atlas/export_command.h"
 #include "atlas/service.h"
 #include "atlas/page_routes.h"
+#include "atlas/page_sources.h"
 #include "atlas/seed.h"
 #include "atlas/ties_routes.h"
 #include "atlas/ties_service.h"
@@ -262,9 +263,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   search::register_routes(router_, *site_, *search_, search::RouteOptions{{}, assets_.url_for("documents.css")});
   atlas::register_ties_routes(router_, *site_, *database_);
   atlas::register_api_routes(router_, *site_, *atlas_);  // before the atlas pages: it serves /atlas/data.json
-  // The atlas pages; the engine's service feeds them through PageSources (until it is wired, they say
-  // "not computed yet").
-  atlas::register_page_routes(router_, *site_, *auth_, *regions_, atlas::PageSources{},
+  // The atlas pages, fed by the engine's service.
+  atlas::register_page_routes(router_, *site_, *auth_, *regions_, atlas::page_sources(*atlas_),
                               atlas::PageOptions{assets_.url_for("atlas.css"), assets_.url_for("atlas.js")});
   discussions::register_routes(router_, *site_, *discussions_,
                                 discussions::RouteOptions{assets_.url_for("discussions.css")});
