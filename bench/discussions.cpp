@@ -3,7 +3,7 @@
 // run: a topic page of 200 replies, a group's topic list, and a full-text search, p95 per call.
 //
 //   build/bench/discussions fill    URL [--topics 50000 --replies 1000000]   (once; later runs reuse it)
-//   build/bench/discussions measure URL [--rounds 5 --calls 200]
+//   build/bench/discussions measure URL [--rounds 5 --calls 200] [--per-query yes]
 //   build/bench/discussions info    URL   (the ids bench/discussions.sh requests over HTTP)
 //
 // URL is sqlite:PATH or postgresql://...; `fill` migrates and seeds the demo network first when the
@@ -23,6 +23,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "auth/seed.h"
@@ -335,7 +336,7 @@ double percentile(std::vector<double> values, double p) {
 
 double median(std::vector<double> values) { return percentile(std::move(values), 0.5); }
 
-int measure(const std::string& url, int rounds, int calls) {
+int measure(const std::string& url, int rounds, int calls, bool per_query) {
   db::Options options;
   options.pool_size = 2;
   auto database = db::open(url, options);
@@ -376,6 +377,58 @@ int measure(const std::string& url, int rounds, int calls) {
       discussions::store::search(session, queries[next_query++ % queries.size()], visible, 20);
     });
   };
+  // What-if for SQLite (not what the store runs today): rank only the newest 3,000 matches, as the
+  // PostgreSQL window already does. FTS5 walks a match newest-first cheaply (ORDER BY rowid DESC) and
+  // takes a rowid range as a constraint, so bm25 runs on 3,000 documents instead of every match.
+  const auto recency_window = [&](const std::string& query) {
+    const auto index = db::SearchIndex::create(db::Backend::Sqlite, "discussion_search");
+    const auto match = index->match(query);
+    if (!match) return std::size_t{0};
+    return database->read([&](db::Session& session) {
+      const std::string expression = std::get<std::string>(match->params.front());
+      const auto floor = session.query_one(
+          "SELECT rowid FROM discussion_search WHERE discussion_search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET 2999",
+          {expression});
+      const auto visible = groups::visible_group_ids(session, as_member);
+      std::string in_list;
+      for (std::size_t i = 0; i < visible.size(); ++i) in_list += i == 0 ? "?" : ", ?";
+      db::Params params{expression, floor ? floor->int64(0) : std::int64_t{0}};
+      for (const std::int64_t id : visible) params.emplace_back(id);
+      return session
+          .query("SELECT r.id, t.title, r.body_html, m.score FROM (SELECT rowid AS id, -bm25(discussion_search, 10.0, "
+                 "4.0, 2.0, 1.0) AS score FROM discussion_search WHERE discussion_search MATCH ? AND rowid >= ? "
+                 "ORDER BY score DESC LIMIT 200) m JOIN replies r ON r.id = m.id JOIN topics t ON t.id = r.topic_id "
+                 "WHERE r.hidden_at IS NULL AND t.hidden_at IS NULL AND t.group_id IN (" +
+                     in_list + ") ORDER BY m.score DESC LIMIT 20",
+                 params)
+          .size();
+    });
+  };
+  if (per_query) {  // each search's own time (median of 5), to see which words dominate
+    for (const std::string& query : queries) {
+      std::vector<double> times;
+      std::size_t hits = 0;
+      for (int i = 0; i < 5; ++i) {
+        const auto start = Clock::now();
+        database->read([&](db::Session& session) {
+          hits = discussions::store::search(session, query, groups::visible_group_ids(session, as_member), 20).size();
+        });
+        times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      }
+      std::vector<double> window_times;
+      std::size_t window_hits = 0;
+      for (int i = 0; database->backend() == db::Backend::Sqlite && i < 5; ++i) {
+        const auto start = Clock::now();
+        window_hits = recency_window(query);
+        window_times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      }
+      std::printf("%9.2f ms  %2zu hits  %s", median(times), hits, query.c_str());
+      if (!window_times.empty())
+        std::printf("   (newest-3,000 window: %.2f ms, %zu hits)", median(window_times), window_hits);
+      std::printf("\n");
+    }
+    return 0;
+  }
   struct Scenario {
     const char* name;
     std::function<void()> run;
@@ -431,7 +484,8 @@ int main(int argc, char** argv) {
       return fill(url, std::stoll(option(argc, argv, "--topics", "50000")),
                   std::stoll(option(argc, argv, "--replies", "1000000")));
     if (mode == "measure")
-      return measure(url, std::stoi(option(argc, argv, "--rounds", "5")), std::stoi(option(argc, argv, "--calls", "200")));
+      return measure(url, std::stoi(option(argc, argv, "--rounds", "5")), std::stoi(option(argc, argv, "--calls", "200")),
+                     option(argc, argv, "--per-query", "no") == "yes");
     if (mode == "info") return info(url);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "discussions bench: %s\n", error.what());
