@@ -71,7 +71,7 @@ describe('the atlas map in the browser', { timeout: 170_000 }, () => {
     assert.notEqual(data.status(), 200, 'the map data is for members only');
   });
 
-  test('the member searches, focuses, finds the path and the map is drawn', async () => {
+  test('the member searches, focuses, finds the path and the map is drawn', async (t) => {
     const { page, problems, cspViolations } = browser;
     try {
       await signIn(page, running.baseUrl, 'lid@kkp-demo.nl');
@@ -87,7 +87,9 @@ describe('the atlas map in the browser', { timeout: 170_000 }, () => {
       let data;
       if (served.status() === 200) {
         data = await served.json();
+        t.diagnostic(`the server's atlas: ${data.nodes.length} members, ${data.edges.length} ties`);
       } else {
+        t.diagnostic(`no snapshot yet (${served.status()}): a synthetic network`);
         // 404 (no engine route) or 503 (first snapshot still computing); a refusal would be a bug.
         assert.ok([404, 503].includes(served.status()), `no atlas data yet: ${served.status()}`);
         data = atlasFixture({ members: 230, ties: 1200, firstId: me, slug: kNetwork });
