@@ -53,7 +53,7 @@ struct Topics {
   std::int64_t secret = 0;    // in HRM
 };
 
-class DiscussionsOverHttp : public ::testing::TestWithParam<db::Backend> {
+class DiscussionsApiOverHttp : public ::testing::TestWithParam<db::Backend> {
  protected:
   void SetUp() override {
     database_ = std::make_unique<testing_support::TestDatabase>(GetParam());
@@ -187,7 +187,7 @@ class DiscussionsOverHttp : public ::testing::TestWithParam<db::Backend> {
   std::string carla_token_;
 };
 
-TEST_P(DiscussionsOverHttp, APublicGroupListsItsTopicsToVisitorsAndMembersWithoutHiddenOnes) {
+TEST_P(DiscussionsApiOverHttp, APublicGroupListsItsTopicsToVisitorsAndMembersWithoutHiddenOnes) {
   const auto visitor = call("GET", topics_path(groups_.ict));
   ASSERT_EQ(visitor.status, 200) << visitor.body;
   EXPECT_EQ(visitor.header("content-type"), "application/json; charset=utf-8");
@@ -223,7 +223,7 @@ TEST_P(DiscussionsOverHttp, APublicGroupListsItsTopicsToVisitorsAndMembersWithou
   EXPECT_EQ(call("GET", "/api/v1/groups/abc/topics").status, 404);
 }
 
-TEST_P(DiscussionsOverHttp, ATopicComesWithItsRepliesInOrderAndItsAcceptedAnswer) {
+TEST_P(DiscussionsApiOverHttp, ATopicComesWithItsRepliesInOrderAndItsAcceptedAnswer) {
   const auto response = call("GET", topic_path(topics_.question), anna_token_);
   ASSERT_EQ(response.status, 200) << response.body;
   const json topic = body_of(response);
@@ -263,7 +263,7 @@ TEST_P(DiscussionsOverHttp, ATopicComesWithItsRepliesInOrderAndItsAcceptedAnswer
   EXPECT_EQ(call("GET", topic_path(999999)).status, 404);
 }
 
-TEST_P(DiscussionsOverHttp, AMemberStartsATopicAndRepliesWithAToken) {
+TEST_P(DiscussionsApiOverHttp, AMemberStartsATopicAndRepliesWithAToken) {
   const std::string body = json{{"title", "Back-up van Microsoft 365"},
                                 {"body", "Is een aparte back-up nodig, @Bram-Jansen?"},
                                 {"kind", "question"}}
@@ -301,7 +301,7 @@ TEST_P(DiscussionsOverHttp, AMemberStartsATopicAndRepliesWithAToken) {
   EXPECT_EQ(body_of(call("GET", topics_path(groups_.ict)))["topics"][0]["id"], id);
 }
 
-TEST_P(DiscussionsOverHttp, WritingNeedsAValidTokenOrASessionFromOurOwnPages) {
+TEST_P(DiscussionsApiOverHttp, WritingNeedsAValidTokenOrASessionFromOurOwnPages) {
   const std::string body = json{{"title", "Zonder token"}, {"body", "Mag dit?"}}.dump();
   const auto before = count("SELECT COUNT(*) FROM topics");
   const auto anonymous = call("POST", topics_path(groups_.ict), "", body);
@@ -340,7 +340,7 @@ TEST_P(DiscussionsOverHttp, WritingNeedsAValidTokenOrASessionFromOurOwnPages) {
   EXPECT_EQ(ours.status, 201) << ours.body;
 }
 
-TEST_P(DiscussionsOverHttp, AGroupOneMayNotSeeIsNotFoundAndOneMayOnlyReadIsForbiddenToPostIn) {
+TEST_P(DiscussionsApiOverHttp, AGroupOneMayNotSeeIsNotFoundAndOneMayOnlyReadIsForbiddenToPostIn) {
   // HRM is for its members: to Anna (not in it), to visitors and to Bram it does not exist.
   for (const std::string& token : {anna_token_, bram_token_, std::string()}) {
     SCOPED_TRACE(token.empty() ? "visitor" : token.substr(0, 12));
@@ -373,7 +373,7 @@ TEST_P(DiscussionsOverHttp, AGroupOneMayNotSeeIsNotFoundAndOneMayOnlyReadIsForbi
   EXPECT_EQ(count("SELECT COUNT(*) FROM replies"), before);
 }
 
-TEST_P(DiscussionsOverHttp, BadInputIsRefusedFieldByFieldAndWritesNothing) {
+TEST_P(DiscussionsApiOverHttp, BadInputIsRefusedFieldByFieldAndWritesNothing) {
   const auto topics_before = count("SELECT COUNT(*) FROM topics");
   const auto posts_before = count("SELECT COUNT(*) FROM replies");
   auto post_topic = [&](const std::string& body, std::map<std::string, std::string> headers = {}) {
@@ -411,7 +411,7 @@ TEST_P(DiscussionsOverHttp, BadInputIsRefusedFieldByFieldAndWritesNothing) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM replies"), posts_before);
 }
 
-TEST_P(DiscussionsOverHttp, AClosedTopicRefusesRepliesWithAConflict) {
+TEST_P(DiscussionsApiOverHttp, AClosedTopicRefusesRepliesWithAConflict) {
   const auto posts_before = count("SELECT COUNT(*) FROM replies");
   const auto refused = call("POST", topic_path(topics_.closed) + "/replies", anna_token_,
                             json{{"body", "Toch nog een reactie."}}.dump());
@@ -422,7 +422,7 @@ TEST_P(DiscussionsOverHttp, AClosedTopicRefusesRepliesWithAConflict) {
   EXPECT_EQ(body_of(call("GET", topic_path(topics_.closed), anna_token_))["permissions"]["reply"], false);
 }
 
-TEST_P(DiscussionsOverHttp, TheOpenApiDocumentDescribesEveryDiscussionsRoute) {
+TEST_P(DiscussionsApiOverHttp, TheOpenApiDocumentDescribesEveryDiscussionsRoute) {
   EXPECT_TRUE(api::openapi_problems(api::openapi_document(), discussions::api_routes()).empty());
   const json document = body_of(call("GET", "/api/v1/openapi.json"));
   for (const char* path : {"/api/v1/groups/{id}/topics", "/api/v1/topics/{id}", "/api/v1/topics/{id}/replies"}) {
@@ -431,7 +431,7 @@ TEST_P(DiscussionsOverHttp, TheOpenApiDocumentDescribesEveryDiscussionsRoute) {
   EXPECT_TRUE(document["paths"]["/api/v1/groups/{id}/topics"].contains("post"));
 }
 
-TEST_P(DiscussionsOverHttp, APublicGroupsFeedParsesBackFieldByField) {
+TEST_P(DiscussionsApiOverHttp, APublicGroupsFeedParsesBackFieldByField) {
   const auto response = call("GET", "/groepen/west-brabant-zeeland/ict/feed.atom");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.header("content-type"), "application/atom+xml; charset=utf-8");
@@ -477,7 +477,7 @@ TEST_P(DiscussionsOverHttp, APublicGroupsFeedParsesBackFieldByField) {
   EXPECT_EQ(response.body.find("verborgen"), std::string::npos);
 }
 
-TEST_P(DiscussionsOverHttp, OnlyPublicGroupsHaveAFeedWhoeverAsks) {
+TEST_P(DiscussionsApiOverHttp, OnlyPublicGroupsHaveAFeedWhoeverAsks) {
   for (const char* group : {"hrm", "financieel-advies", "bestaat-niet"}) {
     SCOPED_TRACE(group);
     const std::string path = std::string("/groepen/west-brabant-zeeland/") + group + "/feed.atom";
@@ -491,7 +491,7 @@ TEST_P(DiscussionsOverHttp, OnlyPublicGroupsHaveAFeedWhoeverAsks) {
   EXPECT_EQ(call("GET", "/groepen/bestaat-niet/ict/feed.atom").status, 404);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DiscussionsOverHttp, ::testing::ValuesIn(testing_support::test_backends()),
+INSTANTIATE_TEST_SUITE_P(Backends, DiscussionsApiOverHttp, ::testing::ValuesIn(testing_support::test_backends()),
                          [](const auto& info) { return std::string(db::to_string(info.param)); });
 
 }  // namespace
