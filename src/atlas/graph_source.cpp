@@ -9,6 +9,29 @@
 
 namespace atlas {
 
+namespace {
+
+struct PairAt {
+  std::int64_t a = 0;  // lower account id
+  std::int64_t b = 0;
+  std::int64_t at = 0;
+};
+
+// One edge per pair: weight = how many times the pair occurs, since = the earliest moment.
+void add_counted_pairs(std::vector<PairAt>& pairs, TieKind kind, std::vector<Edge>& edges) {
+  std::sort(pairs.begin(), pairs.end(), [](const PairAt& x, const PairAt& y) {
+    return std::tie(x.a, x.b, x.at) < std::tie(y.a, y.b, y.at);
+  });
+  for (std::size_t first = 0; first < pairs.size();) {
+    std::size_t last = first;
+    while (last < pairs.size() && pairs[last].a == pairs[first].a && pairs[last].b == pairs[first].b) ++last;
+    edges.push_back(Edge{pairs[first].a, pairs[first].b, kind, static_cast<double>(last - first), pairs[first].at, 0, 0});
+    first = last;
+  }
+}
+
+}  // namespace
+
 GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
   GraphInput input;
   input.network_id = network_id;
@@ -32,11 +55,13 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
   }
   const auto in_atlas = [&](std::int64_t id) { return index.contains(id); };
 
-  for (const ties_store::GroupMembership& membership : ties_store::group_memberships(session, network_id)) {
-    if (auto it = index.find(membership.account_id); it != index.end()) {
-      input.nodes[it->second].group_ids.push_back(membership.group_id);
-    }
+  // Memberships of members in the atlas only: the derived ties are made from these.
+  std::vector<ties_store::GroupMembership> memberships = ties_store::group_memberships(session, network_id);
+  std::erase_if(memberships, [&](const auto& m) { return !in_atlas(m.account_id); });
+  for (const ties_store::GroupMembership& membership : memberships) {
+    input.nodes[index.at(membership.account_id)].group_ids.push_back(membership.group_id);
   }
+  for (Node& node : input.nodes) std::sort(node.group_ids.begin(), node.group_ids.end());
 
   for (const Tie& tie : ties_store::confirmed_ties(session, network_id)) {
     if (!in_atlas(tie.from_account) || !in_atlas(tie.to_account)) continue;
@@ -51,14 +76,38 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
     input.edges.push_back(edge);
   }
 
-  const auto add_derived = [&](const std::vector<ties_store::SharedPair>& pairs, TieKind kind) {
-    for (const ties_store::SharedPair& pair : pairs) {
-      if (!in_atlas(pair.a) || !in_atlas(pair.b)) continue;
-      input.edges.push_back(Edge{pair.a, pair.b, kind, static_cast<double>(pair.count), pair.since, 0, 0});
+  // Derived ties: every pair within a group (or at an occurrence), counted and dated in memory.
+  // Big groups give many pairs (a group of n members gives n(n-1)/2); sorting them is far cheaper
+  // than the database's self-join.
+  std::vector<PairAt> pairs;
+  for (std::size_t first = 0; first < memberships.size();) {
+    std::size_t last = first;
+    while (last < memberships.size() && memberships[last].group_id == memberships[first].group_id) ++last;
+    for (std::size_t i = first; i < last; ++i) {
+      for (std::size_t j = i + 1; j < last; ++j) {
+        // Both were in the group from the later of their two joins.
+        pairs.push_back(PairAt{memberships[i].account_id, memberships[j].account_id,
+                               std::max(memberships[i].joined_at, memberships[j].joined_at)});
+      }
     }
-  };
-  add_derived(ties_store::shared_group_pairs(session, network_id), TieKind::SharedGroup);
-  add_derived(ties_store::met_at_event_pairs(session, network_id), TieKind::MetAtEvents);
+    first = last;
+  }
+  add_counted_pairs(pairs, TieKind::SharedGroup, input.edges);
+
+  std::vector<ties_store::Attendance> present = ties_store::attendances(session, network_id);
+  std::erase_if(present, [&](const auto& a) { return !in_atlas(a.account_id); });
+  pairs.clear();
+  for (std::size_t first = 0; first < present.size();) {
+    std::size_t last = first;
+    while (last < present.size() && present[last].occurrence_id == present[first].occurrence_id) ++last;
+    for (std::size_t i = first; i < last; ++i) {
+      for (std::size_t j = i + 1; j < last; ++j) {
+        pairs.push_back(PairAt{present[i].account_id, present[j].account_id, present[i].starts_at});
+      }
+    }
+    first = last;
+  }
+  add_counted_pairs(pairs, TieKind::MetAtEvents, input.edges);
 
   std::sort(input.edges.begin(), input.edges.end(), [](const Edge& x, const Edge& y) {
     return std::tuple(x.a, x.b, static_cast<int>(x.kind), x.tie_id) <

@@ -253,43 +253,26 @@ std::vector<MemberRow> network_members(db::Session& session, std::int64_t networ
 std::vector<GroupMembership> group_memberships(db::Session& session, std::int64_t network_id) {
   std::vector<GroupMembership> result;
   for (const db::Row& row : session.query(
-           "SELECT gm.group_id, gm.account_id FROM group_members gm JOIN knowledge_groups g ON g.id = gm.group_id "
+           "SELECT gm.group_id, gm.account_id, COALESCE(gm.joined_at, gm.created_at) FROM group_members gm "
+           "JOIN knowledge_groups g ON g.id = gm.group_id "
            "WHERE g.network_id = ? AND g.visibility IN ('public', 'network') AND gm.state = 'active' "
-           "ORDER BY gm.account_id, gm.group_id",
+           "ORDER BY gm.group_id, gm.account_id",
            {network_id})) {
-    result.push_back(GroupMembership{row.int64(0), row.int64(1)});
+    result.push_back(GroupMembership{row.int64(0), row.int64(1), row.int64(2)});
   }
   return result;
 }
 
-std::vector<SharedPair> shared_group_pairs(db::Session& session, std::int64_t network_id) {
-  std::vector<SharedPair> result;
+std::vector<Attendance> attendances(db::Session& session, std::int64_t network_id) {
+  std::vector<Attendance> result;
   for (const db::Row& row : session.query(
-           "SELECT x.account_id, y.account_id, COUNT(*), "
-           "MIN(CASE WHEN COALESCE(x.joined_at, x.created_at) > COALESCE(y.joined_at, y.created_at) "
-           "THEN COALESCE(x.joined_at, x.created_at) ELSE COALESCE(y.joined_at, y.created_at) END) "
-           "FROM group_members x JOIN group_members y ON y.group_id = x.group_id AND y.account_id > x.account_id "
-           "JOIN knowledge_groups g ON g.id = x.group_id "
-           "WHERE g.network_id = ? AND g.visibility IN ('public', 'network') AND x.state = 'active' "
-           "AND y.state = 'active' GROUP BY x.account_id, y.account_id ORDER BY x.account_id, y.account_id",
-           {network_id})) {
-    result.push_back(SharedPair{row.int64(0), row.int64(1), row.int64(2), row.int64(3)});
-  }
-  return result;
-}
-
-std::vector<SharedPair> met_at_event_pairs(db::Session& session, std::int64_t network_id) {
-  std::vector<SharedPair> result;
-  for (const db::Row& row : session.query(
-           "SELECT x.account_id, y.account_id, COUNT(DISTINCT x.occurrence_id), MIN(o.starts_at) FROM event_rsvps x "
-           "JOIN event_rsvps y ON y.occurrence_id = x.occurrence_id AND y.account_id > x.account_id "
-           "JOIN event_occurrences o ON o.id = x.occurrence_id JOIN events e ON e.id = o.event_id "
+           "SELECT r.occurrence_id, r.account_id, o.starts_at FROM event_rsvps r "
+           "JOIN event_occurrences o ON o.id = r.occurrence_id JOIN events e ON e.id = o.event_id "
            "LEFT JOIN knowledge_groups g ON g.id = e.group_id "
-           "WHERE e.network_id = ? AND x.attended = 1 AND y.attended = 1 "
-           "AND (g.id IS NULL OR g.visibility <> 'group') "
-           "GROUP BY x.account_id, y.account_id ORDER BY x.account_id, y.account_id",
+           "WHERE e.network_id = ? AND r.attended = 1 AND r.account_id IS NOT NULL "
+           "AND (g.id IS NULL OR g.visibility <> 'group') ORDER BY r.occurrence_id, r.account_id",
            {network_id})) {
-    result.push_back(SharedPair{row.int64(0), row.int64(1), row.int64(2), row.int64(3)});
+    result.push_back(Attendance{row.int64(0), row.int64(1), row.int64(2)});
   }
   return result;
 }

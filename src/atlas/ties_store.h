@@ -88,23 +88,19 @@ std::vector<MemberRow> network_members(db::Session& session, std::int64_t networ
 struct GroupMembership {
   std::int64_t group_id = 0;
   std::int64_t account_id = 0;
+  std::int64_t joined_at = 0;  // when the membership became active
 };
-// Active memberships of the network's groups whose visibility is public or network, by account.
+// Active memberships of the network's groups whose visibility is public or network, by group and account.
 std::vector<GroupMembership> group_memberships(db::Session& session, std::int64_t network_id);
 
-// Two members and what they share (shared groups or events attended together).
-struct SharedPair {
-  std::int64_t a = 0;  // lower id
-  std::int64_t b = 0;
-  std::int64_t count = 0;
-  std::int64_t since = 0;
+struct Attendance {
+  std::int64_t occurrence_id = 0;
+  std::int64_t account_id = 0;
+  std::int64_t starts_at = 0;
 };
-// Pairs sharing active membership of public/network groups: count of groups, since = the earliest
-// moment both were members of one of them.
-std::vector<SharedPair> shared_group_pairs(db::Session& session, std::int64_t network_id);
-// Pairs both marked as attended at the same occurrences of the network's events (events of groups
-// visible only to the group are left out): count of occurrences, since = the first one's start.
-std::vector<SharedPair> met_at_event_pairs(db::Session& session, std::int64_t network_id);
+// Members marked as attended at occurrences of the network's events (events of groups visible only
+// to the group are left out), by occurrence and account.
+std::vector<Attendance> attendances(db::Session& session, std::int64_t network_id);
 
 // Members of the network whose name contains `text` (case-insensitive for ASCII letters), who are
 // in the atlas and have a visible profile; at most `limit`, by name.
