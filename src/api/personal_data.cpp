@@ -5,6 +5,7 @@
 #include "api/account_data.h"
 #include "api/member_json.h"
 #include "api/tokens.h"
+#include "atlas/ties_service.h"
 #include "audit/audit.h"
 #include "events/service.h"
 
@@ -81,6 +82,7 @@ std::optional<json> PersonalDataService::export_account(std::int64_t account_id)
     }
     result["audit_log"] = std::move(entries);
     result["mail"] = account_data::export_mail(session, email);
+    result["atlas"] = atlas::TiesService::export_member(session, account_id);
     return result;
   });
 }
@@ -111,6 +113,7 @@ PersonalDataService::EraseOutcome PersonalDataService::erase_account(std::int64_
     const auto current = account_data::credentials(session, account_id);
     if (!current || !current->active) return EraseOutcome::NoSuchAccount;
     members::erase_profile(session, data_dir_, account_id);
+    atlas::TiesService::erase_member(session, account_id);  // ties and atlas privacy choices
     events::erase_member(session, account_id);
     const account_data::ErasedAccount erased = account_data::erase_account(session, account_id, at);
     const std::int64_t tokens_revoked = TokenService::revoke_all_in(session, account_id, at);
