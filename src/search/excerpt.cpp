@@ -60,7 +60,7 @@ std::string flattened(std::string_view text) {
   bool space = false;
   for (char c : text) {
     const bool blank = c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '#' || c == '*' || c == '`' ||
-                       c == '>' || c == '|' || c == '\f' || c == '\v';
+                       c == '|' || c == '\f' || c == '\v';
     if (blank) {
       space = !out.empty();
       continue;
@@ -116,9 +116,14 @@ std::string excerpt_html(std::string_view raw_text, std::string_view query, std:
     if (first_match != std::string::npos && at > first_match + max_characters * 4) break;  // enough seen
   }
 
-  // Start about a fifth of the window before the first match, at a word's start.
+  // Start about a fifth of the window before the first match, at a word's start (a text that fits
+  // the window is shown whole).
+  std::size_t total_characters = 0;
+  for (std::size_t at = 0; at < text.size(); at += sequence_length(static_cast<unsigned char>(text[at]))) {
+    ++total_characters;
+  }
   std::size_t start = 0;
-  if (first_match != std::string::npos) {
+  if (first_match != std::string::npos && total_characters > max_characters) {
     const std::size_t lead = max_characters / 5;
     for (const Word& token : tokens) {
       if (token.begin + lead >= first_match) {
