@@ -412,6 +412,8 @@ async function start() {
     location.replace(config.textUrl);
     return;
   }
+  // Phones: the controls start folded, so the map is the first thing on the screen.
+  if (window.matchMedia('(max-width: 760px)').matches) $('atlas-panel').open = false;
   status.textContent = t('loading');
   let response;
   try {
