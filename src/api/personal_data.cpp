@@ -7,6 +7,7 @@
 #include "api/tokens.h"
 #include "atlas/ties_service.h"
 #include "audit/audit.h"
+#include "groups/service.h"
 #include "events/service.h"
 
 namespace api {
@@ -83,6 +84,7 @@ std::optional<json> PersonalDataService::export_account(std::int64_t account_id)
     result["audit_log"] = std::move(entries);
     result["mail"] = account_data::export_mail(session, email);
     result["atlas"] = atlas::TiesService::export_member(session, account_id);
+    result["groups"] = groups::export_member(session, account_id);  // memberships, requests, invitations
     return result;
   });
 }
@@ -114,6 +116,7 @@ PersonalDataService::EraseOutcome PersonalDataService::erase_account(std::int64_
     if (!current || !current->active) return EraseOutcome::NoSuchAccount;
     members::erase_profile(session, data_dir_, account_id);
     atlas::TiesService::erase_member(session, account_id);  // ties and atlas privacy choices
+    groups::erase_member(session, account_id);               // memberships, requests, invitations
     events::erase_member(session, account_id);
     const account_data::ErasedAccount erased = account_data::erase_account(session, account_id, at);
     const std::int64_t tokens_revoked = TokenService::revoke_all_in(session, account_id, at);
