@@ -56,6 +56,9 @@
 #include "members/routes.h"
 #include "members/seed.h"
 #include "members/service.h"
+#include "notifications/personal_data.h"
+#include "notifications/routes.h"
+#include "notifications/service.h"
 #include "regions/routes.h"
 #include "regions/seed.h"
 #include "regions/service.h"
@@ -249,6 +252,16 @@ App::App(Config config, std::unique_ptr<db::Database> database)
 
   groups_ = std::make_unique<groups::Service>(*database_, config_.data_dir);
 
+  // Activity, notifications and digests; the layout's user menu shows the unread count.
+  notifications::ServiceOptions notifications_options;
+  if (!config_.public_url.empty()) notifications_options.public_url = config_.public_url;
+  notifications_ = std::make_unique<notifications::Service>(*database_, *site_, std::move(notifications_options));
+  site_->set_unread_counter([this](std::int64_t account) { return notifications_->unread_count(account); });
+  personal_data_->add_eraser([](db::Session& session, std::int64_t account) { notifications::erase_member(session, account); });
+  personal_data_->add_exporter("notifications", [](db::Session& session, std::int64_t account) {
+    return notifications::export_member(session, account);
+  });
+
   register_operations_routes();
   regions::register_routes(router_, *site_, *regions_);
   members::register_routes(router_, *site_, *members_, *regions_);
@@ -259,6 +272,7 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::register_api_routes(router_, *site_, *events_, *regions_);
   groups::register_routes(router_, *site_, *groups_);
   groups::register_api_routes(router_, *site_, *groups_);
+  notifications::register_routes(router_, *site_, *notifications_, *groups_);
   documents::register_routes(router_, *site_, *documents_, documents::RouteOptions{{}, assets_.url_for("documents.css")});
   search::register_routes(router_, *site_, *search_, search::RouteOptions{{}, assets_.url_for("documents.css")});
   atlas::register_ties_routes(router_, *site_, *database_);
@@ -536,6 +550,9 @@ int serve(const Config& config) {
   // Links in mail need the site's address; without --public-url it is where we listen.
   if (config.public_url.empty()) application.auth().set_public_url(local_url(listen->host, server.port()));
   if (config.public_url.empty()) application.events().set_public_url(local_url(listen->host, server.port()));
+  if (config.public_url.empty()) {
+    application.notifications().set_public_url(local_url(listen->host, server.port()));
+  }
   if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
   spdlog::info("knooppunt {} serving http://{}:{} ({} database)", KNOOPPUNT_VERSION, listen->host, server.port(),
                db::to_string(application.database().backend()));
@@ -548,6 +565,12 @@ int serve(const Config& config) {
   // Event reminders (each once, claimed in the database) and the rolling horizon of series.
   jobs.add({"events.reminders", std::chrono::seconds(60), [&application] { application.events().send_due_reminders(); }});
   jobs.add({"events.horizon", std::chrono::hours(6), [&application] { application.events().extend_horizons(); }});
+  // Mail for mentions and replies (each notification once, claimed in the database) and the daily /
+  // weekly digests (each member's watermark claimed in the transaction that queues the mail).
+  jobs.add({"notifications.mail", std::chrono::seconds(30),
+            [&application] { application.notifications().send_immediate_mails(); }});
+  jobs.add({"notifications.digests", std::chrono::minutes(5),
+            [&application] { application.notifications().send_due_digests(); }});
   // The atlas: the first run serves stored snapshots (or computes them); later runs notice changed
   // ties and privacy choices (a cheap marker) and the rest of the input every 5 minutes.
   jobs.add({"atlas.refresh", std::chrono::seconds(2), [&application] { application.atlas().refresh_all(); }});

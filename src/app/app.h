@@ -32,6 +32,9 @@ class Service;
 namespace search {
 class Service;
 }
+namespace notifications {
+class Service;
+}
 namespace discussions {
 class Service;
 }
@@ -75,6 +78,7 @@ class App {
   events::Service& events() { return *events_; }
   atlas::Service& atlas() { return *atlas_; }
   discussions::Service& discussions() { return *discussions_; }
+  notifications::Service& notifications() { return *notifications_; }
   const web::Site& site() const { return *site_; }
 
  private:
@@ -96,6 +100,7 @@ class App {
   std::unique_ptr<documents::Service> documents_;
   std::unique_ptr<search::Service> search_;
   std::unique_ptr<discussions::Service> discussions_;
+  std::unique_ptr<notifications::Service> notifications_;
   std::unique_ptr<members::Places> places_;
   std::unique_ptr<members::Service> members_;
   std::unique_ptr<auth::PasswordHasher> password_hasher_;
