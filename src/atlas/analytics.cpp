@@ -46,8 +46,6 @@ void on_igraph_warning(const char* reason, const char*, int) {
   spdlog::debug("igraph: {}", reason ? reason : "");
 }
 
-// Called by igraph inside its long loops: anything but success stops the computation.
-igraph_error_t on_igraph_interruption(void*) { return past_deadline() ? IGRAPH_INTERRUPTED : IGRAPH_SUCCESS; }
 
 // PageRank (PRPACK) runs on OpenMP; on a shared two-core machine one thread is faster. libgomp is
 // loaded by igraph already; its ICV is per thread, so this is called on the thread that runs igraph.
@@ -143,7 +141,11 @@ IgraphScope::IgraphScope(std::uint64_t seed, std::chrono::steady_clock::time_poi
   held_lock = std::unique_lock<std::mutex>(igraph_mutex);
   held.error = igraph_set_error_handler(on_igraph_error);
   held.warning = igraph_set_warning_handler(on_igraph_warning);
-  held.interruption = igraph_set_interruption_handler(on_igraph_interruption);
+  // No interruption handler: in igraph 0.10.2 an interrupted function returns without running its
+  // cleanup, leaving entries on igraph's cleanup stack that point into its finished stack frame (the
+  // next error frees them: a crash, seen in Leiden and betweenness). The deadline is checked by us
+  // between steps and between batches of a step instead (see analyse()).
+  held.interruption = igraph_set_interruption_handler(nullptr);
   deadline_ns.store(to_ns(deadline));
   igraph_rng_seed(igraph_rng_default(), seed);
   use_one_openmp_thread();
@@ -163,8 +165,6 @@ void check_deadline(const char* stage) {
 
 void check_igraph(int code, const char* what) {
   if (code == IGRAPH_SUCCESS) return;
-  // An interruption can return before igraph freed its temporaries; we keep nothing on its stack.
-  IGRAPH_FINALLY_FREE();
   if (code == IGRAPH_INTERRUPTED || past_deadline()) {
     throw RunFailed(RunFailed::Reason::TimeLimit, std::string("time limit reached during ") + what);
   }
@@ -278,10 +278,10 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
     igraph_integer_t clusters = 0;
     igraph_real_t quality = 0;
     // n_iterations >= 2: in igraph 0.10.2, -1 ("until stable") stops after one pass.
-    check_igraph(igraph_community_leiden(&graph.graph, &weights, &strength.vector, 1.0 / (2.0 * total_weight), 0.01,
+    const igraph_error_t leiden = igraph_community_leiden(&graph.graph, &weights, &strength.vector, 1.0 / (2.0 * total_weight), 0.01,
                                          /*start=*/true, /*n_iterations=*/2, &leiden_membership.vector, &clusters,
-                                         &quality),
-                 "Leiden clustering");
+                                         &quality);
+    check_igraph(leiden, "Leiden clustering");
     for (std::size_t i = 0; i < n; ++i) membership[i] = leiden_membership.at(i);
     igraph_real_t modularity = 0;
     check_igraph(igraph_modularity(&graph.graph, &leiden_membership.vector, &weights, 1.0, IGRAPH_UNDIRECTED, &modularity),
@@ -307,37 +307,43 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
   check_deadline("PageRank");
   timer.done("PageRank");
 
-  // Betweenness over hops (the chains a member can follow), exact or from sampled sources.
+  // Betweenness over hops (the chains a member can follow), exact (from every member) or from a
+  // seeded sample of sources, counted a batch of sources at a time so the deadline is checked often.
   if (n > 2 && m > 0) {
-    RealVector between(0);
     const double work_exact = static_cast<double>(n) * static_cast<double>(m);
+    std::vector<igraph_integer_t> sources(n);
+    std::iota(sources.begin(), sources.end(), 0);
     double scale = 1;
-    if (work_exact <= options.exact_betweenness_work) {
-      check_igraph(igraph_betweenness(&graph.graph, &between.vector, igraph_vss_all(), false, nullptr), "betweenness");
-    } else {
+    if (work_exact > options.exact_betweenness_work) {
       const auto k = static_cast<std::size_t>(std::clamp<std::int64_t>(
           std::max<std::int64_t>(options.min_betweenness_sources,
                                  static_cast<std::int64_t>(options.exact_betweenness_work /
                                                            static_cast<double>(work.nodes + m))),
           1, work.nodes));
-      std::vector<igraph_integer_t> all(n);
-      std::iota(all.begin(), all.end(), 0);
       std::mt19937_64 random(options.seed);
-      std::shuffle(all.begin(), all.end(), random);
-      std::vector<igraph_integer_t> sources(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k));
+      std::shuffle(sources.begin(), sources.end(), random);
+      sources.resize(k);
       std::sort(sources.begin(), sources.end());
-      igraph_vector_int_t source_ids;
-      igraph_vector_int_view(&source_ids, sources.data(), static_cast<igraph_integer_t>(k));
-      igraph_vs_t source_set;
-      check_igraph(igraph_vs_vector(&source_set, &source_ids), "betweenness sources");
-      // Each sampled source stands for n / k sources; undirected pairs are counted from both ends.
-      check_igraph(igraph_betweenness_subset(&graph.graph, &between.vector, igraph_vss_all(), false, source_set,
-                                             igraph_vss_all(), nullptr),
-                   "sampled betweenness");
+      // Each sampled source stands for n / k sources.
       scale = static_cast<double>(n) / static_cast<double>(k);
     }
+    std::vector<double> between(n, 0.0);
+    constexpr std::size_t kBatch = 32;
+    for (std::size_t first = 0; first < sources.size(); first += kBatch) {
+      const std::size_t count = std::min(kBatch, sources.size() - first);
+      igraph_vector_int_t batch_ids;
+      igraph_vector_int_view(&batch_ids, sources.data() + first, static_cast<igraph_integer_t>(count));
+      igraph_vs_t batch;
+      check_igraph(igraph_vs_vector(&batch, &batch_ids), "betweenness sources");
+      RealVector part(0);
+      check_igraph(igraph_betweenness_subset(&graph.graph, &part.vector, igraph_vss_all(), false, batch,
+                                             igraph_vss_all(), nullptr),
+                   "betweenness");
+      for (std::size_t i = 0; i < n; ++i) between[i] += part.at(i);
+      check_deadline("betweenness");
+    }
     const double pairs = static_cast<double>(n - 1) * static_cast<double>(n - 2) / 2.0;
-    for (std::size_t i = 0; i < n; ++i) snapshot.metrics[i].betweenness = std::min(1.0, between.at(i) * scale / pairs);
+    for (std::size_t i = 0; i < n; ++i) snapshot.metrics[i].betweenness = std::min(1.0, between[i] * scale / pairs);
   }
   check_deadline("betweenness");
   timer.done("betweenness");

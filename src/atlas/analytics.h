@@ -59,8 +59,9 @@ struct WorkGraph {
 WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index);
 
 // While alive: holds the igraph lock, installs our error handler (errors become RunFailed, never an
-// abort), the interruption handler (checks `deadline`), seeds the RNG, and runs OpenMP (PageRank) on
-// one thread. Restores the previous handlers when it goes away.
+// abort), removes igraph's interruption handler (see analytics.cpp: igraph 0.10.2 cannot be
+// interrupted safely; the deadline is checked between steps and batches), seeds the RNG, and runs
+// OpenMP (PageRank) on one thread. Restores the previous handlers when it goes away.
 class IgraphScope {
  public:
   IgraphScope(std::uint64_t seed, std::chrono::steady_clock::time_point deadline);

@@ -119,8 +119,17 @@ RunResult Engine::run_full(std::shared_ptr<const GraphInput> input) {
         spdlog::error("atlas: storing the snapshot of network {} failed: {}", snapshot->network_id, error.what());
       }
     }
-    publish(snapshot);
-    result.serving = std::move(snapshot);
+    // Ties that arrived while this run was busy are already shown (a patched snapshot newer than the
+    // one this run started from): keep showing them on top of the new results.
+    const std::shared_ptr<const Snapshot> latest = current(input->network_id);
+    if (latest && latest != previous && latest->patched && latest->input_fingerprint != snapshot->input_fingerprint) {
+      auto repatched = std::make_shared<Snapshot>(patch(*snapshot, latest->input, options_.analytics.seed));
+      publish(repatched);
+      result.serving = std::move(repatched);
+    } else {
+      publish(snapshot);
+      result.serving = std::move(snapshot);
+    }
   } catch (const RunFailed& failure) {
     result.outcome = failure.reason() == RunFailed::Reason::TimeLimit ? RunResult::Outcome::TimeLimit
                                                                       : RunResult::Outcome::Failed;

@@ -491,6 +491,16 @@ void Service::refresh(std::int64_t network_id) {
 }
 
 void Service::refresh_all() {
+  bool first = false;
+  {
+    std::lock_guard lock(refresh_mutex_);
+    first = !started_;
+    started_ = true;
+  }
+  if (first) {
+    start();
+    return;
+  }
   const auto ids = database_.read([](db::Session& session) { return snapshot_store::network_ids(session); });
   for (const std::int64_t network_id : ids) {
     try {

@@ -127,6 +127,7 @@ class Service {
   void start();
   // Brings the network's served snapshot up to date when its input changed (see the header comment).
   void refresh(std::int64_t network_id);
+  // Every network; the first call runs start() instead (the "atlas.refresh" job).
   void refresh_all();
 
  private:
@@ -148,6 +149,7 @@ class Service {
     std::chrono::steady_clock::time_point full_check;
   };
   std::map<std::int64_t, Seen> seen_;
+  bool started_ = false;
 };
 
 // The chains themselves, over a snapshot's tie adjacency, as `scope` may see it: Yen's k shortest

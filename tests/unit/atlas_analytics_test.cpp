@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "atlas/analytics.h"
@@ -206,6 +207,41 @@ TEST(AtlasEngine, ARunOverItsTimeLimitFailsCleanlyAndThePreviousSnapshotKeepsSer
   atlas::EngineOptions relaxed;
   atlas::Engine again(relaxed);
   EXPECT_TRUE(again.recompute(grown).ok());
+}
+
+// A few thousand members: each time limit below stops the run at a different stage, inside igraph
+// (interrupted) or between stages; every run must fail cleanly or finish, never crash.
+TEST(AtlasEngine, TimeLimitsThatStopARunAnywhereFailCleanly) {
+  GraphInput input;
+  input.network_id = 2;
+  std::mt19937_64 random(5);
+  for (std::int64_t id = 1; id <= 3000; ++id) input.nodes.push_back(member(id));
+  std::set<std::pair<std::int64_t, std::int64_t>> pairs;
+  while (pairs.size() < 30000) {
+    const auto a = 1 + static_cast<std::int64_t>(random() % 3000);
+    const auto b = 1 + static_cast<std::int64_t>(random() % 3000);
+    if (a != b) pairs.emplace(std::min(a, b), std::max(a, b));
+  }
+  for (const auto& [a, b] : pairs) input.edges.push_back(tie(a, b));
+  atlas::Engine first;
+  const atlas::RunResult computed = first.recompute(input);
+  ASSERT_TRUE(computed.ok()) << computed.detail;
+  int failed = 0;
+  for (const int limit_ms : {1, 3, 10, 30, 100, 300}) {
+    atlas::EngineOptions options;
+    options.time_limit = std::chrono::milliseconds(limit_ms);
+    atlas::Engine engine(options);
+    engine.restore(*computed.serving, input);
+    GraphInput changed = input;
+    changed.edges.push_back(tie(1, 3000));
+    const atlas::RunResult result = engine.recompute(changed);
+    if (!result.ok()) {
+      ++failed;
+      EXPECT_EQ(result.outcome, atlas::RunResult::Outcome::TimeLimit) << result.detail;
+      EXPECT_EQ(engine.current(2)->metrics, computed.serving->metrics);
+    }
+  }
+  EXPECT_GE(failed, 1);
 }
 
 TEST(AtlasEngine, AChangedTieIsServedAtOnceAndTheFullRunFollowsLater) {
