@@ -127,6 +127,14 @@ Person pick(const std::vector<Person>& pool, Dice& dice, const std::vector<std::
   return pool[dice.below(pool.size())];
 }
 
+// `at`, or the next morning when it falls in the night (members answer between 07:00 and 22:00).
+std::int64_t awake(std::int64_t at, Dice& dice) {
+  const std::int64_t hour = at % kDay / 3600;  // UTC; the Netherlands is one or two hours ahead
+  if (hour >= 6 && hour < 21) return at;
+  const std::int64_t morning = (hour >= 21 ? at - at % kDay + kDay : at - at % kDay) + 6 * 3600;
+  return morning + dice.between(0, 180) * 60;
+}
+
 // One reply as planned: its text still holds placeholders until the authors are known.
 struct PlannedReply {
   std::string body;
@@ -243,8 +251,9 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
 
       for (std::size_t t = 0; t < topics.size(); ++t) {
         const PlannedTopic& planned = topics[t];
-        std::int64_t at = first_day + static_cast<std::int64_t>(t) * step + dice.between(0, step / 2) +
-                          dice.between(7, 20) * 3600 + dice.between(0, 59) * 60;
+        // A working day's hour (07:00-20:59 in the Netherlands, 06-19 UTC; close enough across DST).
+        const std::int64_t day = first_day + (static_cast<std::int64_t>(t) * step + dice.between(0, step / 2)) / kDay * kDay;
+        std::int64_t at = day + dice.between(6, 19) * 3600 + dice.between(0, 59) * 60;
         Person author = planned.pinned && coordinator ? *coordinator : pick(pool, people, {});
         // The demo member asks one of the finance questions, so signing in shows their own topic.
         if (demo_member && slug == "financieel-advies" && t == 1) author = *demo_member;
@@ -258,9 +267,15 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
           std::vector<std::int64_t> taken{author.id};
           for (const Person& earlier : authors) taken.push_back(earlier.id);
           if (!reply.from.empty()) {
-            const auto other = members_of_discipline(session, group->network_id, reply.from);
-            if (!other.empty()) {
-              authors.push_back(pick(other, people, taken));
+            // "Vanuit de juridische hoek": a member of this group who also has that discipline, so
+            // everyone who posts may post here; without one, any member of the group answers.
+            std::vector<Person> fitting;
+            for (const Person& other : members_of_discipline(session, group->network_id, reply.from)) {
+              if (std::any_of(pool.begin(), pool.end(), [&](const Person& p) { return p.id == other.id; }))
+                fitting.push_back(other);
+            }
+            if (!fitting.empty()) {
+              authors.push_back(pick(fitting, people, taken));
               continue;
             }
           }
@@ -294,7 +309,7 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
         std::optional<std::int64_t> accepted;
         for (std::size_t r = 0; r < planned.replies.size(); ++r) {
           const PlannedReply& reply = planned.replies[r];
-          at += dice.between(1, 40) * 3600 + dice.between(0, 59) * 60;
+          at = awake(at + dice.between(1, 40) * 3600 + dice.between(0, 59) * 60, dice);
           std::string markdown = fill(reply.body);
           std::optional<std::int64_t> quote_of;
           if (!reply.quote.empty()) {

@@ -9,6 +9,7 @@
 #include "db/migrations.h"
 #include "discussions/seed.h"
 #include "discussions/service.h"
+#include "groups/seed.h"
 #include "members/seed.h"
 #include "regions/seed.h"
 #include "support/test_databases.h"
@@ -22,7 +23,7 @@ constexpr std::int64_t kNow = 1764410400;
 // of the groups' lists), one pinned welcome topic per group. Changing the texts changes these.
 constexpr std::int64_t kTopics = 105;
 constexpr std::int64_t kPinned = 8;
-constexpr std::int64_t kPosts = 396;  // opening posts included
+constexpr std::int64_t kPosts = 395;  // opening posts included
 
 class DiscussionsSeedTest : public ::testing::TestWithParam<db::Backend> {
  protected:
@@ -34,6 +35,7 @@ class DiscussionsSeedTest : public ::testing::TestWithParam<db::Backend> {
       auth::seed_demo(session);
       members::seed_demo(session);
     });
+    groups::seed_demo(*database, kNow);  // as the demo does: the groups' members write the discussions
     return database;
   }
 
@@ -134,6 +136,18 @@ TEST_P(DiscussionsSeedTest, EveryGroupHasAYearOfTopicsWithConsistentCounters) {
                   ->int64(0),
               0)
         << "every placeholder is filled in";
+    // Whoever posts may post there: an active member of the group, or the coordinator who opened it.
+    const auto outsiders = session.query_one(
+        "SELECT COUNT(*) FROM replies r JOIN topics t ON t.id = r.topic_id JOIN accounts a ON a.id = r.author_id "
+        "WHERE a.email <> ? AND NOT EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = t.group_id "
+        "AND gm.account_id = r.author_id AND gm.state = 'active')",
+        {std::string(auth::kDemoCoordinatorEmail)});
+    EXPECT_EQ(outsiders->int64(0), 0);
+    // Nobody posts in the night (06:00-21:00 UTC is 07:00-22:00 or later in the Netherlands).
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM replies WHERE created_at % 86400 < 6 * 3600 "
+                                "OR created_at % 86400 >= 21 * 3600")
+                  ->int64(0),
+              0);
     // The demo member asked something, and has unread topics waiting.
     const auto member = session.query_one("SELECT id FROM accounts WHERE email = ?", {std::string(auth::kDemoMemberEmail)});
     ASSERT_TRUE(member);
