@@ -8,7 +8,6 @@
 #include "atlas/ties_service.h"
 #include "audit/audit.h"
 #include "groups/service.h"
-#include "events/service.h"
 
 namespace api {
 
@@ -85,6 +84,7 @@ std::optional<json> PersonalDataService::export_account(std::int64_t account_id)
     result["mail"] = account_data::export_mail(session, email);
     result["atlas"] = atlas::TiesService::export_member(session, account_id);
     result["groups"] = groups::export_member(session, account_id);  // memberships, requests, invitations
+    for (const auto& [key, exporter] : exporters_) result[key] = exporter(session, account_id);
     return result;
   });
 }
@@ -117,7 +117,7 @@ PersonalDataService::EraseOutcome PersonalDataService::erase_account(std::int64_
     members::erase_profile(session, data_dir_, account_id);
     atlas::TiesService::erase_member(session, account_id);  // ties and atlas privacy choices
     groups::erase_member(session, account_id);               // memberships, requests, invitations
-    events::erase_member(session, account_id);
+    for (const Eraser& eraser : erasers_) eraser(session, account_id);
     const account_data::ErasedAccount erased = account_data::erase_account(session, account_id, at);
     const std::int64_t tokens_revoked = TokenService::revoke_all_in(session, account_id, at);
     audit::record(session, {.actor_account_id = account_id,

@@ -8,7 +8,10 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "auth/passwords.h"
 #include "auth/throttle.h"
@@ -34,9 +37,18 @@ class PersonalDataService {
   enum class EraseOutcome { Erased, PasswordMissing, WrongPassword, Throttled, NoSuchAccount };
   // Checks the password (outside any transaction: argon2 is slow), then in ONE write transaction
   // deletes the profile and photos, anonymises the account, ends sessions and memberships, revokes
-  // API tokens, deletes its event answers, host roles and calendar feeds (events::erase_member) and
+  // API tokens, runs every registered eraser (event answers, group memberships, ...) and deletes
   // the mail to it, and records "account.erase". `ip` feeds the throttle.
   EraseOutcome erase_account(std::int64_t account_id, std::string_view password, std::string_view ip);
+
+  // Each feature that keeps personal data registers what erasure does to it (app/ wires them), so
+  // this service need not know every feature. Erasers run in registration order inside the one
+  // erasure transaction, before the account row is anonymised. Register before serving.
+  using Eraser = std::function<void(db::Session& session, std::int64_t account_id)>;
+  void add_eraser(Eraser eraser) { erasers_.push_back(std::move(eraser)); }
+  // The same for the download: each feature adds its part under `key` of the exported document.
+  using Exporter = std::function<nlohmann::json(db::Session& session, std::int64_t account_id)>;
+  void add_exporter(std::string key, Exporter exporter) { exporters_.emplace_back(std::move(key), std::move(exporter)); }
 
  private:
   std::int64_t now() const;
@@ -47,6 +59,8 @@ class PersonalDataService {
   auth::SignInThrottle throttle_;
   std::filesystem::path data_dir_;
   Clock clock_;
+  std::vector<Eraser> erasers_;
+  std::vector<std::pair<std::string, Exporter>> exporters_;
 };
 
 }  // namespace api

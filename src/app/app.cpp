@@ -42,6 +42,7 @@
 #include "discussions/service.h"
 #include "events/routes.h"
 #include "events/seed.h"
+#include "events/store.h"
 #include "events/service.h"
 #include "groups/routes.h"
 #include "groups/seed.h"
@@ -221,6 +222,10 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
+  personal_data_->add_eraser([this](db::Session& session, std::int64_t account) { events_->erase_member_in(session, account); });
+  personal_data_->add_exporter("events", [](db::Session& session, std::int64_t account) {
+    return events::store::export_member(session, account);
+  });
   discussions_ = std::make_unique<discussions::Service>(*database_);
 
   // The atlas engine (igraph on one worker) and the service that serves its snapshots per viewer.

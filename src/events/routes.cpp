@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <map>
+#include <variant>
 
 #include "events/format.h"
 #include "http/parsers.h"
@@ -249,7 +250,13 @@ class Pages {
     page.set("has_days", !occurrences.empty());
     page.set("days", days);
     page.set("signed_in", actor.account_id.has_value());
-    page.set("can_create", overview && events_.can_create(actor, overview->network.id));
+    bool can_create = overview && events_.can_create(actor, overview->network.id);
+    if (overview && !can_create && actor.account_id) {
+      can_create = std::any_of(overview->groups.begin(), overview->groups.end(), [&](const regions::KnowledgeGroup& group) {
+        return events_.hosts_group(actor, overview->network.id, group.id);
+      });
+    }
+    page.set("can_create", can_create);
     if (overview) page.set("feed_url", "/agenda/netwerk/" + overview->network.slug + "/agenda.ics");
     return site_.page(request, "events/agenda", std::move(page));
   }
@@ -459,9 +466,26 @@ class Pages {
     const Actor actor = actor_of(request);
     if (!actor.account_id) return sign_in_redirect(request);
     const std::string_view language = site_.language_of(request);
+    // Coordinators create events for their whole network or any of its groups; a group's hosts for
+    // the groups they host.
     data networks(data::type::list);
-    for (const regions::Network& network : regions_.networks()) {
-      if (!events_.can_create(actor, network.id)) continue;
+    data groups(data::type::list);
+    const std::vector<regions::Network> all_networks = regions_.networks();
+    for (const regions::Network& network : all_networks) {
+      const bool coordinates = events_.can_create(actor, network.id);
+      bool may_create = coordinates;
+      if (const auto overview = regions_.overview(network.slug)) {
+        for (const regions::KnowledgeGroup& group : overview->groups) {
+          if (!coordinates && !events_.hosts_group(actor, network.id, group.id)) continue;
+          may_create = true;
+          data item;
+          item.set("id", std::to_string(group.id));
+          item.set("name", all_networks.size() > 1 ? group.name + " (" + network.name + ")" : group.name);
+          item.set("selected", input.group_id == group.id);
+          groups.push_back(item);
+        }
+      }
+      if (!may_create) continue;
       data item;
       item.set("id", std::to_string(network.id));
       item.set("name", network.name);
@@ -471,6 +495,9 @@ class Pages {
     if (networks.is_empty_list()) return site_.error_page(&request, 403);
     data page = base_data(options_, std::string(site_.text(language, "events.new.title")));
     page.set("networks", networks);
+    page.set("has_groups", !groups.is_empty_list());
+    page.set("groups", groups);
+    page.set("no_group", !input.group_id.has_value());
     page.set("kind_single", input.kind == Kind::Single);
     page.set("kind_series", input.kind == Kind::Series);
     page.set("kind_congress", input.kind == Kind::Congress);
@@ -499,6 +526,7 @@ class Pages {
     if (!request.viewer) return sign_in_redirect(request);
     NewEvent input;
     input.network_id = parse_id(form.value_or("netwerk", "")).value_or(0);
+    input.group_id = parse_id(form.value_or("groep", ""));
     input.kind = kind_from(form.value_or("soort", "single")).value_or(Kind::Single);
     input.title = std::string(form.value_or("titel", ""));
     input.description = std::string(form.value_or("omschrijving", ""));
@@ -776,6 +804,20 @@ class Pages {
       list.push_back(item);
     }
     page.set("rows", list);
+    // Members who did not answer but came: found by the same search, checked in by picking them.
+    auto candidates = events_.walk_in_candidates(actor, id, search);
+    data members(data::type::list);
+    if (candidates.ok()) {
+      for (const WalkInCandidate& candidate : *candidates.value) {
+        data item;
+        item.set("occurrence_id", std::to_string(id));
+        item.set("account_id", std::to_string(candidate.account_id));
+        item.set("name", candidate.name);
+        members.push_back(item);
+      }
+    }
+    page.set("has_members", candidates.ok() && !candidates.value->empty());
+    page.set("members", members);
     add_errors(page, site_, language, errors);
     return site_.page(request, "events/check_in", std::move(page), status);
   }
@@ -798,7 +840,13 @@ class Pages {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
-    auto outcome = events_.add_walk_in(actor_of(request), id, form.value_or("naam", ""), std::nullopt);
+    // A picked member ("lid") or a name typed in for someone from outside the network.
+    std::optional<std::int64_t> member;
+    if (const auto picked = form.get("lid"); picked && !picked->empty()) {
+      member = parse_id(*picked);
+      if (!member) return site_.error_page(&request, 400);
+    }
+    auto outcome = events_.add_walk_in(actor_of(request), id, form.value_or("naam", ""), member);
     if (!outcome.ok()) {
       if (outcome.error->failure == Failure::Invalid)
         return check_in_page(request, id, {*outcome.error}, 422);
@@ -902,6 +950,7 @@ class Pages {
                                          : fill(site_.text(language, "events.programme.seats_unlimited"),
                                                 {{"n", std::to_string(session.registered)}}));
       item.set("can_register", found->can_rsvp && !view.occurrence.cancelled());
+      item.set("can_manage", found->can_manage);
       item.set("registered", std::find(found->my_sessions.begin(), found->my_sessions.end(), session.id) !=
                                  found->my_sessions.end());
       sessions.push_back(item);
@@ -912,7 +961,188 @@ class Pages {
     page.set("has_tracks", !tracks.empty());
     page.set("tracks", track_list);
     page.set("slots", slots);
+    page.set("can_manage", found->can_manage && view.event.kind == Kind::Congress);
     return site_.page(request, "events/programme", std::move(page));
+  }
+
+  // --- the congress programme, for hosts: add, change and remove sessions
+
+  // What the session form shows: a session being edited, or what was posted when it was refused.
+  struct SessionFormValues {
+    std::string title, description, track, room, starts_local, ends_local, capacity, speakers;
+  };
+
+  static SessionFormValues values_of(const ProgrammeSession& session, const std::string& zone) {
+    SessionFormValues values;
+    values.title = session.title;
+    values.description = session.description;
+    values.track = session.track;
+    values.room = session.room;
+    values.starts_local = format_input(session.starts_at, zone);
+    values.ends_local = format_input(session.ends_at, zone);
+    values.capacity = session.capacity ? std::to_string(*session.capacity) : "";
+    std::vector<std::string> lines;
+    for (const Speaker& speaker : session.speakers) {
+      lines.push_back(speaker.affiliation.empty() ? speaker.name : speaker.name + ", " + speaker.affiliation);
+    }
+    values.speakers = join_lines(lines, "\n");
+    return values;
+  }
+
+  static SessionFormValues values_of(const http::FormData& form) {
+    return SessionFormValues{std::string(form.value_or("titel", "")),      std::string(form.value_or("beschrijving", "")),
+                             std::string(form.value_or("spoor", "")),      std::string(form.value_or("zaal", "")),
+                             std::string(form.value_or("begin", "")),      std::string(form.value_or("einde", "")),
+                             std::string(form.value_or("plaatsen", "")),   std::string(form.value_or("sprekers", ""))};
+  }
+
+  // The posted form as a session, or the first field that cannot be read.
+  static std::variant<ProgrammeSession, Error> session_from(const SessionFormValues& values, const std::string& zone) {
+    ProgrammeSession session;
+    session.title = values.title;
+    session.description = values.description;
+    session.track = values.track;
+    session.room = values.room;
+    const auto start = parse_local_time(values.starts_local);
+    const auto start_utc = start ? to_utc(*start, zone) : std::nullopt;
+    if (!start_utc) return Error{Failure::Invalid, "starts_local", "events.error.time_invalid", {}};
+    const auto end = parse_local_time(values.ends_local);
+    const auto end_utc = end ? to_utc(*end, zone) : std::nullopt;
+    if (!end_utc) return Error{Failure::Invalid, "ends_local", "events.error.time_invalid", {}};
+    session.starts_at = *start_utc;
+    session.ends_at = *end_utc;
+    if (!trim_view(values.capacity).empty()) {
+      session.capacity = parse_number(trim_view(values.capacity));
+      if (!session.capacity) return Error{Failure::Invalid, "capacity", "events.error.capacity_range", kMaxCapacity};
+    }
+    std::string_view rest = values.speakers;
+    while (!rest.empty()) {
+      const std::size_t end_of_line = rest.find('\n');
+      std::string_view line = trim_view(rest.substr(0, end_of_line));
+      rest = end_of_line == std::string_view::npos ? std::string_view{} : rest.substr(end_of_line + 1);
+      if (line.empty()) continue;
+      const std::size_t comma = line.find(',');
+      Speaker speaker;
+      speaker.name = std::string(trim_view(line.substr(0, comma)));
+      if (comma != std::string_view::npos) speaker.affiliation = std::string(trim_view(line.substr(comma + 1)));
+      session.speakers.push_back(std::move(speaker));
+    }
+    return session;
+  }
+
+  static std::string_view trim_view(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+    return text;
+  }
+
+  http::Response session_form_page(http::Request& request, const OccurrenceView& view, std::int64_t occurrence_id,
+                                   std::optional<std::int64_t> session_id, const SessionFormValues& values,
+                                   const std::vector<Error>& errors = {}, int status = 200) {
+    const std::string_view language = site_.language_of(request);
+    const std::string heading(
+        site_.text(language, session_id ? "events.programme.edit_session" : "events.programme.add_session"));
+    data page = base_data(options_, heading);
+    page.set("heading", heading);
+    page.set("event_title", view.title);
+    page.set("occurrence_id", std::to_string(occurrence_id));
+    page.set("editing", session_id.has_value());
+    if (session_id) page.set("session_id", std::to_string(*session_id));
+    page.set("action", session_id ? "/agenda/sessies/" + std::to_string(*session_id) + "/wijzigen"
+                                  : "/agenda/" + std::to_string(occurrence_id) + "/programma/nieuw");
+    page.set("session_title", values.title);
+    page.set("description", values.description);
+    page.set("track", values.track);
+    page.set("room", values.room);
+    page.set("starts_local", values.starts_local);
+    page.set("ends_local", values.ends_local);
+    page.set("capacity", values.capacity);
+    page.set("speakers", values.speakers);
+    add_errors(page, site_, language, errors);
+    return site_.page(request, "events/session_form", std::move(page), status);
+  }
+
+  http::Response new_session(http::Request& request, std::int64_t occurrence_id) {
+    const Actor actor = actor_of(request);
+    if (!actor.account_id) return sign_in_redirect(request);
+    auto found = events_.occurrence_page(actor, occurrence_id);
+    if (!found || found->view.event.kind != Kind::Congress) return site_.error_page(&request, 404);
+    if (!found->can_manage) return site_.error_page(&request, 403);
+    const std::string& zone = found->view.event.timezone;
+    if (request.method != http::Method::Post) {
+      SessionFormValues values;
+      values.starts_local = format_input(found->view.occurrence.starts_at, zone);
+      values.ends_local = format_input(found->view.occurrence.starts_at + 3600, zone);
+      return session_form_page(request, found->view, occurrence_id, std::nullopt, values);
+    }
+    const http::FormData form = http::FormData::parse(request.body);
+    if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
+    const SessionFormValues values = values_of(form);
+    auto parsed = session_from(values, zone);
+    if (auto* error = std::get_if<Error>(&parsed)) {
+      return session_form_page(request, found->view, occurrence_id, std::nullopt, values, {*error}, 422);
+    }
+    auto outcome = events_.add_session(actor, found->view.event.id, std::get<ProgrammeSession>(parsed));
+    if (!outcome.ok()) {
+      if (outcome.error->failure != Failure::Invalid) return error_for(site_, request, *outcome.error);
+      return session_form_page(request, found->view, occurrence_id, std::nullopt, values, {*outcome.error}, 422);
+    }
+    return redirect_with_flash(site_,
+                               "/agenda/" + std::to_string(occurrence_id) + "/programma#sessie-" +
+                                   std::to_string(outcome.value->id),
+                               "flash.events.session_saved");
+  }
+
+  http::Response edit_session(http::Request& request) {
+    const Actor actor = actor_of(request);
+    if (!actor.account_id) return sign_in_redirect(request);
+    const auto session_id = parse_id(request.path_param("session"));
+    if (!session_id) return site_.error_page(&request, 404);
+    auto found = events_.session_for_editing(actor, *session_id);
+    if (!found) return site_.error_page(&request, 404);
+    const bool posted = request.method == http::Method::Post;
+    const http::FormData form = http::FormData::parse(posted ? request.body : request.query);
+    if (posted && !site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
+    // Back to the programme of the occurrence the host came from (a congress has one).
+    std::optional<std::int64_t> back = parse_id(form.value_or("terug", ""));
+    if (!back) back = events_.first_occurrence_id(found->first.id);
+    if (!back) return site_.error_page(&request, 404);
+    auto occurrence = events_.occurrence_page(actor, *back);
+    if (!occurrence || occurrence->view.event.id != found->first.id) return site_.error_page(&request, 404);
+    const std::string& zone = found->first.timezone;
+    if (!posted) {
+      return session_form_page(request, occurrence->view, *back, *session_id, values_of(found->second, zone));
+    }
+    const SessionFormValues values = values_of(form);
+    auto parsed = session_from(values, zone);
+    if (auto* error = std::get_if<Error>(&parsed)) {
+      return session_form_page(request, occurrence->view, *back, *session_id, values, {*error}, 422);
+    }
+    auto outcome = events_.change_session(actor, *session_id, std::get<ProgrammeSession>(parsed));
+    if (!outcome.ok()) {
+      if (outcome.error->failure != Failure::Invalid) return error_for(site_, request, *outcome.error);
+      return session_form_page(request, occurrence->view, *back, *session_id, values, {*outcome.error}, 422);
+    }
+    return redirect_with_flash(site_,
+                               "/agenda/" + std::to_string(*back) + "/programma#sessie-" + std::to_string(*session_id),
+                               "flash.events.session_saved");
+  }
+
+  http::Response remove_session(http::Request& request) {
+    const http::FormData form = http::FormData::parse(request.body);
+    if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
+    const Actor actor = actor_of(request);
+    if (!actor.account_id) return sign_in_redirect(request);
+    const auto session_id = parse_id(request.path_param("session"));
+    if (!session_id) return site_.error_page(&request, 404);
+    auto found = events_.session_for_editing(actor, *session_id);
+    if (!found) return site_.error_page(&request, 404);
+    std::optional<std::int64_t> back = parse_id(form.value_or("terug", ""));
+    if (!back) back = events_.first_occurrence_id(found->first.id);
+    auto outcome = events_.remove_session(actor, *session_id);
+    if (!outcome.ok()) return error_for(site_, request, *outcome.error);
+    return redirect_with_flash(site_, back ? "/agenda/" + std::to_string(*back) + "/programma" : "/agenda",
+                               "flash.events.session_removed");
   }
 
   http::Response session_registration(http::Request& request, bool register_now) {
@@ -1163,6 +1393,16 @@ void register_routes(http::Router& router, const web::Site& site, Service& event
   router.get("/agenda/{id}/programma", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
                return pages->programme(r, id);
              }));
+  router.get("/agenda/{id}/programma/nieuw", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+               return pages->new_session(r, id);
+             }));
+  router.post("/agenda/{id}/programma/nieuw", with_id(site, "id", [pages](http::Request& r, std::int64_t id) {
+                return pages->new_session(r, id);
+              }));
+  router.get("/agenda/sessies/{session}/wijzigen", [pages](http::Request& request) { return pages->edit_session(request); });
+  router.post("/agenda/sessies/{session}/wijzigen", [pages](http::Request& request) { return pages->edit_session(request); });
+  router.post("/agenda/sessies/{session}/verwijderen",
+              [pages](http::Request& request) { return pages->remove_session(request); });
   router.post("/agenda/sessies/{session}/inschrijven",
               [pages](http::Request& request) { return pages->session_registration(request, true); });
   router.post("/agenda/sessies/{session}/uitschrijven",

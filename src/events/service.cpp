@@ -7,6 +7,7 @@
 
 #include "auth/service.h"
 #include "auth/tokens.h"
+#include "db/search_index.h"
 #include "events/calendar.h"
 #include "events/csv.h"
 #include "events/format.h"
@@ -253,6 +254,10 @@ std::optional<std::int64_t> Service::first_occurrence_id(std::int64_t event_id) 
   });
 }
 
+bool Service::hosts_group(const Actor& actor, std::int64_t network_id, std::int64_t group_id) {
+  return actor.account_id && access_.hosts_group && access_.hosts_group(*actor.account_id, network_id, group_id);
+}
+
 bool Service::can_create(const Actor& actor, std::int64_t network_id) {
   if (!actor.account_id) return false;
   return actor.administrator ||
@@ -269,8 +274,12 @@ Result<Event> Service::create_event(const Actor& actor, const NewEvent& input) {
   if (!can_create(actor, input.network_id) && !group_host) {
     return Result<Event>::fail(Failure::Forbidden, "", "events.error.not_coordinator");
   }
-  return database_.write(
-      [&](db::Session& session) { return create_event_in(session, input, actor.account_id); });
+  return database_.write([&](db::Session& session) -> Result<Event> {
+    if (input.group_id && !store::group_in_network(session, *input.group_id, input.network_id)) {
+      return Result<Event>::fail(Failure::Invalid, "group", "events.error.group_unknown");
+    }
+    return create_event_in(session, input, actor.account_id);
+  });
 }
 
 Result<Event> Service::create_event_in(db::Session& session, const NewEvent& input,
@@ -993,7 +1002,13 @@ Result<Rsvp> Service::check_in(const Actor& actor, std::int64_t occurrence_id, s
 Result<Rsvp> Service::add_walk_in(const Actor& actor, std::int64_t occurrence_id, std::string_view given_name,
                                   std::optional<std::int64_t> account_id) {
   using R = Result<Rsvp>;
-  const std::string name = trim(given_name);
+  std::string name = trim(given_name);
+  // A picked member is named as their account is, whatever the form said.
+  if (account_id) {
+    auto account_name = database_.read([&](db::Session& session) { return store::account_name(session, *account_id); });
+    if (!account_name) return R::fail(Failure::Invalid, "account_id", "events.error.not_member");
+    name = std::move(*account_name);
+  }
   if (auto error = check_text(name, "name", kMaxNameLength, true, false)) return failed<Rsvp>(*error);
   auto view = database_.read(
       [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
@@ -1038,24 +1053,38 @@ Result<std::vector<Rsvp>> Service::check_in_list(const Actor& actor, std::int64_
                                                  std::string_view search) {
   auto all = attendees(actor, occurrence_id);
   if (!all.ok()) return all;
-  auto lower = [](std::string text) {
-    for (char& c : text) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return text;
-  };
-  const std::string needle = lower(trim(search));
+  // Folded like search (case and accents ignored): "coordinator" finds "Coördinator".
+  const std::string needle = db::fold_text(trim(search));
+  auto matches = [&](const std::string& name) { return db::fold_text(name).find(needle) != std::string::npos; };
   std::erase_if(*all.value, [&](const Rsvp& rsvp) {
     if (rsvp.response == Response::NotGoing) return true;
     if (needle.empty()) return false;
-    if (lower(rsvp.name).find(needle) != std::string::npos) return false;
-    return std::none_of(rsvp.guest_names.begin(), rsvp.guest_names.end(), [&](const std::string& guest) {
-      return lower(guest).find(needle) != std::string::npos;
-    });
+    return !matches(rsvp.name) && std::none_of(rsvp.guest_names.begin(), rsvp.guest_names.end(), matches);
   });
   std::stable_sort(all.value->begin(), all.value->end(),
                    [](const Rsvp& a, const Rsvp& b) { return a.name < b.name; });
   return all;
+}
+
+Result<std::vector<WalkInCandidate>> Service::walk_in_candidates(const Actor& actor, std::int64_t occurrence_id,
+                                                                std::string_view search, std::size_t limit) {
+  using R = Result<std::vector<WalkInCandidate>>;
+  auto view = database_.read(
+      [&](db::Session& session) { return store::find_occurrence_view(session, occurrence_id); });
+  if (!view || !viewer_may_see(actor, view->event)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!manages(actor, view->event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
+  const std::string needle = db::fold_text(trim(search));
+  std::vector<WalkInCandidate> found;
+  // Two letters at least: a phone screen should not fill with the whole network.
+  if (db::search_words(needle).empty() || needle.size() < 2) return R::of(std::move(found));
+  auto everyone = database_.read([&](db::Session& session) {
+    return store::members_without_answer(session, view->event.network_id, occurrence_id);
+  });
+  for (WalkInCandidate& candidate : everyone) {
+    if (found.size() >= limit) break;
+    if (db::fold_text(candidate.name).find(needle) != std::string::npos) found.push_back(std::move(candidate));
+  }
+  return R::of(std::move(found));
 }
 
 Result<std::vector<AttendanceRecord>> Service::attendance_history(const Actor& actor,
@@ -1093,6 +1122,44 @@ std::vector<AttendancePair> Service::attendance_pairs(std::int64_t network_id, s
 
 // --- congress programme
 
+std::optional<Error> Service::normalise_session(db::Session& session, const Event& event,
+                                                ProgrammeSession& programme_session) {
+  programme_session.title = trim(programme_session.title);
+  programme_session.track = trim(programme_session.track);
+  programme_session.room = trim(programme_session.room);
+  if (auto error = check_text(programme_session.title, "title", kMaxTitleLength, true, false)) return error;
+  if (auto error = check_text(programme_session.description, "description", kMaxDescriptionLength, false, true)) {
+    return error;
+  }
+  if (auto error = check_text(programme_session.track, "track", kMaxNameLength, false, false)) return error;
+  if (auto error = check_text(programme_session.room, "room", kMaxNameLength, false, false)) return error;
+  if (programme_session.ends_at <= programme_session.starts_at) {
+    return Error{Failure::Invalid, "ends_local", "events.error.end_before_start", {}};
+  }
+  if (programme_session.capacity &&
+      (*programme_session.capacity < 1 || *programme_session.capacity > kMaxCapacity)) {
+    return Error{Failure::Invalid, "capacity", "events.error.capacity_range", kMaxCapacity};
+  }
+  if (programme_session.speakers.size() > kMaxSpeakers) {
+    return Error{Failure::Invalid, "speakers", "events.error.too_many_speakers", static_cast<std::int64_t>(kMaxSpeakers)};
+  }
+  for (Speaker& speaker : programme_session.speakers) {
+    speaker.name = trim(speaker.name);
+    speaker.affiliation = trim(speaker.affiliation);
+    if (auto error = check_text(speaker.name, "speakers", kMaxNameLength, true, false)) return error;
+    if (auto error = check_text(speaker.affiliation, "speakers", kMaxNameLength, false, false)) return error;
+    // A speaker typed by name is linked to the one member of the network with exactly that name.
+    if (!speaker.account_id) speaker.account_id = store::member_named(session, event.network_id, speaker.name);
+  }
+  const auto occurrences = store::occurrences_of(session, event.id, std::numeric_limits<std::int64_t>::min(),
+                                                 std::numeric_limits<std::int64_t>::max());
+  const bool inside = std::any_of(occurrences.begin(), occurrences.end(), [&](const Occurrence& occurrence) {
+    return programme_session.starts_at >= occurrence.starts_at && programme_session.ends_at <= occurrence.ends_at;
+  });
+  if (!inside) return Error{Failure::Invalid, "starts_local", "events.error.session_outside_event", {}};
+  return std::nullopt;
+}
+
 Result<ProgrammeSession> Service::add_session(const Actor& actor, std::int64_t event_id,
                                               const ProgrammeSession& given) {
   using R = Result<ProgrammeSession>;
@@ -1100,45 +1167,106 @@ Result<ProgrammeSession> Service::add_session(const Actor& actor, std::int64_t e
   if (!event || !viewer_may_see(actor, *event))
     return R::fail(Failure::NotFound, "", "events.error.not_found");
   if (!manages(actor, *event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
-  ProgrammeSession programme_session = given;
-  programme_session.event_id = event_id;
-  programme_session.title = trim(given.title);
-  programme_session.track = trim(given.track);
-  programme_session.room = trim(given.room);
-  programme_session.registered = 0;
-  if (auto error = check_text(programme_session.title, "title", kMaxTitleLength, true, false)) {
-    return failed<ProgrammeSession>(*error);
-  }
-  if (auto error =
-          check_text(programme_session.description, "description", kMaxDescriptionLength, false, true)) {
-    return failed<ProgrammeSession>(*error);
-  }
-  if (programme_session.ends_at <= programme_session.starts_at) {
-    return R::fail(Failure::Invalid, "ends_local", "events.error.end_before_start");
-  }
-  if (programme_session.capacity &&
-      (*programme_session.capacity < 1 || *programme_session.capacity > kMaxCapacity)) {
-    return R::fail(Failure::Invalid, "capacity", "events.error.capacity_range", kMaxCapacity);
-  }
-  for (Speaker& speaker : programme_session.speakers) {
-    speaker.name = trim(speaker.name);
-    if (auto error = check_text(speaker.name, "speakers", kMaxNameLength, true, false)) {
-      return failed<ProgrammeSession>(*error);
-    }
-  }
   return database_.write([&](db::Session& session) -> R {
-    const auto occurrences =
-        store::occurrences_of(session, event_id, std::numeric_limits<std::int64_t>::min(),
-                              std::numeric_limits<std::int64_t>::max());
-    const bool inside =
-        std::any_of(occurrences.begin(), occurrences.end(), [&](const Occurrence& occurrence) {
-          return programme_session.starts_at >= occurrence.starts_at &&
-                 programme_session.ends_at <= occurrence.ends_at;
-        });
-    if (!inside) return R::fail(Failure::Invalid, "starts_local", "events.error.session_outside_event");
+    ProgrammeSession programme_session = given;
+    programme_session.id = 0;
+    programme_session.event_id = event_id;
+    programme_session.registered = 0;
+    if (auto error = normalise_session(session, *event, programme_session)) return R::fail(*error);
     programme_session.id = store::insert_session(session, programme_session);
     return R::of(programme_session);
   });
+}
+
+Result<ProgrammeSession> Service::change_session(const Actor& actor, std::int64_t session_id,
+                                                 const ProgrammeSession& given) {
+  using R = Result<ProgrammeSession>;
+  auto found = database_.read([&](db::Session& session) -> std::optional<std::pair<ProgrammeSession, Event>> {
+    auto programme_session = store::find_session(session, session_id);
+    if (!programme_session) return std::nullopt;
+    auto event = store::find_event(session, programme_session->event_id);
+    if (!event) return std::nullopt;
+    return std::make_pair(std::move(*programme_session), std::move(*event));
+  });
+  if (!found || !viewer_may_see(actor, found->second)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  const Event& event = found->second;
+  if (!manages(actor, event)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
+  return database_.write([&](db::Session& session) -> R {
+    auto before = store::find_session(session, session_id);
+    if (!before) return R::fail(Failure::NotFound, "", "events.error.not_found");
+    ProgrammeSession changed = given;
+    changed.id = session_id;
+    changed.event_id = before->event_id;
+    changed.registered = before->registered;
+    if (auto error = normalise_session(session, event, changed)) return R::fail(*error);
+    if (changed.capacity && *changed.capacity < before->registered) {
+      return R::fail(Failure::Invalid, "capacity", "events.error.session_capacity_below_registered", before->registered);
+    }
+    store::update_session(session, changed);
+    // Those registered are told when what they planned around moved: the time or the room.
+    if (changed.starts_at != before->starts_at || changed.ends_at != before->ends_at || changed.room != before->room) {
+      tell_session_registrants(session, event, changed, "events.session_mail.moved");
+    }
+    return R::of(std::move(changed));
+  });
+}
+
+Result<Done> Service::remove_session(const Actor& actor, std::int64_t session_id) {
+  using R = Result<Done>;
+  auto found = database_.read([&](db::Session& session) -> std::optional<std::pair<ProgrammeSession, Event>> {
+    auto programme_session = store::find_session(session, session_id);
+    if (!programme_session) return std::nullopt;
+    auto event = store::find_event(session, programme_session->event_id);
+    if (!event) return std::nullopt;
+    return std::make_pair(std::move(*programme_session), std::move(*event));
+  });
+  if (!found || !viewer_may_see(actor, found->second)) return R::fail(Failure::NotFound, "", "events.error.not_found");
+  if (!manages(actor, found->second)) return R::fail(Failure::Forbidden, "", "events.error.not_host");
+  return database_.write([&](db::Session& session) -> R {
+    auto current = store::find_session(session, session_id);
+    if (!current) return R::fail(Failure::NotFound, "", "events.error.not_found");
+    tell_session_registrants(session, found->second, *current, "events.session_mail.removed");
+    store::delete_session(session, session_id);
+    return R::of(Done{});
+  });
+}
+
+std::optional<std::pair<Event, ProgrammeSession>> Service::session_for_editing(const Actor& actor,
+                                                                              std::int64_t session_id) {
+  auto found = database_.read([&](db::Session& session) -> std::optional<std::pair<Event, ProgrammeSession>> {
+    auto programme_session = store::find_session(session, session_id);
+    if (!programme_session) return std::nullopt;
+    auto event = store::find_event(session, programme_session->event_id);
+    if (!event) return std::nullopt;
+    programme_session->speakers = store::session_speakers(session, session_id);
+    return std::make_pair(std::move(*event), std::move(*programme_session));
+  });
+  if (!found || !viewer_may_see(actor, found->first) || !manages(actor, found->first)) return std::nullopt;
+  return found;
+}
+
+void Service::tell_session_registrants(db::Session& session, const Event& event, const ProgrammeSession& changed,
+                                       std::string_view note_key) {
+  const auto occurrences = store::occurrences_of(session, event.id, std::numeric_limits<std::int64_t>::min(),
+                                                 std::numeric_limits<std::int64_t>::max());
+  const auto congress = std::find_if(occurrences.begin(), occurrences.end(), [&](const Occurrence& occurrence) {
+    return changed.starts_at >= occurrence.starts_at && changed.starts_at < occurrence.ends_at;
+  });
+  if (congress == occurrences.end()) return;
+  const auto view = store::find_occurrence_view(session, congress->id);
+  if (!view) return;
+  for (const std::int64_t account_id : store::session_registrants(session, changed.id)) {
+    const auto rsvp = store::find_member_rsvp(session, congress->id, account_id);
+    if (!rsvp || rsvp->email.empty()) continue;
+    const std::string language = rsvp->language == "en" ? "en" : "nl";
+    // "Sessie {title}: {time}, {room}" in the member's language.
+    std::string note(site_.text(language, note_key));
+    note += " " + changed.title + " (" + format_span(changed.starts_at, changed.ends_at, event.timezone, language);
+    if (!changed.room.empty()) note += ", " + changed.room;
+    note += ")";
+    mail::enqueue(session, compose("changed", *rsvp, *view,
+                                   link("/agenda/" + std::to_string(congress->id) + "/programma"), note));
+  }
 }
 
 std::optional<std::pair<OccurrenceView, std::vector<ProgrammeSession>>> Service::programme(
@@ -1362,6 +1490,16 @@ std::size_t Service::extend_horizons() {
   });
 }
 
-void erase_member(db::Session& session, std::int64_t account_id) { store::erase_member(session, account_id); }
+void Service::erase_member_in(db::Session& session, std::int64_t account_id) {
+  const std::vector<std::int64_t> freed = store::coming_occurrences_with_seat(session, account_id, now());
+  store::erase_member(session, account_id);
+  for (const std::int64_t occurrence_id : freed) {
+    auto occurrence = store::lock_occurrence(session, occurrence_id);
+    auto view = store::find_occurrence_view(session, occurrence_id);
+    if (!occurrence || !view) continue;
+    promote_from_waitlist(session, *occurrence, *view);
+    store::save_counters(session, *occurrence);
+  }
+}
 
 }  // namespace events

@@ -43,6 +43,7 @@ inline constexpr std::int64_t kMaxGuests = 10;
 inline constexpr std::int64_t kMaxCapacity = 100000;
 inline constexpr std::size_t kMaxNoteLength = 1000;
 inline constexpr std::size_t kMaxNameLength = 100;
+inline constexpr std::size_t kMaxSpeakers = 12;
 inline constexpr std::int64_t kConfirmLinkSeconds = 7LL * 24 * 60 * 60;
 
 // Who asks: the signed-in account (none for a visitor), as http::Viewer describes it.
@@ -252,6 +253,8 @@ class Service {
   std::optional<std::int64_t> first_occurrence_id(std::int64_t event_id);
   // Coordinators of the network and administrators create events there.
   bool can_create(const Actor& actor, std::int64_t network_id);
+  // Whether the actor hosts this knowledge group (and so creates and manages its events).
+  bool hosts_group(const Actor& actor, std::int64_t network_id, std::int64_t group_id);
 
   // --- RSVPs
   Result<RsvpOutcome> respond(const Actor& actor, std::int64_t occurrence_id, const RsvpInput& input);
@@ -278,6 +281,11 @@ class Service {
   // The check-in list: RSVPs going, waiting and maybe, filtered by a name fragment (case-insensitive).
   Result<std::vector<Rsvp>> check_in_list(const Actor& actor, std::int64_t occurrence_id,
                                           std::string_view search);
+  // Members of the event's network whose name matches `search` (at least two letters; accents and
+  // case ignored) and who have not said they are coming: the people a host can check in as a walk-in
+  // by picking them, so their attendance counts for their history and the atlas. Hosts only.
+  Result<std::vector<WalkInCandidate>> walk_in_candidates(const Actor& actor, std::int64_t occurrence_id,
+                                                          std::string_view search, std::size_t limit = 8);
   // A member's own history, or any member's for a coordinator of their networks.
   Result<std::vector<AttendanceRecord>> attendance_history(const Actor& actor, std::int64_t account_id);
   Result<std::vector<NoShowLine>> no_show_report(const Actor& actor, std::int64_t network_id);
@@ -287,6 +295,13 @@ class Service {
   // --- congress programme
   Result<ProgrammeSession> add_session(const Actor& actor, std::int64_t event_id,
                                        const ProgrammeSession& session);
+  // Hosts change a session (capacity not below those registered; a new time or room is mailed to
+  // them) or remove it (they are told). Speakers typed by name link to the member of that name.
+  Result<ProgrammeSession> change_session(const Actor& actor, std::int64_t session_id,
+                                          const ProgrammeSession& session);
+  Result<Done> remove_session(const Actor& actor, std::int64_t session_id);
+  // A session with its event, for the host's edit form; nothing for anyone else.
+  std::optional<std::pair<Event, ProgrammeSession>> session_for_editing(const Actor& actor, std::int64_t session_id);
   std::optional<std::pair<OccurrenceView, std::vector<ProgrammeSession>>> programme(
       const Actor& actor, std::int64_t occurrence_id);
   // Registration needs a seat at the congress; sessions at the same time exclude each other.
@@ -315,6 +330,11 @@ class Service {
   // Materialises occurrences up to now + kHorizonSeconds and applies series answers to new ones.
   std::size_t extend_horizons();
 
+  // For the erasure of a member (api/personal_data registers it): every RSVP, series answer, session
+  // registration, host role and feed token of the account go, inside the caller's transaction; each
+  // seat it held at a coming occurrence goes to the first in line, who is told as usual.
+  void erase_member_in(db::Session& session, std::int64_t account_id);
+
   // For the demo seed and tests: creates without the role check, inside the caller's transaction.
   Result<Event> create_event_in(db::Session& session, const NewEvent& event,
                                 std::optional<std::int64_t> created_by);
@@ -327,6 +347,9 @@ class Service {
                                    bool from_series);
   std::vector<Rsvp> promote_from_waitlist(db::Session& session, Occurrence& occurrence,
                                           const OccurrenceView& view);
+  std::optional<Error> normalise_session(db::Session& session, const Event& event, ProgrammeSession& programme_session);
+  void tell_session_registrants(db::Session& session, const Event& event, const ProgrammeSession& changed,
+                                std::string_view note_key);
   std::size_t materialise(db::Session& session, Event& event, std::int64_t until);
   void apply_series_answers(db::Session& session, const Event& event, std::int64_t occurrence_id);
   bool viewer_may_see(const Actor& actor, const Event& event);
@@ -348,8 +371,5 @@ class Service {
   std::array<std::mutex, 64> occurrence_turns_;
 };
 
-// For the API's erasure of a member (api/personal_data): every RSVP, series answer, registration,
-// host role and feed token of the account, inside the caller's transaction.
-void erase_member(db::Session& session, std::int64_t account_id);
 
 }  // namespace events

@@ -573,6 +573,18 @@ ProgrammeSession read_session(const db::Row& row) {
 }
 }  // namespace
 
+namespace {
+void insert_speakers(db::Session& session, std::int64_t session_id, const std::vector<Speaker>& speakers) {
+  std::int64_t position = 0;
+  for (const Speaker& speaker : speakers) {
+    session.execute(
+        "INSERT INTO event_session_speakers (session_id, position, account_id, name, affiliation) VALUES (?, "
+        "?, ?, ?, ?)",
+        {session_id, position++, db::optional(speaker.account_id), speaker.name, speaker.affiliation});
+  }
+}
+}  // namespace
+
 std::int64_t insert_session(db::Session& session, const ProgrammeSession& s) {
   const std::int64_t id = session
                               .query(
@@ -583,13 +595,7 @@ std::int64_t insert_session(db::Session& session, const ProgrammeSession& s) {
                                    s.ends_at, db::optional(s.capacity)})
                               .at(0)
                               .int64(0);
-  std::int64_t position = 0;
-  for (const Speaker& speaker : s.speakers) {
-    session.execute(
-        "INSERT INTO event_session_speakers (session_id, position, account_id, name, affiliation) VALUES (?, "
-        "?, ?, ?, ?)",
-        {id, position++, db::optional(speaker.account_id), speaker.name, speaker.affiliation});
-  }
+  insert_speakers(session, id, s.speakers);
   return id;
 }
 
@@ -598,6 +604,51 @@ std::optional<ProgrammeSession> find_session(db::Session& session, std::int64_t 
       session.query_one(sql({"SELECT ", kSessionColumns, " FROM event_sessions WHERE id = ?"}), {session_id});
   if (!row) return std::nullopt;
   return read_session(*row);
+}
+
+
+void update_session(db::Session& session, const ProgrammeSession& s) {
+  session.execute(
+      "UPDATE event_sessions SET title = ?, description = ?, track = ?, room = ?, starts_at = ?, ends_at = ?, "
+      "capacity = ? WHERE id = ?",
+      {s.title, s.description, s.track, s.room, s.starts_at, s.ends_at, db::optional(s.capacity), s.id});
+  session.execute("DELETE FROM event_session_speakers WHERE session_id = ?", {s.id});
+  insert_speakers(session, s.id, s.speakers);
+}
+
+void delete_session(db::Session& session, std::int64_t session_id) {
+  session.execute("DELETE FROM event_session_registrations WHERE session_id = ?", {session_id});
+  session.execute("DELETE FROM event_session_speakers WHERE session_id = ?", {session_id});
+  session.execute("DELETE FROM event_sessions WHERE id = ?", {session_id});
+}
+
+std::vector<std::int64_t> session_registrants(db::Session& session, std::int64_t session_id) {
+  std::vector<std::int64_t> ids;
+  for (const db::Row& row : session.query(
+           "SELECT account_id FROM event_session_registrations WHERE session_id = ? ORDER BY created_at, account_id",
+           {session_id})) {
+    ids.push_back(row.int64(0));
+  }
+  return ids;
+}
+
+std::vector<Speaker> session_speakers(db::Session& session, std::int64_t session_id) {
+  std::vector<Speaker> speakers;
+  for (const db::Row& row : session.query(
+           "SELECT account_id, name, affiliation FROM event_session_speakers WHERE session_id = ? ORDER BY position",
+           {session_id})) {
+    speakers.push_back(Speaker{row.optional_int64(0), row.text(1), row.text(2)});
+  }
+  return speakers;
+}
+
+std::optional<std::int64_t> member_named(db::Session& session, std::int64_t network_id, std::string_view name) {
+  const db::Rows rows = session.query(
+      "SELECT a.id FROM memberships m JOIN accounts a ON a.id = m.account_id "
+      "WHERE m.network_id = ? AND m.status = 'active' AND a.status = 'active' AND a.name = ? LIMIT 2",
+      {network_id, std::string(name)});
+  if (rows.size() != 1) return std::nullopt;
+  return rows[0].int64(0);
 }
 
 std::vector<ProgrammeSession> sessions_of(db::Session& session, std::int64_t event_id) {
@@ -774,6 +825,44 @@ std::vector<AttendancePair> attendance_pairs(db::Session& session, std::int64_t 
   return result;
 }
 
+bool group_in_network(db::Session& session, std::int64_t group_id, std::int64_t network_id) {
+  return session.query_one("SELECT 1 FROM knowledge_groups WHERE id = ? AND network_id = ?", {group_id, network_id})
+      .has_value();
+}
+
+std::optional<std::string> account_name(db::Session& session, std::int64_t account_id) {
+  auto row = session.query_one("SELECT name FROM accounts WHERE id = ? AND status = 'active'", {account_id});
+  if (!row) return std::nullopt;
+  return row->text(0);
+}
+
+std::vector<WalkInCandidate> members_without_answer(db::Session& session, std::int64_t network_id,
+                                                    std::int64_t occurrence_id) {
+  std::vector<WalkInCandidate> result;
+  for (const db::Row& row : session.query(
+           "SELECT a.id, a.name FROM memberships m JOIN accounts a ON a.id = m.account_id "
+           "WHERE m.network_id = ? AND m.status = 'active' AND a.status = 'active' AND NOT EXISTS ("
+           "SELECT 1 FROM event_rsvps r WHERE r.occurrence_id = ? AND r.account_id = a.id "
+           "AND r.response <> 'not_going') ORDER BY a.name, a.id",
+           {network_id, occurrence_id})) {
+    result.push_back(WalkInCandidate{row.int64(0), row.text(1)});
+  }
+  return result;
+}
+
+std::vector<std::int64_t> coming_occurrences_with_seat(db::Session& session, std::int64_t account_id,
+                                                       std::int64_t now) {
+  std::vector<std::int64_t> ids;
+  for (const db::Row& row : session.query(
+           "SELECT DISTINCT r.occurrence_id FROM event_rsvps r JOIN event_occurrences o ON o.id = r.occurrence_id "
+           "WHERE r.account_id = ? AND r.response = 'going' AND o.starts_at > ? AND o.status <> 'cancelled' "
+           "ORDER BY r.occurrence_id",
+           {account_id, now})) {
+    ids.push_back(row.int64(0));
+  }
+  return ids;
+}
+
 void erase_member(db::Session& session, std::int64_t account_id) {
   // Seats held by the member are given back first so the counters stay true.
   for (const db::Row& row : session.query(
@@ -794,6 +883,52 @@ void erase_member(db::Session& session, std::int64_t account_id) {
   session.execute("DELETE FROM event_feed_tokens WHERE account_id = ?", {account_id});
   session.execute("DELETE FROM event_hosts WHERE account_id = ?", {account_id});
   session.execute("UPDATE event_session_speakers SET account_id = NULL WHERE account_id = ?", {account_id});
+}
+
+nlohmann::json export_member(db::Session& session, std::int64_t account_id) {
+  nlohmann::json answers = nlohmann::json::array();
+  for (const db::Row& row : session.query(
+           "SELECT r.occurrence_id, COALESCE(o.title, e.title), o.starts_at, r.response, r.guests, r.guest_names, "
+           "r.note, r.attended, r.walk_in, r.created_at, r.updated_at "
+           "FROM event_rsvps r JOIN event_occurrences o ON o.id = r.occurrence_id JOIN events e ON e.id = o.event_id "
+           "WHERE r.account_id = ? ORDER BY o.starts_at, r.id",
+           {account_id})) {
+    answers.push_back({{"occurrence_id", row.int64(0)},
+                       {"event", row.text(1)},
+                       {"starts_at", row.int64(2)},
+                       {"response", row.text(3)},
+                       {"guests", row.int64(4)},
+                       {"guest_names", row.text(5)},
+                       {"note", row.text(6)},
+                       {"attended", row.is_null(7) ? nlohmann::json(nullptr) : nlohmann::json(row.int64(7) == 1)},
+                       {"walk_in", row.int64(8) == 1},
+                       {"answered_at", row.int64(9)},
+                       {"changed_at", row.int64(10)}});
+  }
+  nlohmann::json series = nlohmann::json::array();
+  for (const db::Row& row : session.query(
+           "SELECT s.event_id, e.title, s.response, s.guests, s.note FROM event_series_rsvps s "
+           "JOIN events e ON e.id = s.event_id WHERE s.account_id = ? ORDER BY s.event_id",
+           {account_id})) {
+    series.push_back({{"event_id", row.int64(0)},
+                      {"event", row.text(1)},
+                      {"response", row.text(2)},
+                      {"guests", row.int64(3)},
+                      {"note", row.text(4)}});
+  }
+  nlohmann::json sessions = nlohmann::json::array();
+  for (const db::Row& row : session.query(
+           "SELECT g.session_id, s.title, g.created_at FROM event_session_registrations g "
+           "JOIN event_sessions s ON s.id = g.session_id WHERE g.account_id = ? ORDER BY g.session_id",
+           {account_id})) {
+    sessions.push_back({{"session_id", row.int64(0)}, {"title", row.text(1)}, {"registered_at", row.int64(2)}});
+  }
+  const bool has_feed =
+      session.query_one("SELECT 1 FROM event_feed_tokens WHERE account_id = ?", {account_id}).has_value();
+  return {{"answers", std::move(answers)},
+          {"series_answers", std::move(series)},
+          {"congress_sessions", std::move(sessions)},
+          {"private_calendar_feed", has_feed}};
 }
 
 }  // namespace events::store

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "db/database.h"
 #include "events/types.h"
 
@@ -94,6 +96,17 @@ std::vector<SeriesRsvpWithContact> series_rsvps_of(db::Session& session, std::in
 // --- congress programme
 std::int64_t insert_session(db::Session& session, const ProgrammeSession& programme_session);
 std::optional<ProgrammeSession> find_session(db::Session& session, std::int64_t session_id);
+// Every column but id, event and the registration count; the speakers are replaced.
+void update_session(db::Session& session, const ProgrammeSession& programme_session);
+// The session, its speakers and its registrations.
+void delete_session(db::Session& session, std::int64_t session_id);
+// The accounts registered for a session, by registration.
+std::vector<std::int64_t> session_registrants(db::Session& session, std::int64_t session_id);
+// Speakers of one session, in order.
+std::vector<Speaker> session_speakers(db::Session& session, std::int64_t session_id);
+// An active member of the network whose name is exactly `name` (case and accents as typed), when
+// exactly one is: how a speaker typed by name is linked to their profile.
+std::optional<std::int64_t> member_named(db::Session& session, std::int64_t network_id, std::string_view name);
 std::vector<ProgrammeSession> sessions_of(db::Session& session, std::int64_t event_id);  // with speakers
 bool is_registered(db::Session& session, std::int64_t session_id, std::int64_t account_id);
 std::vector<std::int64_t> registered_sessions(db::Session& session, std::int64_t event_id,
@@ -122,6 +135,21 @@ std::vector<AttendancePair> attendance_pairs(db::Session& session, std::int64_t 
                                              std::int64_t since);
 
 // Removes a member from every event: RSVPs, series answers, registrations, feed token, host roles.
+// Whether the knowledge group belongs to the network.
+bool group_in_network(db::Session& session, std::int64_t group_id, std::int64_t network_id);
+// The name of an active account, or nothing.
+std::optional<std::string> account_name(db::Session& session, std::int64_t account_id);
+// Active members of the network (id, name) without an answer other than "not going" for the
+// occurrence, by name.
+std::vector<WalkInCandidate> members_without_answer(db::Session& session, std::int64_t network_id,
+                                                    std::int64_t occurrence_id);
+// The coming, not cancelled occurrences where the account holds a seat (answered going).
+std::vector<std::int64_t> coming_occurrences_with_seat(db::Session& session, std::int64_t account_id,
+                                                       std::int64_t now);
 void erase_member(db::Session& session, std::int64_t account_id);
+// Everything events keeps about the account, for the personal-data download: answers (with the
+// event, start, guests, note, attendance), series answers, congress sessions and whether a private
+// feed exists (never its secret).
+nlohmann::json export_member(db::Session& session, std::int64_t account_id);
 
 }  // namespace events::store

@@ -173,6 +173,13 @@ struct NoShowLine {
 };
 
 // Two members who were checked in at the same occurrences (the atlas's "met at events" tie).
+// A member a host may check in without an answer (see Service::walk_in_candidates).
+struct WalkInCandidate {
+  std::int64_t account_id = 0;
+  std::string name;
+  bool operator==(const WalkInCandidate&) const = default;
+};
+
 struct AttendancePair {
   std::int64_t account_a = 0;  // the lower id
   std::int64_t account_b = 0;

@@ -17,6 +17,7 @@
 #include "events/format.h"
 #include "events/service.h"
 #include "support/server_process.h"
+#include "support/web_browser.h"
 #include "support/smtp_server.h"
 #include "support/test_databases.h"
 #include "web/site.h"
@@ -64,7 +65,7 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
   }
 
   // A member of the demo network with a signed-in session, made directly in the database.
-  Member add_member(const std::string& name, const std::string& email) {
+  Member add_member(const std::string& name, const std::string& email, auth::Role role = auth::Role::Member) {
     Member member;
     member.email = email;
     const std::string token = auth::new_token();
@@ -75,7 +76,7 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
       account.email = email;
       account.verified = true;
       const std::int64_t id = auth::create_account(session, account);
-      auth::add_membership(session, id, kNetwork, auth::Role::Member, auth::MembershipStatus::Active);
+      auth::add_membership(session, id, kNetwork, role, auth::MembershipStatus::Active);
       const std::int64_t now = unix_now();
       auth::store::insert_session(session,
                                   auth::SessionRecord{auth::hash_token(token), id, now, now, now + 86400},
@@ -87,7 +88,8 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
 
   // A single event `hours_ahead` from now, made by the service as a coordinator would.
   std::int64_t single_event(std::int64_t hours_ahead, std::optional<std::int64_t> capacity,
-                            std::optional<std::int64_t> reminder_minutes = std::nullopt) {
+                            std::optional<std::int64_t> reminder_minutes = std::nullopt,
+                            std::function<void(events::NewEvent&)> adjust = {}) {
     const auto local = events::format_input(unix_now() + hours_ahead * 3600, "Europe/Amsterdam");
     events::NewEvent input;
     input.network_id = kNetwork;
@@ -97,6 +99,7 @@ class EventsHttp : public ::testing::TestWithParam<db::Backend> {
     input.duration_minutes = 90;
     input.capacity = capacity;
     input.reminder_minutes = reminder_minutes;
+    if (adjust) adjust(input);
     return db_->write([&](db::Session& session) {
       auto created = service_->create_event_in(session, input, std::nullopt);
       EXPECT_TRUE(created.ok());
@@ -292,6 +295,268 @@ TEST_P(EventsHttp, TheRsvpFormShowsThePlaceInLineAndRefusesBadGuestCounts) {
   EXPECT_NE(after.body.find("U bent nummer 1 op de wachtlijst"), std::string::npos);
   // Without the CSRF token: 403, nothing written.
   EXPECT_EQ(testing_support::request(port, "POST", target, headers, "antwoord=not_going").status, 403);
+}
+
+// A browser for one of the members above: their session cookie, and the CSRF token it collects.
+testing_support::WebBrowser browser_for(unsigned short port, const Member& member) {
+  testing_support::WebBrowser browser(port);
+  browser.set_cookie(std::string(auth::kSessionCookie), member.cookie.substr(member.cookie.find('=') + 1));
+  return browser;
+}
+
+TEST_P(EventsHttp, HostsCheckPeopleInOnThePhonePageAndPickAMemberWhoCameWithoutAnswering) {
+  const std::int64_t occurrence = single_event(2, 30);
+  const Member host = add_member("Carla Coördinator", "carla@example.nl", auth::Role::Coordinator);
+  const Member anna = add_member("Anna Annink", "anna@example.nl");
+  const Member bram = add_member("Bram Brouwer", "bram@example.nl");
+  start();
+  const unsigned short port = server_->port();
+  ASSERT_EQ(rsvp(anna, occurrence, R"({"response": "going"})").status, 200);
+  const std::string page = "/agenda/" + std::to_string(occurrence) + "/inchecken";
+
+  // Members who do not host get no check-in page.
+  auto bram_browser = browser_for(port, bram);
+  EXPECT_EQ(bram_browser.get(page).status, 403);
+
+  auto carla = browser_for(port, host);
+  const auto list = carla.get(page);
+  ASSERT_EQ(list.status, 200);
+  EXPECT_NE(list.body.find("Anna Annink"), std::string::npos);
+  EXPECT_EQ(list.body.find("Bram Brouwer"), std::string::npos);  // no answer, no search: not listed
+
+  // Checking Anna in.
+  const std::int64_t anna_rsvp = db_->read([&](db::Session& session) {
+    return session.query("SELECT id FROM event_rsvps WHERE occurrence_id = ? AND account_id = ?", {occurrence, anna.id})
+        .at(0)
+        .int64(0);
+  });
+  EXPECT_EQ(carla.post(page, {{"deelnemer", std::to_string(anna_rsvp)}, {"aanwezig", "1"}}).status, 303);
+  // Searching without accents finds the member who did not answer; picking them checks them in.
+  const auto found = carla.get(page + "?zoek=brouwer");
+  ASSERT_EQ(found.status, 200);
+  EXPECT_NE(found.body.find("Bram Brouwer"), std::string::npos);
+  EXPECT_NE(found.body.find("name=\"lid\" value=\"" + std::to_string(bram.id) + "\""), std::string::npos);
+  const std::string walk_in = "/agenda/" + std::to_string(occurrence) + "/inloop";
+  EXPECT_EQ(carla.post(walk_in, {{"lid", std::to_string(bram.id)}}).status, 303);
+  // A typed-in walk-in from outside the network, and bad input.
+  EXPECT_EQ(carla.post(walk_in, {{"naam", "Gijs Gast"}}).status, 303);
+  EXPECT_EQ(carla.post(walk_in, {{"naam", ""}}).status, 422);
+  EXPECT_EQ(carla.post(walk_in, {{"lid", "abc"}}).status, 400);
+  EXPECT_EQ(carla.post(walk_in, {{"naam", "Zonder token"}}, false).status, 403);
+
+  const auto rows = db_->read([&](db::Session& session) {
+    return session.query(
+        "SELECT name, COALESCE(account_id, 0), attended, walk_in FROM event_rsvps WHERE occurrence_id = ? ORDER BY id",
+        {occurrence});
+  });
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].text(0), "Anna Annink");
+  EXPECT_EQ(rows[0].int64(2), 1);
+  EXPECT_EQ(rows[0].int64(3), 0);
+  EXPECT_EQ(rows[1].text(0), "Bram Brouwer");
+  EXPECT_EQ(rows[1].int64(1), bram.id);  // linked to the member: counts in their history and the atlas
+  EXPECT_EQ(rows[1].int64(2), 1);
+  EXPECT_EQ(rows[1].int64(3), 1);
+  EXPECT_EQ(rows[2].text(0), "Gijs Gast");
+  EXPECT_EQ(rows[2].int64(1), 0);
+  // Once checked in, Bram is no longer offered as a walk-in.
+  EXPECT_EQ(carla.get(page + "?zoek=brouwer").body.find("name=\"lid\""), std::string::npos);
+
+  // The attendee export for hosts, in the chosen columns; members get none.
+  const std::string csv = "/agenda/" + std::to_string(occurrence) + "/deelnemers.csv?kolom=name&kolom=attended";
+  const auto exported = carla.get(csv);
+  ASSERT_EQ(exported.status, 200);
+  EXPECT_EQ(exported.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(exported.header("content-disposition").find("attachment"), std::string::npos);
+  EXPECT_NE(exported.body.find("Anna Annink"), std::string::npos);
+  EXPECT_NE(exported.body.find("Gijs Gast"), std::string::npos);
+  EXPECT_EQ(exported.body.find("anna@example.nl"), std::string::npos);  // e-mail was not chosen
+  EXPECT_EQ(bram_browser.get(csv).status, 403);
+}
+
+TEST_P(EventsHttp, AGroupsPublicCalendarHoldsOnlyThatGroupsPublicEvents) {
+  const std::int64_t group_id = db_->read([&](db::Session& session) {
+    return session.query("SELECT id FROM knowledge_groups WHERE network_id = ? AND slug = 'ict'", {kNetwork})
+        .at(0)
+        .int64(0);
+  });
+  single_event(96, 20, std::nullopt, [&](events::NewEvent& input) {
+    input.title = "ICT-middag over back-ups";
+    input.group_id = group_id;
+    input.visibility = events::Visibility::Public;
+  });
+  single_event(98, 20, std::nullopt, [&](events::NewEvent& input) {
+    input.title = "Besloten ICT-overleg";
+    input.group_id = group_id;
+  });
+  single_event(100, 20, std::nullopt, [&](events::NewEvent& input) {
+    input.title = "Netwerkborrel";
+    input.visibility = events::Visibility::Public;
+  });
+  start();
+  const unsigned short port = server_->port();
+  const auto feed = testing_support::request(port, "GET", "/agenda/groep/west-brabant-zeeland/ict/agenda.ics");
+  ASSERT_EQ(feed.status, 200) << feed.body;
+  EXPECT_EQ(feed.header("content-type"), "text/calendar; charset=utf-8");
+  EXPECT_NE(feed.body.find("SUMMARY:ICT-middag over back-ups"), std::string::npos) << feed.body;
+  EXPECT_EQ(feed.body.find("Besloten ICT-overleg"), std::string::npos);
+  EXPECT_EQ(feed.body.find("Netwerkborrel"), std::string::npos);
+  EXPECT_EQ(testing_support::request(port, "GET", "/agenda/groep/west-brabant-zeeland/bestaat-niet/agenda.ics").status,
+            404);
+}
+
+TEST_P(EventsHttp, HostsAddChangeAndRemoveCongressSessionsAndRegisteredMembersAreTold) {
+  const std::int64_t occurrence = single_event(24 * 30, 200, std::nullopt, [](events::NewEvent& input) {
+    input.kind = events::Kind::Congress;
+    input.title = "Congres Samen Sterker";
+    input.duration_minutes = 8 * 60;
+  });
+  const Member host = add_member("Carla Coördinator", "carla@example.nl", auth::Role::Coordinator);
+  const Member anna = add_member("Anna Annink", "anna@example.nl");
+  start();
+  const unsigned short port = server_->port();
+  const auto starts = db_->read([&](db::Session& session) {
+    return session.query("SELECT starts_at FROM event_occurrences WHERE id = ?", {occurrence}).at(0).int64(0);
+  });
+  auto local = [&](std::int64_t offset_minutes) {
+    return events::format_input(starts + offset_minutes * 60, "Europe/Amsterdam");
+  };
+  const std::string add = "/agenda/" + std::to_string(occurrence) + "/programma/nieuw";
+  auto anna_browser = browser_for(port, anna);
+  EXPECT_EQ(anna_browser.get(add).status, 403);
+
+  auto carla = browser_for(port, host);
+  ASSERT_EQ(carla.get(add).status, 200);
+  // The end before the start, and a time that is no time: the form again with the reason.
+  const auto backwards = carla.post(add, {{"titel", "AVG in de praktijk"}, {"begin", local(120)}, {"einde", local(60)}});
+  EXPECT_EQ(backwards.status, 422);
+  EXPECT_NE(backwards.body.find("AVG in de praktijk"), std::string::npos);  // nothing typed is lost
+  EXPECT_EQ(carla.post(add, {{"titel", "AVG"}, {"begin", "morgen"}, {"einde", local(60)}}).status, 422);
+  const auto saved = carla.post(add, {{"titel", "AVG in de praktijk"},
+                                      {"spoor", "Juridisch"},
+                                      {"zaal", "Zaal 1"},
+                                      {"begin", local(60)},
+                                      {"einde", local(120)},
+                                      {"plaatsen", "30"},
+                                      {"sprekers", "Anna Annink, Annink Advies\nPiet de Gast"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  const auto session_row = db_->read([&](db::Session& session) {
+    return session.query("SELECT id FROM event_sessions WHERE title = 'AVG in de praktijk'").at(0).int64(0);
+  });
+  const auto speakers = db_->read([&](db::Session& session) {
+    return session.query("SELECT name, COALESCE(account_id, 0), affiliation FROM event_session_speakers "
+                         "WHERE session_id = ? ORDER BY position",
+                         {session_row});
+  });
+  ASSERT_EQ(speakers.size(), 2u);
+  EXPECT_EQ(speakers[0].int64(1), anna.id);  // a member's exact name links to them
+  EXPECT_EQ(speakers[0].text(2), "Annink Advies");
+  EXPECT_EQ(speakers[1].int64(1), 0);        // a guest speaker
+
+  // Anna comes and registers for the session; then it moves to another room.
+  ASSERT_EQ(rsvp(anna, occurrence, R"({"response": "going"})").status, 200);
+  ASSERT_EQ(anna_browser
+                .post("/agenda/sessies/" + std::to_string(session_row) + "/inschrijven",
+                      {{"terug", std::to_string(occurrence)}})
+                .status,
+            303);
+  const std::string edit = "/agenda/sessies/" + std::to_string(session_row) + "/wijzigen";
+  EXPECT_EQ(anna_browser.get(edit).status, 404);  // not hers to edit: not even shown
+  const auto form = carla.get(edit + "?terug=" + std::to_string(occurrence));
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("Anna Annink, Annink Advies"), std::string::npos);
+  // Fewer places than those registered is refused.
+  EXPECT_EQ(carla.post(edit, {{"titel", "AVG in de praktijk"}, {"begin", local(60)}, {"einde", local(120)},
+                              {"plaatsen", "0"}, {"terug", std::to_string(occurrence)}})
+                .status,
+            422);
+  EXPECT_EQ(carla.post(edit, {{"titel", "AVG in de praktijk"},
+                              {"zaal", "Zaal 2"},
+                              {"begin", local(60)},
+                              {"einde", local(120)},
+                              {"plaatsen", "30"},
+                              {"sprekers", "Anna Annink, Annink Advies"},
+                              {"terug", std::to_string(occurrence)}})
+                .status,
+            303);
+  const auto programme = carla.get("/agenda/" + std::to_string(occurrence) + "/programma");
+  EXPECT_NE(programme.body.find("Zaal 2"), std::string::npos);
+  auto changed_mails = [&] {
+    return db_->read([&](db::Session& session) {
+      return session.query("SELECT text_body FROM mail_outbox WHERE to_address = 'anna@example.nl' AND kind = "
+                           "'events.changed' ORDER BY id");
+    });
+  };
+  ASSERT_EQ(changed_mails().size(), 1u);
+  EXPECT_NE(changed_mails()[0].text(0).find("Zaal 2"), std::string::npos);
+
+  EXPECT_EQ(carla.post("/agenda/sessies/" + std::to_string(session_row) + "/verwijderen",
+                       {{"terug", std::to_string(occurrence)}}, false)
+                .status,
+            403);
+  EXPECT_EQ(carla.post("/agenda/sessies/" + std::to_string(session_row) + "/verwijderen",
+                       {{"terug", std::to_string(occurrence)}})
+                .status,
+            303);
+  EXPECT_EQ(carla.get("/agenda/" + std::to_string(occurrence) + "/programma").body.find("AVG in de praktijk"),
+            std::string::npos);
+  EXPECT_EQ(changed_mails().size(), 2u);  // told of the removal too
+}
+
+TEST_P(EventsHttp, AKnowledgeGroupsHostCreatesEventsForTheirGroupOnly) {
+  const auto group_id = [&](const std::string& slug) {
+    return db_->read([&](db::Session& session) {
+      return session.query("SELECT id FROM knowledge_groups WHERE network_id = ? AND slug = ?", {kNetwork, slug})
+          .at(0)
+          .int64(0);
+    });
+  };
+  const std::int64_t ict = group_id("ict");
+  const std::int64_t finance = group_id("financieel-advies");
+  const std::int64_t elsewhere = db_->read([&](db::Session& session) {
+    return session.query("SELECT id FROM knowledge_groups WHERE network_id <> ? ORDER BY id LIMIT 1", {kNetwork})
+        .at(0)
+        .int64(0);
+  });
+  const Member host = add_member("Henk Host", "henk@example.nl");
+  const Member carla = add_member("Carla Coördinator", "carla@example.nl", auth::Role::Coordinator);
+  db_->write([&](db::Session& session) {
+    session.execute("INSERT INTO group_members (group_id, account_id, role, state, created_at, joined_at) "
+                    "VALUES (?, ?, 'host', 'active', ?, ?)",
+                    {ict, host.id, unix_now(), unix_now()});
+  });
+  start();
+  const unsigned short port = server_->port();
+  const std::string starts = events::format_input(unix_now() + 7 * 86400, "Europe/Amsterdam");
+  const std::string ends = events::format_input(unix_now() + 7 * 86400 + 7200, "Europe/Amsterdam");
+  auto event_form = [&](std::optional<std::int64_t> group) {
+    std::vector<std::pair<std::string, std::string>> fields{{"netwerk", std::to_string(kNetwork)},
+                                                            {"soort", "single"},
+                                                            {"titel", "Werksessie back-ups"},
+                                                            {"begin", starts},
+                                                            {"einde", ends}};
+    if (group) fields.emplace_back("groep", std::to_string(*group));
+    return fields;
+  };
+
+  auto henk = browser_for(port, host);
+  const auto form = henk.get("/agenda/nieuw");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("<option value=\"" + std::to_string(ict) + "\""), std::string::npos);
+  EXPECT_EQ(form.body.find("<option value=\"" + std::to_string(finance) + "\""), std::string::npos);
+  EXPECT_EQ(henk.post("/agenda/nieuw", event_form(std::nullopt)).status, 403);  // the whole network: coordinators
+  EXPECT_EQ(henk.post("/agenda/nieuw", event_form(finance)).status, 403);       // a group Henk does not host
+  ASSERT_EQ(henk.post("/agenda/nieuw", event_form(ict)).status, 303);
+  const auto owner = db_->read([&](db::Session& session) {
+    return session.query("SELECT group_id FROM events WHERE title = 'Werksessie back-ups'").at(0).int64(0);
+  });
+  EXPECT_EQ(owner, ict);
+
+  // A coordinator cannot attach another network's group.
+  auto coordinator = browser_for(port, carla);
+  const auto refused = coordinator.post("/agenda/nieuw", event_form(elsewhere));
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("Deze kennisgroep hoort niet bij het gekozen netwerk."), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, EventsHttp, ::testing::ValuesIn(testing_support::test_backends()),

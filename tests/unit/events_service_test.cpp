@@ -15,6 +15,7 @@
 #include "db/migrations.h"
 #include "events/calendar.h"
 #include "events/service.h"
+#include "events/store.h"
 #include "regions/seed.h"
 #include "support/test_databases.h"
 #include "web/site.h"
@@ -179,6 +180,36 @@ TEST_P(EventsServiceTest, WaitlistPromotesFirstInLineWhenSeatFreesAndTellsThemBy
   EXPECT_EQ(sent[0].kind, "events.promoted");
   EXPECT_NE(sent[0].subject.find("Ontbijtsessie"), std::string::npos);
   EXPECT_NE(sent[0].text.find("https://kkp.example.nl/agenda/" + std::to_string(first)), std::string::npos);
+}
+
+TEST_P(EventsServiceTest, ErasingAMemberGivesTheirSeatToTheFirstInLineAndTheExportListsTheirAnswers) {
+  const auto event = breakfast(1);
+  const std::int64_t first = occurrence_ids(event.id).front();
+  const auto anna = add_member("Anna", "anna@example.nl");
+  const auto bram = add_member("Bram", "bram@example.nl");
+  answer(anna, first, Response::Going, 0);
+  EXPECT_EQ(answer(bram, first, Response::Going).place, 1);
+
+  const nlohmann::json exported = db_->read([&](db::Session& session) { return events::store::export_member(session, anna); });
+  ASSERT_EQ(exported["answers"].size(), 1u);
+  EXPECT_EQ(exported["answers"][0]["occurrence_id"], first);
+  EXPECT_EQ(exported["answers"][0]["response"], "going");
+  EXPECT_EQ(exported["answers"][0]["event"], "Ontbijtsessie");
+  EXPECT_EQ(exported["private_calendar_feed"], false);
+
+  db_->write([&](db::Session& session) { service_->erase_member_in(session, anna); });
+
+  const auto page = service_->occurrence_page(actor(bram), first);
+  ASSERT_TRUE(page);
+  ASSERT_TRUE(page->mine);
+  EXPECT_EQ(page->mine->response, Response::Going);
+  EXPECT_EQ(page->going_people, 1);
+  const auto sent = mails();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].to, "bram@example.nl");
+  EXPECT_EQ(sent[0].kind, "events.promoted");
+  const nlohmann::json after = db_->read([&](db::Session& session) { return events::store::export_member(session, anna); });
+  EXPECT_TRUE(after["answers"].empty());
 }
 
 TEST_P(EventsServiceTest, TheFirstInLineWhosePartyFitsIsPromoted) {
