@@ -44,6 +44,7 @@
 #include "events/seed.h"
 #include "events/store.h"
 #include "events/service.h"
+#include "groups/header.h"
 #include "groups/routes.h"
 #include "groups/seed.h"
 #include "groups/service.h"
@@ -237,6 +238,12 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   // The groups' libraries and wikis, and search over what the viewer may see (each feature with
   // searchable content adds its source).
   documents_ = std::make_unique<documents::Service>(*database_, config_.data_dir);
+  personal_data_->add_eraser([](db::Session& session, std::int64_t account) {
+    documents::Service::erase_member(session, account);
+  });
+  personal_data_->add_exporter("documents", [](db::Session& session, std::int64_t account) {
+    return documents::Service::export_member(session, account);
+  });
   search_ = std::make_unique<search::Service>(*database_);
   search_->add_source([this](std::string_view query, const std::vector<std::int64_t>& group_ids, std::size_t limit) {
     std::vector<search::SourceHit> hits;
@@ -278,8 +285,17 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   groups::register_routes(router_, *site_, *groups_);
   groups::register_api_routes(router_, *site_, *groups_);
   notifications::register_routes(router_, *site_, *notifications_, *groups_);
-  documents::register_routes(router_, *site_, *documents_, documents::RouteOptions{{}, assets_.url_for("documents.css")});
-  search::register_routes(router_, *site_, *search_, search::RouteOptions{{}, assets_.url_for("documents.css")});
+  // The groups feature's header (image, join button, tabs) on every library, wiki and group search page.
+  const documents::GroupHeader group_header = [this](const http::Request& request, std::string_view network,
+                                                     std::string_view group,
+                                                     std::string_view tab) -> std::optional<kainjow::mustache::data> {
+    auto header = groups_->header(request.viewer, network, group);
+    if (!header) return std::nullopt;
+    return groups::header_data(*header, tab);
+  };
+  documents::register_routes(router_, *site_, *documents_,
+                            documents::RouteOptions{group_header, assets_.url_for("documents.css")});
+  search::register_routes(router_, *site_, *search_, search::RouteOptions{group_header, assets_.url_for("documents.css")});
   atlas::register_ties_routes(router_, *site_, *database_);
   atlas::register_api_routes(router_, *site_, *atlas_);  // before the atlas pages: it serves /atlas/data.json
   // The atlas pages, fed by the engine's service.
