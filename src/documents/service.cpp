@@ -6,6 +6,7 @@
 
 #include "db/search_index.h"
 #include "documents/store.h"
+#include "notifications/activity.h"
 #include "web/markdown.h"
 
 namespace documents {
@@ -98,6 +99,24 @@ std::optional<Error> validate_title(std::string_view title) {
     return Error{"titel", "documents.error.title_too_long"};
   }
   return std::nullopt;
+}
+
+// A new thing in the group, for its activity stream and its watchers (inside the write transaction).
+void record_activity(db::Session& session, const Place& place, std::string kind, std::int64_t actor,
+                     std::string subject_type, std::int64_t subject_id, std::string title, std::string excerpt,
+                     std::string path, std::int64_t at) {
+  notifications::Activity activity;
+  activity.network_id = place.group.network_id;
+  activity.group_id = place.group.id;
+  activity.kind = std::move(kind);
+  activity.actor_id = actor;
+  activity.subject_type = std::move(subject_type);
+  activity.subject_id = subject_id;
+  activity.title = std::move(title);
+  activity.excerpt = std::move(excerpt);
+  activity.path = std::move(path);
+  activity.created_at = at;
+  notifications::record(session, activity);
 }
 
 }  // namespace
@@ -351,6 +370,8 @@ Outcome Service::upload(const Viewer& viewer, const UploadInput& input) {
     Outcome outcome;
     outcome.id = insert_document_in(session, document, file, text);
     outcome.group_path = place->group.path();
+    record_activity(session, *place, "document.uploaded", viewer->account_id, "document", outcome.id, title,
+                    description, "/documenten/" + std::to_string(outcome.id), document.created_at);
     return outcome;
   });
 }
@@ -390,6 +411,9 @@ Outcome Service::add_version(const Viewer& viewer, std::int64_t document_id, std
     version.uploaded_at = now();
     store::insert_version(session, version, text);
     index_document(session, document_id);
+    record_activity(session, *place, "document.versioned", viewer->account_id, "document", document_id,
+                    document->title, document->description, "/documenten/" + std::to_string(document_id),
+                    version.uploaded_at);
     Outcome outcome;
     outcome.id = document_id;
     return outcome;
@@ -547,6 +571,8 @@ Outcome Service::create_page(const Viewer& viewer, std::int64_t group_id, std::s
     outcome.slug = slug;
     outcome.group_path = place->group.path();
     index_page(session, outcome.id);
+    record_activity(session, *place, "page.edited", viewer->account_id, "page", outcome.id, title, page.body_markdown,
+                    outcome.group_path + "/wiki/" + slug, page.created_at);
     return outcome;
   });
 }
@@ -592,6 +618,8 @@ WikiSave Service::save_page(const Viewer& viewer, std::int64_t page_id, std::int
       return result;
     }
     index_page(session, page_id);
+    record_activity(session, *place, "page.edited", viewer->account_id, "page", page_id, title, std::string(body),
+                    result.outcome.group_path + "/wiki/" + page->slug, now());
     return result;
   });
 }

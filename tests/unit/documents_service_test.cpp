@@ -156,6 +156,9 @@ TEST_P(DocumentsServiceTest, VersionsRecordWhoUploadedWhatAndWhen) {
   EXPECT_EQ(service_->download(viewer(author_), first.id, 1)->bytes, "naam;plaats\nAnna;Goes\n");
   EXPECT_EQ(service_->download(viewer(author_), first.id, 2)->bytes, "naam;plaats\nAnna;Goes\nBram;Breda\n");
   EXPECT_FALSE(service_->download(viewer(author_), first.id, 3));
+  // Both went to the group's activity stream (notifications::record) in their own transactions.
+  EXPECT_EQ(count("activities WHERE kind = 'document.uploaded'"), 1);
+  EXPECT_EQ(count("activities WHERE kind = 'document.versioned'"), 1);
 }
 
 TEST_P(DocumentsServiceTest, AFakePdfAndAZipBombAreRefusedAndNothingIsWritten) {
@@ -265,6 +268,7 @@ TEST_P(DocumentsServiceTest, AWikiEditOnAnOlderRevisionIsToldAndLosesNothing) {
   EXPECT_EQ(second.current->revision, 2);
   EXPECT_EQ(second.current->body_markdown, "- btw\n- balans\n");
   EXPECT_EQ(count("wiki_revisions"), 2);
+  EXPECT_EQ(count("activities WHERE kind = 'page.edited'"), 2);  // created, saved; not the refused save
   // Bram merges and saves on the newest revision.
   EXPECT_TRUE(service_->save_page(viewer(colleague_), created.id, 2, "Checklist", "- btw\n- balans\n- kilometers\n")
                   .outcome.ok());
