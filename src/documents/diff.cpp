@@ -49,7 +49,8 @@ std::vector<DiffLine> line_diff(std::string_view before, std::string_view after)
     auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& { return lcs[i * (m + 1) + j]; };
     for (std::size_t i = n; i-- > 0;) {
       for (std::size_t j = m; j-- > 0;) {
-        at(i, j) = a[prefix + i] == b[prefix + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+        at(i, j) =
+            a[prefix + i] == b[prefix + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
       }
     }
     std::size_t i = 0;
@@ -68,7 +69,8 @@ std::vector<DiffLine> line_diff(std::string_view before, std::string_view after)
       }
     }
   }
-  for (std::size_t k = a.size() - suffix; k < a.size(); ++k) out.push_back({DiffLine::Kind::Same, std::string(a[k])});
+  for (std::size_t k = a.size() - suffix; k < a.size(); ++k)
+    out.push_back({DiffLine::Kind::Same, std::string(a[k])});
   return out;
 }
 

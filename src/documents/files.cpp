@@ -90,7 +90,9 @@ std::uint16_t read_u16(std::string_view bytes, std::size_t at) {
                                     static_cast<unsigned char>(bytes[at + 1]) << 8);
 }
 
-bool looks_like_zip(std::string_view bytes) { return bytes.size() >= 4 && bytes.substr(0, 4) == "PK\x03\x04"; }
+bool looks_like_zip(std::string_view bytes) {
+  return bytes.size() >= 4 && bytes.substr(0, 4) == "PK\x03\x04";
+}
 
 // Inflates one entry's data without keeping it; the number of bytes it expands to, or nullopt when
 // the data is broken or would exceed `cap`.
@@ -141,13 +143,15 @@ std::optional<std::string> reencode_image(std::string_view bytes, std::string_vi
     vips_error_clear();
     return std::nullopt;
   }
-  const long long pixels = static_cast<long long>(vips_image_get_width(header_raw)) * vips_image_get_height(header_raw);
+  const long long pixels =
+      static_cast<long long>(vips_image_get_width(header_raw)) * vips_image_get_height(header_raw);
   g_object_unref(header_raw);
   if (pixels <= 0 || pixels > members::photos::kMaxPixels) return std::nullopt;
 
   VipsImage* raw = nullptr;
   if (vips_thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &raw, kMaxImageSide, "height",
-                            kMaxImageSide, "size", VIPS_SIZE_DOWN, "option_string", "fail_on=error", nullptr) != 0) {
+                            kMaxImageSide, "size", VIPS_SIZE_DOWN, "option_string", "fail_on=error",
+                            nullptr) != 0) {
     vips_error_clear();
     return std::nullopt;
   }
@@ -160,8 +164,8 @@ std::optional<std::string> reencode_image(std::string_view bytes, std::string_vi
   } else if (mime_type == "image/webp") {
     failed = vips_webpsave_buffer(image.get(), &buffer, &length, "strip", TRUE, "Q", 85, nullptr);
   } else {
-    failed = vips_jpegsave_buffer(image.get(), &buffer, &length, "strip", TRUE, "Q", 88, "optimize_coding", TRUE,
-                                  nullptr);
+    failed = vips_jpegsave_buffer(image.get(), &buffer, &length, "strip", TRUE, "Q", 88, "optimize_coding",
+                                  TRUE, nullptr);
   }
   if (failed != 0) {
     vips_error_clear();
@@ -176,12 +180,18 @@ std::optional<std::string> reencode_image(std::string_view bytes, std::string_vi
 
 std::string_view to_string(Refusal refusal) {
   switch (refusal) {
-    case Refusal::Empty: return "empty";
-    case Refusal::TooLarge: return "too_large";
-    case Refusal::UnsupportedType: return "unsupported_type";
-    case Refusal::NameMismatch: return "name_mismatch";
-    case Refusal::UnsafeArchive: return "unsafe_archive";
-    case Refusal::Unreadable: return "unreadable";
+    case Refusal::Empty:
+      return "empty";
+    case Refusal::TooLarge:
+      return "too_large";
+    case Refusal::UnsupportedType:
+      return "unsupported_type";
+    case Refusal::NameMismatch:
+      return "name_mismatch";
+    case Refusal::UnsafeArchive:
+      return "unsafe_archive";
+    case Refusal::Unreadable:
+      return "unreadable";
   }
   return "unreadable";
 }
@@ -276,8 +286,8 @@ std::variant<Accepted, Refusal> inspect(std::string_view bytes, std::string_view
 
   Accepted accepted;
   accepted.mime_type = std::string(type->mime_type);
-  accepted.extension = extension.empty() || !known_extension(extension) ? std::string(type->extensions.front())
-                                                                        : extension;
+  accepted.extension =
+      extension.empty() || !known_extension(extension) ? std::string(type->extensions.front()) : extension;
   if (accepted.mime_type.starts_with("image/")) {
     auto encoded = reencode_image(bytes, accepted.mime_type);
     if (!encoded) return Refusal::Unreadable;
@@ -304,12 +314,13 @@ std::string BlobStore::put(std::string_view bytes) const {
   const std::string sha = sha256_hex(bytes);
   const std::filesystem::path target = path_of(sha);
   std::error_code error;
-  if (std::filesystem::exists(target, error) &&
-      std::filesystem::file_size(target, error) == bytes.size() && !error) {
+  if (std::filesystem::exists(target, error) && std::filesystem::file_size(target, error) == bytes.size() &&
+      !error) {
     return sha;
   }
   std::filesystem::create_directories(target.parent_path(), error);
-  if (error) throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + error.message());
+  if (error)
+    throw std::runtime_error("cannot create " + target.parent_path().string() + ": " + error.message());
   unsigned char nonce[8];
   randombytes_buf(nonce, sizeof nonce);
   char nonce_hex[sizeof nonce * 2 + 1];
@@ -353,7 +364,11 @@ std::string valid_utf8(std::string_view text) {
   std::size_t at = 0;
   while (at < text.size()) {
     const auto lead = static_cast<unsigned char>(text[at]);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x6  ? 2
+                               : (lead >> 4) == 0xE  ? 3
+                               : (lead >> 3) == 0x1E ? 4
+                                                     : 0;
     if (length > 0 && at + length <= text.size() && http::is_valid_utf8(text.substr(at, length))) {
       out.append(text.substr(at, length));
       at += length;
@@ -371,8 +386,8 @@ std::string pdf_text(const std::filesystem::path& pdf, const PdfTextLimits& limi
   const std::string pages = std::to_string(limits.max_pages);
   const std::string file = pdf.string();
   // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
-  std::vector<const char*> argv = {program.c_str(), "-q", "-enc", "UTF-8", "-nopgbrk", "-l", pages.c_str(),
-                                   file.c_str(), "-", nullptr};
+  std::vector<const char*> argv = {program.c_str(), "-q",         "-enc", "UTF-8", "-nopgbrk", "-l",
+                                   pages.c_str(),   file.c_str(), "-",    nullptr};
   const int dev_null = open("/dev/null", O_RDWR | O_CLOEXEC);
   const pid_t child = fork();
   if (child < 0) {
@@ -404,7 +419,8 @@ std::string pdf_text(const std::filesystem::path& pdf, const PdfTextLimits& limi
   std::array<char, 16 * 1024> buffer{};
   while (true) {
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+            .count();
     if (left <= 0) break;
     pollfd readable{pipe_fds[0], POLLIN, 0};
     const int ready = poll(&readable, 1, static_cast<int>(left));
@@ -483,9 +499,12 @@ std::string minimal_pdf(const std::vector<std::string>& lines) {
       content += pdf_string(lines[i]) + " Tj T*\n";
     }
     content += "ET";
-    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
-                      "/Contents " + std::to_string(5 + page * 2) + " 0 R >>");
-    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+    objects.push_back(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+        "/Contents " +
+        std::to_string(5 + page * 2) + " 0 R >>");
+    objects.push_back("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
+                      "\nendstream");
   }
   std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
   std::vector<std::size_t> offsets;

@@ -47,7 +47,7 @@ std::variant<Accepted, Refusal> inspect(std::string_view bytes, std::string_view
 struct ArchiveLimits {
   std::size_t max_entries = 2000;
   std::size_t max_total_uncompressed = 100 * 1024 * 1024;
-  double max_ratio = 100.0;                     // uncompressed : compressed, over the whole archive,
+  double max_ratio = 100.0;                       // uncompressed : compressed, over the whole archive,
   std::size_t ratio_applies_above = 1024 * 1024;  // once it holds more than this uncompressed
 };
 // True when `zip` is a well-formed archive within `limits`.

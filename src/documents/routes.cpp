@@ -1,8 +1,8 @@
 #include "documents/routes.h"
 
 #include <charconv>
-#include <memory>
 #include <cstdio>
+#include <memory>
 
 #include "events/format.h"
 #include "http/parsers.h"
@@ -33,10 +33,12 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
 const Viewer& viewer_of(const http::Request& request) { return request.viewer; }
 
 http::Response sign_in_redirect(const http::Request& request) {
-  return http::Response::redirect("/inloggen?next=" + http::percent_encode(web::local_path_or_root(request.target)));
+  return http::Response::redirect("/inloggen?next=" +
+                                  http::percent_encode(web::local_path_or_root(request.target)));
 }
 
-http::Response redirect_with_flash(const web::Site& site, const std::string& location, std::string_view flash_key) {
+http::Response redirect_with_flash(const web::Site& site, const std::string& location,
+                                   std::string_view flash_key) {
   http::Response response = http::Response::redirect(location);
   site.set_flash(response, flash_key);
   return response;
@@ -44,23 +46,31 @@ http::Response redirect_with_flash(const web::Site& site, const std::string& loc
 
 int status_of(Failure failure) {
   switch (failure) {
-    case Failure::None: return 200;
-    case Failure::NotFound: return 404;
-    case Failure::Forbidden: return 403;
-    case Failure::Invalid: return 422;
-    case Failure::TooLarge: return 413;
-    case Failure::UnsupportedType: return 415;
-    case Failure::Conflict: return 409;
+    case Failure::None:
+      return 200;
+    case Failure::NotFound:
+      return 404;
+    case Failure::Forbidden:
+      return 403;
+    case Failure::Invalid:
+      return 422;
+    case Failure::TooLarge:
+      return 413;
+    case Failure::UnsupportedType:
+      return 415;
+    case Failure::Conflict:
+      return 409;
   }
   return 422;
 }
 
 // "errors.<field>" and "form_errors.list" as web::FormErrors makes them; errors without a field
 // point at the form's first field `fallback_field`.
-void add_errors(data& page, const web::Site& site, std::string_view language, const std::vector<Error>& errors,
-                std::string_view fallback_field) {
+void add_errors(data& page, const web::Site& site, std::string_view language,
+                const std::vector<Error>& errors, std::string_view fallback_field) {
   web::FormErrors form_errors;
-  for (const Error& error : errors) form_errors.add(error.field.empty() ? fallback_field : error.field, error.message_key);
+  for (const Error& error : errors)
+    form_errors.add(error.field.empty() ? fallback_field : error.field, error.message_key);
   form_errors.add_to(page, site.catalog(), language);
 }
 
@@ -86,7 +96,8 @@ std::string size_text(std::int64_t bytes, std::string_view language) {
 // The catalog key of a type's short name ("PDF", "Word-document", ...).
 std::string type_key(std::string_view mime_type) {
   if (mime_type == "application/pdf") return "documents.type.pdf";
-  if (mime_type.find("wordprocessingml") != std::string_view::npos || mime_type.ends_with("opendocument.text")) {
+  if (mime_type.find("wordprocessingml") != std::string_view::npos ||
+      mime_type.ends_with("opendocument.text")) {
     return "documents.type.text_document";
   }
   if (mime_type.find("spreadsheet") != std::string_view::npos) return "documents.type.spreadsheet";
@@ -243,7 +254,8 @@ http::Response document_page(const web::Site& site, const RouteOptions& options,
     item.set("size", size_text(version.size_bytes, language));
     item.set("type", std::string(site.text(language, type_key(version.mime_type))));
     item.set("filename", version.filename);
-    item.set("href", "/documenten/" + std::to_string(document.id) + "/versies/" + std::to_string(version.number));
+    item.set("href",
+             "/documenten/" + std::to_string(document.id) + "/versies/" + std::to_string(version.number));
     versions.push_back(item);
   }
   page.set("versions", versions);
@@ -272,8 +284,8 @@ http::Response show_library(const web::Site& site, Service& service, const Route
                             const http::Request& request) {
   const http::FormData query = http::FormData::parse(request.query);
   const auto folder_id = optional_id(query.value_or("map", ""));
-  const auto library =
-      service.library(viewer_of(request), request.path_param("network"), request.path_param("group"), folder_id);
+  const auto library = service.library(viewer_of(request), request.path_param("network"),
+                                       request.path_param("group"), folder_id);
   if (!library) return site.error_page(&request, 404);
   return library_page(site, service, options, request, *library, UploadForm{}, {}, "titel", 200);
 }
@@ -302,12 +314,12 @@ http::Response upload(const web::Site& site, Service& service, const RouteOption
   if (outcome.failure == Failure::NotFound || outcome.failure == Failure::Forbidden) {
     return site.error_page(&request, status_of(outcome.failure));
   }
-  const auto library = service.library_of(request.viewer, *group_id,
-                                          input.folder_id && *input.folder_id > 0 ? input.folder_id : std::nullopt);
+  const auto library = service.library_of(
+      request.viewer, *group_id, input.folder_id && *input.folder_id > 0 ? input.folder_id : std::nullopt);
   if (!library) return site.error_page(&request, 404);
   return library_page(site, service, options, request, *library,
-                      UploadForm{input.title, input.description, input.folder_id, ""}, outcome.errors, "bestand",
-                      status_of(outcome.failure));
+                      UploadForm{input.title, input.description, input.folder_id, ""}, outcome.errors,
+                      "bestand", status_of(outcome.failure));
 }
 
 http::Response add_version(const web::Site& site, Service& service, const RouteOptions& options,
@@ -324,7 +336,8 @@ http::Response add_version(const web::Site& site, Service& service, const RouteO
       service.add_version(request.viewer, *document_id, file && file->filename ? *file->filename : "",
                           file ? std::string_view(file->body) : std::string_view());
   if (outcome.ok()) {
-    return redirect_with_flash(site, "/documenten/" + std::to_string(*document_id), "flash.documents.versioned");
+    return redirect_with_flash(site, "/documenten/" + std::to_string(*document_id),
+                               "flash.documents.versioned");
   }
   if (outcome.failure == Failure::NotFound || outcome.failure == Failure::Forbidden) {
     return site.error_page(&request, status_of(outcome.failure));
@@ -345,10 +358,12 @@ http::Response download(const web::Site& site, Service& service, const http::Req
   response.body = std::move(file->bytes);
   // The type libmagic saw; text with its charset. Always an attachment: nothing uploaded is ever
   // rendered by the browser as part of our site (an HTML file could not be uploaded anyway).
-  response.headers.set("Content-Type", file->mime_type.starts_with("text/") ? file->mime_type + "; charset=utf-8"
-                                                                            : file->mime_type);
+  response.headers.set("Content-Type", file->mime_type.starts_with("text/")
+                                           ? file->mime_type + "; charset=utf-8"
+                                           : file->mime_type);
   response.headers.set("Content-Disposition", "attachment; filename=\"" + file->filename +
-                                                  "\"; filename*=UTF-8''" + http::percent_encode(file->filename));
+                                                  "\"; filename*=UTF-8''" +
+                                                  http::percent_encode(file->filename));
   response.headers.set("X-Content-Type-Options", "nosniff");
   response.headers.set("Content-Security-Policy", "default-src 'none'; sandbox");
   // Who may download can change (a member leaves a group): never from a shared cache.
@@ -362,12 +377,15 @@ http::Response create_folder(const web::Site& site, Service& service, const Rout
   const http::FormData form = http::FormData::parse(request.body);
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto place = service.place(request.viewer, request.path_param("network"), request.path_param("group"));
+  const auto place =
+      service.place(request.viewer, request.path_param("network"), request.path_param("group"));
   if (!place) return site.error_page(&request, 404);
   const auto parent = optional_id(form.value_or("bovenliggend", ""));
-  const Outcome outcome = service.create_folder(request.viewer, place->group.id, parent, form.value_or("naam", ""));
+  const Outcome outcome =
+      service.create_folder(request.viewer, place->group.id, parent, form.value_or("naam", ""));
   if (outcome.ok()) {
-    return redirect_with_flash(site, library_path(place->group, outcome.id), "flash.documents.folder_created");
+    return redirect_with_flash(site, library_path(place->group, outcome.id),
+                               "flash.documents.folder_created");
   }
   if (outcome.failure != Failure::Invalid) return site.error_page(&request, status_of(outcome.failure));
   const auto library = service.library_of(request.viewer, place->group.id, parent);
@@ -428,7 +446,8 @@ http::Response wiki_index(const web::Site& site, Service& service, const RouteOp
   const std::string_view language = site.language_of(request);
   data page;
   set_group(page, index->place, options, request, "wiki");
-  page.set("title", std::string(site.text(language, "documents.wiki.title")) + " · " + index->place.group.name);
+  page.set("title",
+           std::string(site.text(language, "documents.wiki.title")) + " · " + index->place.group.name);
   data pages(data::type::list);
   for (const WikiPage& wiki_page : index->pages) {
     data item;
@@ -447,8 +466,8 @@ http::Response wiki_index(const web::Site& site, Service& service, const RouteOp
 
 http::Response wiki_show(const web::Site& site, Service& service, const RouteOptions& options,
                          const http::Request& request) {
-  const auto view = service.wiki_page(request.viewer, request.path_param("network"), request.path_param("group"),
-                                      request.path_param("slug"));
+  const auto view = service.wiki_page(request.viewer, request.path_param("network"),
+                                      request.path_param("group"), request.path_param("slug"));
   if (!view) return site.error_page(&request, 404);
   const std::string_view language = site.language_of(request);
   data page;
@@ -479,7 +498,7 @@ http::Response wiki_form(const web::Site& site, const RouteOptions& options, con
   data page;
   set_group(page, place, options, request, "wiki");
   page.set("title", std::string(site.text(language, form.base == 0 ? "documents.wiki.new_title"
-                                                                    : "documents.wiki.edit_title")) +
+                                                                   : "documents.wiki.edit_title")) +
                         " · " + place.group.name);
   if (form.base == 0) page.set("is_new", true);
   page.set("action", std::string(action));
@@ -499,7 +518,9 @@ http::Response wiki_form(const web::Site& site, const RouteOptions& options, con
     for (const DiffLine& line : line_diff(current->body_markdown, form.body)) {
       data item;
       item.set("text", line.text);
-      item.set(line.kind == DiffLine::Kind::Same ? "same" : line.kind == DiffLine::Kind::Removed ? "removed" : "added",
+      item.set(line.kind == DiffLine::Kind::Same      ? "same"
+               : line.kind == DiffLine::Kind::Removed ? "removed"
+                                                      : "added",
                true);
       lines.push_back(item);
     }
@@ -515,7 +536,8 @@ http::Response wiki_form(const web::Site& site, const RouteOptions& options, con
 http::Response wiki_new(const web::Site& site, Service& service, const RouteOptions& options,
                         const http::Request& request) {
   if (!request.viewer) return sign_in_redirect(request);
-  const auto place = service.place(request.viewer, request.path_param("network"), request.path_param("group"));
+  const auto place =
+      service.place(request.viewer, request.path_param("network"), request.path_param("group"));
   if (!place) return site.error_page(&request, 404);
   if (!place->access.can_post) return site.error_page(&request, 403);
   return wiki_form(site, options, request, *place, EditForm{}, wiki_path(place->group), {}, 200);
@@ -526,7 +548,8 @@ http::Response wiki_create(const web::Site& site, Service& service, const RouteO
   const http::FormData form = http::FormData::parse(request.body);
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto place = service.place(request.viewer, request.path_param("network"), request.path_param("group"));
+  const auto place =
+      service.place(request.viewer, request.path_param("network"), request.path_param("group"));
   if (!place) return site.error_page(&request, 404);
   const EditForm kept{std::string(form.value_or("titel", "")), std::string(form.value_or("tekst", "")), 0};
   const Outcome outcome = service.create_page(request.viewer, place->group.id, kept.title, kept.body);
@@ -540,8 +563,8 @@ http::Response wiki_create(const web::Site& site, Service& service, const RouteO
 http::Response wiki_edit(const web::Site& site, Service& service, const RouteOptions& options,
                          const http::Request& request) {
   if (!request.viewer) return sign_in_redirect(request);
-  const auto view = service.wiki_page(request.viewer, request.path_param("network"), request.path_param("group"),
-                                      request.path_param("slug"));
+  const auto view = service.wiki_page(request.viewer, request.path_param("network"),
+                                      request.path_param("group"), request.path_param("slug"));
   if (!view) return site.error_page(&request, 404);
   if (!view->place.access.can_post) return site.error_page(&request, 403);
   return wiki_form(site, options, request, view->place,
@@ -554,37 +577,41 @@ http::Response wiki_save(const web::Site& site, Service& service, const RouteOpt
   const http::FormData form = http::FormData::parse(request.body);
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto view = service.wiki_page(request.viewer, request.path_param("network"), request.path_param("group"),
-                                      request.path_param("slug"));
+  const auto view = service.wiki_page(request.viewer, request.path_param("network"),
+                                      request.path_param("group"), request.path_param("slug"));
   if (!view) return site.error_page(&request, 404);
   const auto base = parse_id(form.value_or("basis", ""));
-  EditForm kept{std::string(form.value_or("titel", "")), std::string(form.value_or("tekst", "")), base.value_or(0)};
+  EditForm kept{std::string(form.value_or("titel", "")), std::string(form.value_or("tekst", "")),
+                base.value_or(0)};
   const std::string action = wiki_path(view->place.group, view->page.slug);
   if (!base) {
     kept.base = view->page.revision;
-    return wiki_form(site, options, request, view->place, kept, action, {{"tekst", "documents.error.edit_conflict"}},
-                     409, &view->page);
+    return wiki_form(site, options, request, view->place, kept, action,
+                     {{"tekst", "documents.error.edit_conflict"}}, 409, &view->page);
   }
   const WikiSave save = service.save_page(request.viewer, view->page.id, *base, kept.title, kept.body);
   if (save.outcome.ok()) return redirect_with_flash(site, action, "flash.documents.page_saved");
   if (save.outcome.failure == Failure::Conflict && save.current) {
     // The next save starts from the newest revision: the member merges and saves again.
     kept.base = save.current->revision;
-    return wiki_form(site, options, request, view->place, kept, action, save.outcome.errors, 409, &*save.current);
+    return wiki_form(site, options, request, view->place, kept, action, save.outcome.errors, 409,
+                     &*save.current);
   }
-  if (save.outcome.failure != Failure::Invalid) return site.error_page(&request, status_of(save.outcome.failure));
+  if (save.outcome.failure != Failure::Invalid)
+    return site.error_page(&request, status_of(save.outcome.failure));
   return wiki_form(site, options, request, view->place, kept, action, save.outcome.errors, 422);
 }
 
 http::Response wiki_history(const web::Site& site, Service& service, const RouteOptions& options,
                             const http::Request& request) {
-  const auto history = service.history(request.viewer, request.path_param("network"), request.path_param("group"),
-                                       request.path_param("slug"));
+  const auto history = service.history(request.viewer, request.path_param("network"),
+                                       request.path_param("group"), request.path_param("slug"));
   if (!history) return site.error_page(&request, 404);
   const std::string_view language = site.language_of(request);
   data page;
   set_group(page, history->place, options, request, "wiki");
-  page.set("title", std::string(site.text(language, "documents.history.title")) + " · " + history->page.title);
+  page.set("title",
+           std::string(site.text(language, "documents.history.title")) + " · " + history->page.title);
   page.set("page_title", history->page.title);
   const std::string path = wiki_path(history->place.group, history->page.slug);
   page.set("page_href", path);
@@ -656,7 +683,9 @@ http::Response wiki_diff(const web::Site& site, Service& service, const RouteOpt
   for (const DiffLine& line : diff->lines) {
     data item;
     item.set("text", line.text);
-    const char* kind = line.kind == DiffLine::Kind::Same ? "same" : line.kind == DiffLine::Kind::Removed ? "removed" : "added";
+    const char* kind = line.kind == DiffLine::Kind::Same      ? "same"
+                       : line.kind == DiffLine::Kind::Removed ? "removed"
+                                                              : "added";
     item.set(kind, true);
     changed = changed || line.kind != DiffLine::Kind::Same;
     lines.push_back(item);
@@ -679,9 +708,10 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   router.get("/groepen/{network}/{group}/documenten", [&site, &service, shared](http::Request& request) {
     return show_library(site, service, *shared, request);
   });
-  router.post("/groepen/{network}/{group}/documenten/mappen", [&site, &service, shared](http::Request& request) {
-    return create_folder(site, service, *shared, request);
-  });
+  router.post("/groepen/{network}/{group}/documenten/mappen",
+              [&site, &service, shared](http::Request& request) {
+                return create_folder(site, service, *shared, request);
+              });
   router.post("/documenten/mappen/{id}/hernoemen", [&site, &service, shared](http::Request& request) {
     return change_folder(site, service, *shared, request, false);
   });
@@ -721,13 +751,18 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   router.post("/groepen/{network}/{group}/wiki/{slug}", [&site, &service, shared](http::Request& request) {
     return wiki_save(site, service, *shared, request);
   });
-  router.get("/groepen/{network}/{group}/wiki/{slug}/bewerken", [&site, &service, shared](http::Request& request) {
-    return wiki_edit(site, service, *shared, request);
-  });
+  router.get("/groepen/{network}/{group}/wiki/{slug}/bewerken",
+             [&site, &service, shared](http::Request& request) {
+               return wiki_edit(site, service, *shared, request);
+             });
   router.get("/groepen/{network}/{group}/wiki/{slug}/geschiedenis",
-             [&site, &service, shared](http::Request& request) { return wiki_history(site, service, *shared, request); });
+             [&site, &service, shared](http::Request& request) {
+               return wiki_history(site, service, *shared, request);
+             });
   router.get("/groepen/{network}/{group}/wiki/{slug}/verschil",
-             [&site, &service, shared](http::Request& request) { return wiki_diff(site, service, *shared, request); });
+             [&site, &service, shared](http::Request& request) {
+               return wiki_diff(site, service, *shared, request);
+             });
 }
 
 }  // namespace documents

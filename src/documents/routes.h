@@ -28,13 +28,15 @@ inline constexpr std::size_t kMaxUploadFormBytes = 2 * files::kMaxUploadBytes;
 // The group header of the groups feature (partials/group_header.mustache), when app/ wires it:
 // the data for "group_header" on a page of this group with `tab` marked, or nothing.
 using GroupHeader = std::function<std::optional<kainjow::mustache::data>(
-    const http::Request& request, std::string_view network_slug, std::string_view group_slug, std::string_view tab)>;
+    const http::Request& request, std::string_view network_slug, std::string_view group_slug,
+    std::string_view tab)>;
 
 struct RouteOptions {
   GroupHeader group_header;
   std::string stylesheet;  // the URL of documents.css (diff colours, tables)
 };
 
-void register_routes(http::Router& router, const web::Site& site, Service& service, RouteOptions options = {});
+void register_routes(http::Router& router, const web::Site& site, Service& service,
+                     RouteOptions options = {});
 
 }  // namespace documents

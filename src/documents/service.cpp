@@ -61,9 +61,15 @@ Outcome invalid(std::string field, std::string message_key) {
 Outcome refused(files::Refusal refusal) {
   Outcome outcome;
   switch (refusal) {
-    case files::Refusal::TooLarge: outcome.failure = Failure::TooLarge; break;
-    case files::Refusal::UnsupportedType: outcome.failure = Failure::UnsupportedType; break;
-    default: outcome.failure = Failure::Invalid; break;
+    case files::Refusal::TooLarge:
+      outcome.failure = Failure::TooLarge;
+      break;
+    case files::Refusal::UnsupportedType:
+      outcome.failure = Failure::UnsupportedType;
+      break;
+    default:
+      outcome.failure = Failure::Invalid;
+      break;
   }
   outcome.errors.push_back({"bestand", "documents.error." + std::string(files::to_string(refusal))});
   return outcome;
@@ -103,8 +109,8 @@ std::optional<Error> validate_title(std::string_view title) {
 
 // A new thing in the group, for its activity stream and its watchers (inside the write transaction).
 void record_activity(db::Session& session, const Place& place, std::string kind, std::int64_t actor,
-                     std::string subject_type, std::int64_t subject_id, std::string title, std::string excerpt,
-                     std::string path, std::int64_t at) {
+                     std::string subject_type, std::int64_t subject_id, std::string title,
+                     std::string excerpt, std::string path, std::int64_t at) {
   notifications::Activity activity;
   activity.network_id = place.group.network_id;
   activity.group_id = place.group.id;
@@ -155,7 +161,8 @@ std::optional<Place> Service::place_in(db::Session& session, const Viewer& viewe
   return Place{std::move(*group), access};
 }
 
-std::optional<Place> Service::place(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug) {
+std::optional<Place> Service::place(const Viewer& viewer, std::string_view network_slug,
+                                    std::string_view group_slug) {
   return database_.read([&](db::Session& session) -> std::optional<Place> {
     const auto group = store::find_group(session, network_slug, group_slug);
     if (!group) return std::nullopt;
@@ -217,8 +224,8 @@ std::vector<std::pair<std::int64_t, std::string>> Service::folder_choices(std::i
   return choices;
 }
 
-Outcome Service::create_folder(const Viewer& viewer, std::int64_t group_id, std::optional<std::int64_t> parent_id,
-                               std::string_view raw_name) {
+Outcome Service::create_folder(const Viewer& viewer, std::int64_t group_id,
+                               std::optional<std::int64_t> parent_id, std::string_view raw_name) {
   const std::string name = trimmed(raw_name);
   return database_.write([&](db::Session& session) -> Outcome {
     const auto place = place_in(session, viewer, group_id);
@@ -289,8 +296,8 @@ Outcome Service::delete_folder(const Viewer& viewer, std::int64_t folder_id) {
   });
 }
 
-std::int64_t Service::insert_document_in(db::Session& session, const Document& document, const files::Accepted& file,
-                                         std::string_view text) {
+std::int64_t Service::insert_document_in(db::Session& session, const Document& document,
+                                         const files::Accepted& file, std::string_view text) {
   const std::int64_t id = store::insert_document(session, document);
   Version version;
   version.document_id = id;
@@ -308,7 +315,8 @@ std::int64_t Service::insert_document_in(db::Session& session, const Document& d
 namespace {
 
 // The searchable text of an accepted file: a PDF's by pdftotext, a text file's own.
-std::string searchable_text(const files::Accepted& file, const files::BlobStore& blobs, const std::string& sha) {
+std::string searchable_text(const files::Accepted& file, const files::BlobStore& blobs,
+                            const std::string& sha) {
   if (file.is_pdf()) return files::pdf_text(blobs.path_of(sha));
   if (file.is_text()) return files::valid_utf8(std::string_view(file.bytes).substr(0, kMaxIndexedText));
   return "";
@@ -325,7 +333,8 @@ Outcome Service::upload(const Viewer& viewer, const UploadInput& input) {
     if (!place->access.can_post) return failed(Failure::Forbidden);
     if (input.folder_id) {
       const auto folder = store::find_folder(session, *input.folder_id);
-      if (!folder || folder->group_id != input.group_id) return invalid("map", "documents.error.folder_unknown");
+      if (!folder || folder->group_id != input.group_id)
+        return invalid("map", "documents.error.folder_unknown");
     }
     return Outcome{};
   });
@@ -357,7 +366,8 @@ Outcome Service::upload(const Viewer& viewer, const UploadInput& input) {
     if (!place->access.can_post) return failed(Failure::Forbidden);
     if (input.folder_id) {
       const auto folder = store::find_folder(session, *input.folder_id);
-      if (!folder || folder->group_id != input.group_id) return invalid("map", "documents.error.folder_unknown");
+      if (!folder || folder->group_id != input.group_id)
+        return invalid("map", "documents.error.folder_unknown");
     }
     Document document;
     document.group_id = input.group_id;
@@ -462,7 +472,8 @@ Outcome Service::delete_document(const Viewer& viewer, std::int64_t document_id)
     const bool author = viewer && document->created_by == viewer->account_id && place->access.group_member;
     if (place->access.archived || !(place->access.can_moderate || author)) return failed(Failure::Forbidden);
     files_of_document = store::delete_document(session, document_id);
-    db::SearchIndex::create(db::backend_of(session), std::string(store::kDocumentIndex))->remove(session, document_id);
+    db::SearchIndex::create(db::backend_of(session), std::string(store::kDocumentIndex))
+        ->remove(session, document_id);
     Outcome deleted;
     deleted.id = document->folder_id.value_or(0);
     deleted.group_path = place->group.path();
@@ -490,7 +501,8 @@ void Service::index_document(db::Session& session, std::int64_t document_id) {
   entry.a = document->title;
   entry.b = document->description + (versions.empty() ? "" : " " + versions.front().filename);
   entry.d = store::newest_text(session, document_id);
-  db::SearchIndex::create(db::backend_of(session), std::string(store::kDocumentIndex))->put(session, document_id, entry);
+  db::SearchIndex::create(db::backend_of(session), std::string(store::kDocumentIndex))
+      ->put(session, document_id, entry);
 }
 
 void Service::index_page(db::Session& session, std::int64_t page_id) {
@@ -499,7 +511,8 @@ void Service::index_page(db::Session& session, std::int64_t page_id) {
   db::SearchDocument entry;
   entry.a = page->title;
   entry.d = page->body_markdown;
-  db::SearchIndex::create(db::backend_of(session), std::string(store::kWikiIndex))->put(session, page_id, entry);
+  db::SearchIndex::create(db::backend_of(session), std::string(store::kWikiIndex))
+      ->put(session, page_id, entry);
 }
 
 std::optional<WikiIndex> Service::wiki(const Viewer& viewer, std::string_view network_slug,
@@ -549,7 +562,8 @@ Outcome Service::create_page(const Viewer& viewer, std::int64_t group_id, std::s
     Outcome outcome;
     outcome.errors = page_errors(title, body);
     std::string slug = page_slug(title);
-    if (outcome.errors.empty() && slug.empty()) outcome.errors.push_back({"titel", "documents.error.title_no_letters"});
+    if (outcome.errors.empty() && slug.empty())
+      outcome.errors.push_back({"titel", "documents.error.title_no_letters"});
     // "nieuw" is the address of the new-page form.
     if (slug == "nieuw") slug = "nieuw-pagina";
     if (outcome.errors.empty() && store::slug_taken(session, group_id, slug)) {
@@ -571,8 +585,8 @@ Outcome Service::create_page(const Viewer& viewer, std::int64_t group_id, std::s
     outcome.slug = slug;
     outcome.group_path = place->group.path();
     index_page(session, outcome.id);
-    record_activity(session, *place, "page.edited", viewer->account_id, "page", outcome.id, title, page.body_markdown,
-                    outcome.group_path + "/wiki/" + slug, page.created_at);
+    record_activity(session, *place, "page.edited", viewer->account_id, "page", outcome.id, title,
+                    page.body_markdown, outcome.group_path + "/wiki/" + slug, page.created_at);
     return outcome;
   });
 }
@@ -618,8 +632,8 @@ WikiSave Service::save_page(const Viewer& viewer, std::int64_t page_id, std::int
       return result;
     }
     index_page(session, page_id);
-    record_activity(session, *place, "page.edited", viewer->account_id, "page", page_id, title, std::string(body),
-                    result.outcome.group_path + "/wiki/" + page->slug, now());
+    record_activity(session, *place, "page.edited", viewer->account_id, "page", page_id, title,
+                    std::string(body), result.outcome.group_path + "/wiki/" + page->slug, now());
     return result;
   });
 }
@@ -628,7 +642,8 @@ std::optional<WikiHistory> Service::history(const Viewer& viewer, std::string_vi
                                             std::string_view group_slug, std::string_view slug) {
   auto view = wiki_page(viewer, network_slug, group_slug, slug);
   if (!view) return std::nullopt;
-  auto revisions = database_.read([&](db::Session& session) { return store::revisions_of(session, view->page.id); });
+  auto revisions =
+      database_.read([&](db::Session& session) { return store::revisions_of(session, view->page.id); });
   return WikiHistory{std::move(view->place), std::move(view->page), std::move(revisions)};
 }
 
@@ -642,8 +657,11 @@ std::optional<WikiDiff> Service::diff(const Viewer& viewer, std::string_view net
                           store::find_revision(session, view->page.id, to));
   });
   if (!revisions.first || !revisions.second) return std::nullopt;
-  WikiDiff diff{std::move(view->place), std::move(view->page), std::move(*revisions.first),
-                std::move(*revisions.second), {}};
+  WikiDiff diff{std::move(view->place),
+                std::move(view->page),
+                std::move(*revisions.first),
+                std::move(*revisions.second),
+                {}};
   diff.lines = line_diff(diff.from.body_markdown, diff.to.body_markdown);
   return diff;
 }
@@ -652,7 +670,8 @@ std::vector<SearchHit> Service::search(std::string_view query, const std::vector
                                        std::size_t limit) {
   std::vector<SearchHit> hits;
   if (group_ids.empty()) return hits;
-  const auto document_index = db::SearchIndex::create(database_.backend(), std::string(store::kDocumentIndex));
+  const auto document_index =
+      db::SearchIndex::create(database_.backend(), std::string(store::kDocumentIndex));
   const auto page_index = db::SearchIndex::create(database_.backend(), std::string(store::kWikiIndex));
   const auto document_match = document_index->match(query);
   const auto page_match = page_index->match(query);
@@ -677,14 +696,16 @@ std::vector<SearchHit> Service::search(std::string_view query, const std::vector
   return hits;
 }
 
-void Service::erase_member(db::Session& session, std::int64_t account_id) { store::forget_author(session, account_id); }
+void Service::erase_member(db::Session& session, std::int64_t account_id) {
+  store::forget_author(session, account_id);
+}
 
 nlohmann::json Service::export_member(db::Session& session, std::int64_t account_id) {
   nlohmann::json out;
   out["documents"] = nlohmann::json::array();
-  for (const db::Row& row : session.query(
-           "SELECT id, group_id, title, description, created_at FROM documents WHERE created_by = ? ORDER BY id",
-           {account_id})) {
+  for (const db::Row& row : session.query("SELECT id, group_id, title, description, created_at FROM "
+                                          "documents WHERE created_by = ? ORDER BY id",
+                                          {account_id})) {
     out["documents"].push_back({{"id", row.int64(0)},
                                 {"group_id", row.int64(1)},
                                 {"title", row.text(2)},
@@ -705,7 +726,8 @@ nlohmann::json Service::export_member(db::Session& session, std::int64_t account
   }
   out["wiki_revisions"] = nlohmann::json::array();
   for (const db::Row& row : session.query(
-           "SELECT r.page_id, p.title, r.number, r.title, r.body_markdown, r.created_at FROM wiki_revisions r "
+           "SELECT r.page_id, p.title, r.number, r.title, r.body_markdown, r.created_at FROM wiki_revisions "
+           "r "
            "JOIN wiki_pages p ON p.id = r.page_id WHERE r.author_id = ? ORDER BY r.page_id, r.number",
            {account_id})) {
     out["wiki_revisions"].push_back({{"page_id", row.int64(0)},

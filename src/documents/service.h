@@ -62,10 +62,10 @@ enum class Failure {
 struct Outcome {
   Failure failure = Failure::None;
   std::vector<Error> errors;
-  std::int64_t id = 0;      // what was created or changed
-  std::string slug;         // wiki pages
+  std::int64_t id = 0;  // what was created or changed
+  std::string slug;     // wiki pages
   std::int64_t group_id = 0;
-  std::string group_path;   // "/groepen/{network}/{group}" of the group it happened in
+  std::string group_path;  // "/groepen/{network}/{group}" of the group it happened in
   bool ok() const { return failure == Failure::None; }
 };
 
@@ -77,10 +77,10 @@ struct Place {
 
 struct Library {
   Place place;
-  std::optional<Folder> folder;      // none: the top of the library
-  std::vector<Folder> trail;         // from the top down to `folder` (inclusive)
-  std::vector<Folder> subfolders;    // of `folder`
-  std::vector<Document> documents;   // in `folder`
+  std::optional<Folder> folder;     // none: the top of the library
+  std::vector<Folder> trail;        // from the top down to `folder` (inclusive)
+  std::vector<Folder> subfolders;   // of `folder`
+  std::vector<Document> documents;  // in `folder`
 };
 
 struct DocumentPage {
@@ -101,9 +101,9 @@ struct Download {
 struct UploadInput {
   std::int64_t group_id = 0;
   std::optional<std::int64_t> folder_id;
-  std::string title;        // "" takes the file name without its extension
+  std::string title;  // "" takes the file name without its extension
   std::string description;
-  std::string filename;     // as the client sent it
+  std::string filename;  // as the client sent it
   std::string_view bytes;
 };
 
@@ -157,12 +157,14 @@ class Service {
   Service(db::Database& database, const std::filesystem::path& data_dir, Clock clock = {});
 
   // The group as the viewer may see it; nothing when it does not exist or is hidden from them.
-  std::optional<Place> place(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug);
+  std::optional<Place> place(const Viewer& viewer, std::string_view network_slug,
+                             std::string_view group_slug);
 
   // The library (or one folder of it). Nothing when the group or folder is unknown or hidden.
-  std::optional<Library> library(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug,
-                                 std::optional<std::int64_t> folder_id);
-  std::optional<Library> library_of(const Viewer& viewer, std::int64_t group_id, std::optional<std::int64_t> folder_id);
+  std::optional<Library> library(const Viewer& viewer, std::string_view network_slug,
+                                 std::string_view group_slug, std::optional<std::int64_t> folder_id);
+  std::optional<Library> library_of(const Viewer& viewer, std::int64_t group_id,
+                                    std::optional<std::int64_t> folder_id);
   // Every folder of the group, as "A / B / C" paths in tree order (for the upload form's choice).
   std::vector<std::pair<std::int64_t, std::string>> folder_choices(std::int64_t group_id);
 
@@ -176,20 +178,24 @@ class Service {
                       std::string_view bytes);
   std::optional<DocumentPage> document(const Viewer& viewer, std::int64_t document_id);
   // The bytes of one version (the newest when `number` is empty), checked against the viewer's access.
-  std::optional<Download> download(const Viewer& viewer, std::int64_t document_id, std::optional<std::int64_t> number);
+  std::optional<Download> download(const Viewer& viewer, std::int64_t document_id,
+                                   std::optional<std::int64_t> number);
   // The author (while a member of the group) or a host/coordinator. Returns the group for the redirect.
   Outcome delete_document(const Viewer& viewer, std::int64_t document_id);
 
-  std::optional<WikiIndex> wiki(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug);
-  std::optional<WikiView> wiki_page(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug,
-                                    std::string_view slug);
-  Outcome create_page(const Viewer& viewer, std::int64_t group_id, std::string_view title, std::string_view body);
-  WikiSave save_page(const Viewer& viewer, std::int64_t page_id, std::int64_t base_revision, std::string_view title,
-                     std::string_view body);
-  std::optional<WikiHistory> history(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug,
-                                     std::string_view slug);
-  std::optional<WikiDiff> diff(const Viewer& viewer, std::string_view network_slug, std::string_view group_slug,
-                               std::string_view slug, std::int64_t from, std::int64_t to);
+  std::optional<WikiIndex> wiki(const Viewer& viewer, std::string_view network_slug,
+                                std::string_view group_slug);
+  std::optional<WikiView> wiki_page(const Viewer& viewer, std::string_view network_slug,
+                                    std::string_view group_slug, std::string_view slug);
+  Outcome create_page(const Viewer& viewer, std::int64_t group_id, std::string_view title,
+                      std::string_view body);
+  WikiSave save_page(const Viewer& viewer, std::int64_t page_id, std::int64_t base_revision,
+                     std::string_view title, std::string_view body);
+  std::optional<WikiHistory> history(const Viewer& viewer, std::string_view network_slug,
+                                     std::string_view group_slug, std::string_view slug);
+  std::optional<WikiDiff> diff(const Viewer& viewer, std::string_view network_slug,
+                               std::string_view group_slug, std::string_view slug, std::int64_t from,
+                               std::int64_t to);
 
   // Documents (title, description, file name, newest version's text) and wiki pages matching
   // `query` in `group_ids` (the caller has checked the viewer may see each), best first, at most

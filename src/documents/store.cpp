@@ -12,7 +12,8 @@ GroupRef group_from(const db::Row& row) {
   return GroupRef{row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.text(5)};
 }
 
-constexpr std::string_view kFolderColumns = "SELECT id, group_id, parent_id, name, created_at FROM document_folders ";
+constexpr std::string_view kFolderColumns =
+    "SELECT id, group_id, parent_id, name, created_at FROM document_folders ";
 
 Folder folder_from(const db::Row& row) {
   return Folder{row.int64(0), row.int64(1), row.optional_int64(2), row.text(3), row.int64(4)};
@@ -44,7 +45,8 @@ Document document_from(const db::Row& row) {
 
 constexpr std::string_view kVersionColumns =
     "SELECT v.id, v.document_id, v.number, v.sha256, v.size_bytes, v.mime_type, v.filename, v.uploaded_by, "
-    "COALESCE(a.name, ''), v.uploaded_at FROM document_versions v LEFT JOIN accounts a ON a.id = v.uploaded_by ";
+    "COALESCE(a.name, ''), v.uploaded_at FROM document_versions v LEFT JOIN accounts a ON a.id = "
+    "v.uploaded_by ";
 
 Version version_from(const db::Row& row) {
   Version version;
@@ -63,7 +65,8 @@ Version version_from(const db::Row& row) {
 
 constexpr std::string_view kPageColumns =
     "SELECT p.id, p.group_id, p.slug, p.title, p.body_markdown, p.body_html, p.revision, p.updated_by, "
-    "COALESCE(a.name, ''), p.created_at, p.updated_at FROM wiki_pages p LEFT JOIN accounts a ON a.id = p.updated_by ";
+    "COALESCE(a.name, ''), p.created_at, p.updated_at FROM wiki_pages p LEFT JOIN accounts a ON a.id = "
+    "p.updated_by ";
 
 WikiPage page_from(const db::Row& row) {
   WikiPage page;
@@ -96,7 +99,8 @@ std::string in_list(const std::vector<std::int64_t>& ids, db::Params& params) {
 
 }  // namespace
 
-std::optional<GroupRef> find_group(db::Session& session, std::string_view network_slug, std::string_view group_slug) {
+std::optional<GroupRef> find_group(db::Session& session, std::string_view network_slug,
+                                   std::string_view group_slug) {
   static const std::string sql = std::string(kGroupColumns) + "WHERE n.slug = ? AND g.slug = ?";
   const auto row = session.query_one(sql, {std::string(network_slug), std::string(group_slug)});
   if (!row) return std::nullopt;
@@ -124,11 +128,14 @@ std::optional<Folder> find_folder(db::Session& session, std::int64_t folder_id) 
   return folder_from(*row);
 }
 
-std::int64_t insert_folder(db::Session& session, const Folder& folder, std::optional<std::int64_t> created_by) {
+std::int64_t insert_folder(db::Session& session, const Folder& folder,
+                           std::optional<std::int64_t> created_by) {
   const auto row = session.query_one(
-      "INSERT INTO document_folders (group_id, parent_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?) "
+      "INSERT INTO document_folders (group_id, parent_id, name, created_by, created_at) VALUES (?, ?, ?, ?, "
+      "?) "
       "RETURNING id",
-      {folder.group_id, optional_id(folder.parent_id), folder.name, optional_id(created_by), folder.created_at});
+      {folder.group_id, optional_id(folder.parent_id), folder.name, optional_id(created_by),
+       folder.created_at});
   return row->int64(0);
 }
 
@@ -138,7 +145,8 @@ void rename_folder(db::Session& session, std::int64_t folder_id, std::string_vie
 
 bool folder_is_empty(db::Session& session, std::int64_t folder_id) {
   return !session.query_one(
-      "SELECT 1 FROM document_folders WHERE parent_id = ? UNION ALL SELECT 1 FROM documents WHERE folder_id = ? "
+      "SELECT 1 FROM document_folders WHERE parent_id = ? UNION ALL SELECT 1 FROM documents WHERE folder_id "
+      "= ? "
       "LIMIT 1",
       {folder_id, folder_id});
 }
@@ -152,7 +160,8 @@ bool folder_name_taken(db::Session& session, std::int64_t group_id, std::optiona
   // COALESCE: NULL parents (the top) compare equal.
   return session
       .query_one(
-          "SELECT 1 FROM document_folders WHERE group_id = ? AND COALESCE(parent_id, 0) = ? AND LOWER(name) = LOWER(?) "
+          "SELECT 1 FROM document_folders WHERE group_id = ? AND COALESCE(parent_id, 0) = ? AND LOWER(name) "
+          "= LOWER(?) "
           "AND id <> ?",
           {group_id, parent.value_or(0), std::string(name), except})
       .has_value();
@@ -161,9 +170,11 @@ bool folder_name_taken(db::Session& session, std::int64_t group_id, std::optiona
 std::vector<Document> documents_in(db::Session& session, std::int64_t group_id,
                                    std::optional<std::int64_t> folder_id) {
   static const std::string sql =
-      std::string(kDocumentColumns) + "WHERE d.group_id = ? AND COALESCE(d.folder_id, 0) = ? ORDER BY LOWER(d.title), d.id";
+      std::string(kDocumentColumns) +
+      "WHERE d.group_id = ? AND COALESCE(d.folder_id, 0) = ? ORDER BY LOWER(d.title), d.id";
   std::vector<Document> list;
-  for (const db::Row& row : session.query(sql, {group_id, folder_id.value_or(0)})) list.push_back(document_from(row));
+  for (const db::Row& row : session.query(sql, {group_id, folder_id.value_or(0)}))
+    list.push_back(document_from(row));
   return list;
 }
 
@@ -186,20 +197,22 @@ std::int64_t insert_document(db::Session& session, const Document& document) {
 Version insert_version(db::Session& session, Version version, std::string_view text) {
   // Writing the document row first serialises two uploads of a new version of the same document.
   const auto number = session.query_one(
-      "UPDATE documents SET version_count = version_count + 1, updated_at = ? WHERE id = ? RETURNING version_count",
+      "UPDATE documents SET version_count = version_count + 1, updated_at = ? WHERE id = ? RETURNING "
+      "version_count",
       {version.uploaded_at, version.document_id});
   version.number = number->int64(0);
   const auto row = session.query_one(
       "INSERT INTO document_versions (document_id, number, sha256, size_bytes, mime_type, filename, text, "
       "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {version.document_id, version.number, version.sha256, version.size_bytes, version.mime_type, version.filename,
-       std::string(text), optional_id(version.uploaded_by), version.uploaded_at});
+      {version.document_id, version.number, version.sha256, version.size_bytes, version.mime_type,
+       version.filename, std::string(text), optional_id(version.uploaded_by), version.uploaded_at});
   version.id = row->int64(0);
   return version;
 }
 
 std::vector<Version> versions_of(db::Session& session, std::int64_t document_id) {
-  static const std::string sql = std::string(kVersionColumns) + "WHERE v.document_id = ? ORDER BY v.number DESC";
+  static const std::string sql =
+      std::string(kVersionColumns) + "WHERE v.document_id = ? ORDER BY v.number DESC";
   std::vector<Version> list;
   for (const db::Row& row : session.query(sql, {document_id})) list.push_back(version_from(row));
   return list;
@@ -222,7 +235,8 @@ std::string newest_text(db::Session& session, std::int64_t document_id) {
 
 std::vector<std::string> delete_document(db::Session& session, std::int64_t document_id) {
   std::vector<std::string> files;
-  for (const db::Row& row : session.query("SELECT sha256 FROM document_versions WHERE document_id = ?", {document_id})) {
+  for (const db::Row& row :
+       session.query("SELECT sha256 FROM document_versions WHERE document_id = ?", {document_id})) {
     files.push_back(row.text(0));
   }
   session.execute("DELETE FROM documents WHERE id = ?", {document_id});
@@ -259,34 +273,39 @@ std::optional<WikiPage> find_page_by_id(db::Session& session, std::int64_t page_
 }
 
 bool slug_taken(db::Session& session, std::int64_t group_id, std::string_view slug) {
-  return session.query_one("SELECT 1 FROM wiki_pages WHERE group_id = ? AND slug = ?", {group_id, std::string(slug)})
+  return session
+      .query_one("SELECT 1 FROM wiki_pages WHERE group_id = ? AND slug = ?", {group_id, std::string(slug)})
       .has_value();
 }
 
 std::int64_t insert_page(db::Session& session, const WikiPage& page, std::optional<std::int64_t> author) {
   const auto row = session.query_one(
-      "INSERT INTO wiki_pages (group_id, slug, title, body_markdown, body_html, revision, created_by, created_at, "
+      "INSERT INTO wiki_pages (group_id, slug, title, body_markdown, body_html, revision, created_by, "
+      "created_at, "
       "updated_by, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
-      {page.group_id, page.slug, page.title, page.body_markdown, page.body_html, optional_id(author), page.created_at,
-       optional_id(author), page.updated_at});
+      {page.group_id, page.slug, page.title, page.body_markdown, page.body_html, optional_id(author),
+       page.created_at, optional_id(author), page.updated_at});
   const std::int64_t id = row->int64(0);
   session.execute(
-      "INSERT INTO wiki_revisions (page_id, number, title, body_markdown, author_id, created_at) VALUES (?, 1, ?, ?, ?, ?)",
+      "INSERT INTO wiki_revisions (page_id, number, title, body_markdown, author_id, created_at) VALUES (?, "
+      "1, ?, ?, ?, ?)",
       {id, page.title, page.body_markdown, optional_id(author), page.created_at});
   return id;
 }
 
-bool update_page(db::Session& session, std::int64_t page_id, std::int64_t base_revision, std::string_view title,
-                 std::string_view body_markdown, std::string_view body_html, std::optional<std::int64_t> author,
-                 std::int64_t at) {
+bool update_page(db::Session& session, std::int64_t page_id, std::int64_t base_revision,
+                 std::string_view title, std::string_view body_markdown, std::string_view body_html,
+                 std::optional<std::int64_t> author, std::int64_t at) {
   const std::int64_t changed = session.execute(
-      "UPDATE wiki_pages SET revision = revision + 1, title = ?, body_markdown = ?, body_html = ?, updated_by = ?, "
+      "UPDATE wiki_pages SET revision = revision + 1, title = ?, body_markdown = ?, body_html = ?, "
+      "updated_by = ?, "
       "updated_at = ? WHERE id = ? AND revision = ?",
-      {std::string(title), std::string(body_markdown), std::string(body_html), optional_id(author), at, page_id,
-       base_revision});
+      {std::string(title), std::string(body_markdown), std::string(body_html), optional_id(author), at,
+       page_id, base_revision});
   if (changed != 1) return false;
   session.execute(
-      "INSERT INTO wiki_revisions (page_id, number, title, body_markdown, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO wiki_revisions (page_id, number, title, body_markdown, author_id, created_at) VALUES (?, "
+      "?, ?, ?, ?, ?)",
       {page_id, base_revision + 1, std::string(title), std::string(body_markdown), optional_id(author), at});
   return true;
 }
@@ -295,7 +314,8 @@ std::vector<WikiRevision> revisions_of(db::Session& session, std::int64_t page_i
   std::vector<WikiRevision> list;
   for (const db::Row& row : session.query(
            "SELECT r.id, r.page_id, r.number, r.title, r.author_id, COALESCE(a.name, ''), r.created_at "
-           "FROM wiki_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = ? ORDER BY r.number DESC",
+           "FROM wiki_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = ? ORDER BY "
+           "r.number DESC",
            {page_id})) {
     WikiRevision revision;
     revision.id = row.int64(0);
@@ -312,7 +332,8 @@ std::vector<WikiRevision> revisions_of(db::Session& session, std::int64_t page_i
 
 std::optional<WikiRevision> find_revision(db::Session& session, std::int64_t page_id, std::int64_t number) {
   const auto row = session.query_one(
-      "SELECT r.id, r.page_id, r.number, r.title, r.body_markdown, r.author_id, COALESCE(a.name, ''), r.created_at "
+      "SELECT r.id, r.page_id, r.number, r.title, r.body_markdown, r.author_id, COALESCE(a.name, ''), "
+      "r.created_at "
       "FROM wiki_revisions r LEFT JOIN accounts a ON a.id = r.author_id WHERE r.page_id = ? AND r.number = ?",
       {page_id, number});
   if (!row) return std::nullopt;
@@ -334,8 +355,10 @@ std::vector<IndexHit> search_documents(db::Session& session, const db::SearchMat
   const std::string groups = in_list(group_ids, params);
   params.emplace_back(static_cast<std::int64_t>(limit));
   const std::string sql =
-      "SELECT d.id, d.group_id, d.title, d.description || ' ' || COALESCE(v.text, ''), m.score FROM (" + match.sql +
-      ") m JOIN documents d ON d.id = m.id LEFT JOIN document_versions v ON v.document_id = d.id AND v.number = "
+      "SELECT d.id, d.group_id, d.title, d.description || ' ' || COALESCE(v.text, ''), m.score FROM (" +
+      match.sql +
+      ") m JOIN documents d ON d.id = m.id LEFT JOIN document_versions v ON v.document_id = d.id AND "
+      "v.number = "
       "d.version_count WHERE d.group_id IN " +
       groups + " ORDER BY m.score DESC, d.id LIMIT ?";
   std::vector<IndexHit> hits;
@@ -350,8 +373,8 @@ std::vector<IndexHit> search_pages(db::Session& session, const db::SearchMatch& 
   db::Params params = match.params;
   const std::string groups = in_list(group_ids, params);
   params.emplace_back(static_cast<std::int64_t>(limit));
-  const std::string sql = "SELECT p.id, p.group_id, p.title, p.body_markdown, p.slug, m.score FROM (" + match.sql +
-                          ") m JOIN wiki_pages p ON p.id = m.id WHERE p.group_id IN " + groups +
+  const std::string sql = "SELECT p.id, p.group_id, p.title, p.body_markdown, p.slug, m.score FROM (" +
+                          match.sql + ") m JOIN wiki_pages p ON p.id = m.id WHERE p.group_id IN " + groups +
                           " ORDER BY m.score DESC, p.id LIMIT ?";
   std::vector<IndexHit> hits;
   for (const db::Row& row : session.query(sql, params)) {

@@ -18,13 +18,15 @@ namespace documents::store {
 inline constexpr std::string_view kDocumentIndex = "document_search";
 inline constexpr std::string_view kWikiIndex = "wiki_search";
 
-std::optional<GroupRef> find_group(db::Session& session, std::string_view network_slug, std::string_view group_slug);
+std::optional<GroupRef> find_group(db::Session& session, std::string_view network_slug,
+                                   std::string_view group_slug);
 std::optional<GroupRef> group_by_id(db::Session& session, std::int64_t group_id);
 
 // Folders
 std::vector<Folder> folders_of(db::Session& session, std::int64_t group_id);  // every folder, by name
 std::optional<Folder> find_folder(db::Session& session, std::int64_t folder_id);
-std::int64_t insert_folder(db::Session& session, const Folder& folder, std::optional<std::int64_t> created_by);
+std::int64_t insert_folder(db::Session& session, const Folder& folder,
+                           std::optional<std::int64_t> created_by);
 void rename_folder(db::Session& session, std::int64_t folder_id, std::string_view name);
 bool folder_is_empty(db::Session& session, std::int64_t folder_id);  // no subfolders, no documents
 void delete_folder(db::Session& session, std::int64_t folder_id);
@@ -34,7 +36,8 @@ bool folder_name_taken(db::Session& session, std::int64_t group_id, std::optiona
                        std::string_view name, std::int64_t except = 0);
 
 // Documents and versions
-std::vector<Document> documents_in(db::Session& session, std::int64_t group_id, std::optional<std::int64_t> folder_id);
+std::vector<Document> documents_in(db::Session& session, std::int64_t group_id,
+                                   std::optional<std::int64_t> folder_id);
 std::optional<Document> find_document(db::Session& session, std::int64_t document_id);
 std::int64_t insert_document(db::Session& session, const Document& document);
 // Adds version number version_count + 1 with its searchable `text` and returns it (with id and number).
@@ -56,10 +59,11 @@ std::int64_t insert_page(db::Session& session, const WikiPage& page, std::option
 // Saves a new revision when the page is still at `base_revision`; false (nothing written) when
 // someone else saved first. The check and the update are one statement, so of two concurrent saves
 // on the same base exactly one succeeds.
-bool update_page(db::Session& session, std::int64_t page_id, std::int64_t base_revision, std::string_view title,
-                 std::string_view body_markdown, std::string_view body_html, std::optional<std::int64_t> author,
-                 std::int64_t at);
-std::vector<WikiRevision> revisions_of(db::Session& session, std::int64_t page_id);  // newest first, no bodies
+bool update_page(db::Session& session, std::int64_t page_id, std::int64_t base_revision,
+                 std::string_view title, std::string_view body_markdown, std::string_view body_html,
+                 std::optional<std::int64_t> author, std::int64_t at);
+std::vector<WikiRevision> revisions_of(db::Session& session,
+                                       std::int64_t page_id);  // newest first, no bodies
 std::optional<WikiRevision> find_revision(db::Session& session, std::int64_t page_id, std::int64_t number);
 
 // Search: the documents or pages matching `match`, in `group_ids`, best first.

@@ -79,12 +79,23 @@ std::string escape_html(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -108,7 +119,8 @@ std::string excerpt_html(std::string_view raw_text, std::string_view query, std:
       continue;
     }
     const std::size_t begin = at;
-    while (at < text.size() && is_word_character(text, at)) at += sequence_length(static_cast<unsigned char>(text[at]));
+    while (at < text.size() && is_word_character(text, at))
+      at += sequence_length(static_cast<unsigned char>(text[at]));
     if (at > text.size()) at = text.size();
     const bool match = matches(std::string_view(text).substr(begin, at - begin), words);
     if (match && first_match == std::string::npos) first_match = begin;
@@ -152,7 +164,8 @@ std::string excerpt_html(std::string_view raw_text, std::string_view query, std:
     if (token.end <= start || !token.match) continue;
     if (token.begin >= end) break;
     html += escape_html(std::string_view(text).substr(at, token.begin - at));
-    html += "<mark>" + escape_html(std::string_view(text).substr(token.begin, token.end - token.begin)) + "</mark>";
+    html += "<mark>" + escape_html(std::string_view(text).substr(token.begin, token.end - token.begin)) +
+            "</mark>";
     at = token.end;
   }
   if (at < end) html += escape_html(std::string_view(text).substr(at, end - at));

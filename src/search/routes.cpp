@@ -48,7 +48,8 @@ http::Response results_page(const web::Site& site, Service& service, const Route
     page.set("group_path", group_path);
     page.set("in_group", true);
     if (options.group_header) {
-      if (auto header = options.group_header(request, request.path_param("network"), request.path_param("group"), "")) {
+      if (auto header =
+              options.group_header(request, request.path_param("network"), request.path_param("group"), "")) {
         page.set("group_header", std::move(*header));
       }
     }

@@ -14,6 +14,7 @@ struct RouteOptions {
   std::string stylesheet;               // the URL of documents.css (the <mark> in excerpts)
 };
 
-void register_routes(http::Router& router, const web::Site& site, Service& service, RouteOptions options = {});
+void register_routes(http::Router& router, const web::Site& site, Service& service,
+                     RouteOptions options = {});
 
 }  // namespace search

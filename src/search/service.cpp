@@ -53,7 +53,8 @@ std::optional<Results> Service::search(const std::optional<http::Viewer>& viewer
   for (std::size_t i = first; i < last; ++i) shown_groups.push_back(merged[i].group_id);
   std::sort(shown_groups.begin(), shown_groups.end());
   shown_groups.erase(std::unique(shown_groups.begin(), shown_groups.end()), shown_groups.end());
-  const auto names = database_.read([&](db::Session& session) { return store::group_names(session, shown_groups); });
+  const auto names =
+      database_.read([&](db::Session& session) { return store::group_names(session, shown_groups); });
   for (std::size_t i = first; i < last; ++i) {
     SourceHit& hit = merged[i];
     Hit shown;
@@ -73,9 +74,9 @@ std::optional<Results> Service::search(const std::optional<http::Viewer>& viewer
   return results;
 }
 
-std::optional<Scope> Service::group_scope(const std::optional<http::Viewer>& viewer, std::string_view network_slug,
-                                          std::string_view group_slug, std::string* group_name,
-                                          std::string* group_path) {
+std::optional<Scope> Service::group_scope(const std::optional<http::Viewer>& viewer,
+                                          std::string_view network_slug, std::string_view group_slug,
+                                          std::string* group_name, std::string* group_path) {
   return database_.read([&](db::Session& session) -> std::optional<Scope> {
     const auto group = store::find_group(session, network_slug, group_slug);
     if (!group) return std::nullopt;

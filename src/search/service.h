@@ -35,8 +35,8 @@ struct SourceHit {
 };
 
 // A source: the best `limit` hits for `query` within `group_ids` (never outside them).
-using Source = std::function<std::vector<SourceHit>(std::string_view query, const std::vector<std::int64_t>& group_ids,
-                                                    std::size_t limit)>;
+using Source = std::function<std::vector<SourceHit>(
+    std::string_view query, const std::vector<std::int64_t>& group_ids, std::size_t limit)>;
 
 struct Hit {
   std::string kind;
@@ -45,7 +45,7 @@ struct Hit {
   std::string path;
   std::string excerpt_html;  // escaped, with <mark> around the matching words
   std::string group_name;
-  std::string group_path;    // "/groepen/{network}/{group}"
+  std::string group_path;  // "/groepen/{network}/{group}"
   std::string network_name;
   double score = 0;
 };
@@ -71,8 +71,8 @@ class Service {
   void add_source(Source source) { sources_.push_back(std::move(source)); }
 
   // Nothing when scope names a group the viewer may not see (or that does not exist).
-  std::optional<Results> search(const std::optional<http::Viewer>& viewer, std::string_view query, Scope scope,
-                                std::size_t page);
+  std::optional<Results> search(const std::optional<http::Viewer>& viewer, std::string_view query,
+                                Scope scope, std::size_t page);
 
   // The group at /groepen/{network}/{group} when the viewer may see it (for a group's search page).
   std::optional<Scope> group_scope(const std::optional<http::Viewer>& viewer, std::string_view network_slug,

@@ -5,7 +5,8 @@ namespace search::store {
 namespace {
 
 constexpr std::string_view kColumns =
-    "SELECT g.id, g.name, n.slug, g.slug, n.name FROM knowledge_groups g JOIN networks n ON n.id = g.network_id ";
+    "SELECT g.id, g.name, n.slug, g.slug, n.name FROM knowledge_groups g JOIN networks n ON n.id = "
+    "g.network_id ";
 
 GroupName name_from(const db::Row& row) {
   return GroupName{row.int64(0), row.text(1), "/groepen/" + row.text(2) + "/" + row.text(3), row.text(4)};
@@ -13,7 +14,8 @@ GroupName name_from(const db::Row& row) {
 
 }  // namespace
 
-std::optional<GroupName> find_group(db::Session& session, std::string_view network_slug, std::string_view group_slug) {
+std::optional<GroupName> find_group(db::Session& session, std::string_view network_slug,
+                                    std::string_view group_slug) {
   static const std::string sql = std::string(kColumns) + "WHERE n.slug = ? AND g.slug = ?";
   const auto row = session.query_one(sql, {std::string(network_slug), std::string(group_slug)});
   if (!row) return std::nullopt;

@@ -20,7 +20,8 @@ struct GroupName {
   std::string network_name;
 };
 
-std::optional<GroupName> find_group(db::Session& session, std::string_view network_slug, std::string_view group_slug);
+std::optional<GroupName> find_group(db::Session& session, std::string_view network_slug,
+                                    std::string_view group_slug);
 std::map<std::int64_t, GroupName> group_names(db::Session& session, const std::vector<std::int64_t>& ids);
 
 }  // namespace search::store

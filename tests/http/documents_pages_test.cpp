@@ -29,7 +29,9 @@ constexpr const char* kCoordinatorEmail = "coordinator@kkp-demo.nl";
 const std::string kGroupPath = "/groepen/west-brabant-zeeland/financieel-advies";
 const std::string kBoundary = "----knooppunt-documents-boundary";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 std::string first_match(const std::string& text, const std::string& pattern) {
   std::smatch match;
@@ -64,10 +66,12 @@ class Browser {
     fields.emplace_back("csrf", csrf());
     std::string body;
     for (const auto& [name, value] : fields) {
-      body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+      body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
+              "\r\n";
     }
-    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + file.field + "\"; filename=\"" +
-            file.filename + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes + "\r\n";
+    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + file.field +
+            "\"; filename=\"" + file.filename + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" +
+            file.bytes + "\r\n";
     body += "--" + kBoundary + "--\r\n";
     return send("POST", target, body, "multipart/form-data; boundary=" + kBoundary);
   }
@@ -111,8 +115,9 @@ class DocumentsOverHttp : public ::testing::TestWithParam<db::Backend> {
     db_ = database_->open();
     group_id_ = db_->read([](db::Session& session) {
       return session
-          .query_one("SELECT g.id FROM knowledge_groups g JOIN networks n ON n.id = g.network_id "
-                     "WHERE n.slug = 'west-brabant-zeeland' AND g.slug = 'financieel-advies'")
+          .query_one(
+              "SELECT g.id FROM knowledge_groups g JOIN networks n ON n.id = g.network_id "
+              "WHERE n.slug = 'west-brabant-zeeland' AND g.slug = 'financieel-advies'")
           ->int64(0);
     });
     join_group(kMemberEmail);
@@ -133,8 +138,10 @@ class DocumentsOverHttp : public ::testing::TestWithParam<db::Backend> {
 
   void join_group(const std::string& email) {
     db_->write([&](db::Session& session) {
-      const std::int64_t account = session.query_one("SELECT id FROM accounts WHERE email = ?", {email})->int64(0);
-      session.execute("DELETE FROM group_members WHERE group_id = ? AND account_id = ?", {group_id_, account});
+      const std::int64_t account =
+          session.query_one("SELECT id FROM accounts WHERE email = ?", {email})->int64(0);
+      session.execute("DELETE FROM group_members WHERE group_id = ? AND account_id = ?",
+                      {group_id_, account});
       session.execute(
           "INSERT INTO group_members (group_id, account_id, role, state, created_at, joined_at) "
           "VALUES (?, ?, 'member', 'active', 1, 1)",
@@ -148,7 +155,8 @@ class DocumentsOverHttp : public ::testing::TestWithParam<db::Backend> {
       return session
           .query_one(
               "SELECT a.email FROM accounts a JOIN memberships m ON m.account_id = a.id "
-              "JOIN networks n ON n.id = m.network_id WHERE n.slug = 'west-brabant-zeeland' AND m.role = 'member' "
+              "JOIN networks n ON n.id = m.network_id WHERE n.slug = 'west-brabant-zeeland' AND m.role = "
+              "'member' "
               "AND m.status = 'active' AND a.email <> ? AND a.id NOT IN "
               "(SELECT account_id FROM group_members WHERE group_id = ?) ORDER BY a.id",
               {std::string(kMemberEmail), group_id_})
@@ -163,8 +171,10 @@ class DocumentsOverHttp : public ::testing::TestWithParam<db::Backend> {
   }
 
   HttpResponse upload(Browser& browser, const std::string& title, const std::string& filename,
-                      const std::string& bytes, const std::string& claimed_type = "application/octet-stream") {
-    return browser.upload("/documenten", {{"groep", std::to_string(group_id_)}, {"titel", title}, {"omschrijving", ""}},
+                      const std::string& bytes,
+                      const std::string& claimed_type = "application/octet-stream") {
+    return browser.upload("/documenten",
+                          {{"groep", std::to_string(group_id_)}, {"titel", title}, {"omschrijving", ""}},
                           FilePart{"bestand", filename, claimed_type, bytes});
   }
 
@@ -186,7 +196,8 @@ TEST_P(DocumentsOverHttp, AMemberUploadsAPdfAndDownloadsItAsAnAttachmentWithItsR
   EXPECT_TRUE(contains(library.body, "hoogstens 20 MB"));
   EXPECT_TRUE(contains(library.body, "Werkafspraken"));  // the demo folder
 
-  const std::string pdf = documents::files::minimal_pdf({"Offerte zonnepanelen", "Terugverdientijd zeven jaar"});
+  const std::string pdf =
+      documents::files::minimal_pdf({"Offerte zonnepanelen", "Terugverdientijd zeven jaar"});
   const auto uploaded = upload(*member, "Offerte zonnepanelen", "offerte.pdf", pdf, "text/html");
   ASSERT_EQ(uploaded.status, 303) << uploaded.body.substr(0, 500);
   const std::string location = uploaded.header("location");
@@ -214,33 +225,41 @@ TEST_P(DocumentsOverHttp, AMemberUploadsAPdfAndDownloadsItAsAnAttachmentWithItsR
 
 TEST_P(DocumentsOverHttp, BadFilesGetAClearAnswerAndNothingIsStored) {
   auto member = signed_in(kMemberEmail);
-  const auto fake = upload(*member, "Factuur", "factuur.pdf", "Dit is geen PDF maar platte tekst.", "application/pdf");
+  const auto fake =
+      upload(*member, "Factuur", "factuur.pdf", "Dit is geen PDF maar platte tekst.", "application/pdf");
   EXPECT_EQ(fake.status, 422);
   EXPECT_TRUE(contains(fake.body, "De inhoud van dit bestand past niet bij de naam"));
   EXPECT_TRUE(contains(fake.body, "value=\"Factuur\""));  // the form keeps what was typed
 
-  const auto bomb = upload(*member, "Contract", "contract.docx", testing_support::make_zip_bomb_docx(50 * 1024 * 1024));
+  const auto bomb =
+      upload(*member, "Contract", "contract.docx", testing_support::make_zip_bomb_docx(50 * 1024 * 1024));
   EXPECT_EQ(bomb.status, 422);
   EXPECT_TRUE(contains(bomb.body, "uitgepakt veel te groot"));
 
-  const auto html = upload(*member, "Pagina", "pagina.html", "<html><body><script>alert(1)</script></body></html>");
+  const auto html =
+      upload(*member, "Pagina", "pagina.html", "<html><body><script>alert(1)</script></body></html>");
   EXPECT_EQ(html.status, 415);
   EXPECT_TRUE(contains(html.body, "Dit soort bestand kunnen we niet bewaren"));
 
-  const auto large = upload(*member, "Groot", "groot.txt", std::string(documents::files::kMaxUploadBytes + 1024, 'a'));
+  const auto large =
+      upload(*member, "Groot", "groot.txt", std::string(documents::files::kMaxUploadBytes + 1024, 'a'));
   EXPECT_EQ(large.status, 413);
   EXPECT_TRUE(contains(large.body, "groter dan 20 MB"));
 
   // Far over the limit: refused as soon as the head says how large the body is, before it is read.
   testing_support::Connection connection(port());
-  connection.send("POST /documenten HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" +
-                  kBoundary + "\r\nContent-Length: " + std::to_string(60 * 1024 * 1024) + "\r\n\r\n");
+  connection.send(
+      "POST /documenten HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" +
+      kBoundary + "\r\nContent-Length: " + std::to_string(60 * 1024 * 1024) + "\r\n\r\n");
   const auto huge = connection.read_response();
   ASSERT_TRUE(huge.has_value());
   EXPECT_EQ(huge->status, 413);
 
   const std::int64_t stored = db_->read([](db::Session& session) {
-    return session.query_one("SELECT COUNT(*) FROM documents WHERE title IN ('Factuur', 'Contract', 'Pagina', 'Groot', 'Enorm')")
+    return session
+        .query_one(
+            "SELECT COUNT(*) FROM documents WHERE title IN ('Factuur', 'Contract', 'Pagina', 'Groot', "
+            "'Enorm')")
         ->int64(0);
   });
   EXPECT_EQ(stored, 0);
@@ -259,14 +278,16 @@ TEST_P(DocumentsOverHttp, NewVersionsAndFoldersAreMadeByMembersWithTheirFormsChe
   const auto uploaded = upload(*member, "Tarieven", "tarieven.csv", "dienst;tarief\nadvies;95\n");
   ASSERT_EQ(uploaded.status, 303);
   const std::string id = first_match(uploaded.header("location"), "/documenten/([0-9]+)");
-  const auto version = member->upload("/documenten/versie", {{"document", id}},
-                                      FilePart{"bestand", "tarieven.csv", "text/csv", "dienst;tarief\nadvies;99\n"});
+  const auto version =
+      member->upload("/documenten/versie", {{"document", id}},
+                     FilePart{"bestand", "tarieven.csv", "text/csv", "dienst;tarief\nadvies;99\n"});
   ASSERT_EQ(version.status, 303);
   const auto page = member->get("/documenten/" + id);
   EXPECT_TRUE(contains(page.body, "De nieuwe versie is opgeslagen."));
   EXPECT_TRUE(contains(page.body, "/documenten/" + id + "/versies/2"));
   EXPECT_EQ(member->get("/documenten/" + id + "/versies/2").body, "dienst;tarief\nadvies;99\n");
-  EXPECT_EQ(member->get("/documenten/" + id + "/versies/1").header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(member->get("/documenten/" + id + "/versies/1").header("content-type"),
+            "text/plain; charset=utf-8");
 
   // Without the CSRF token nothing happens.
   const auto forged = member->post(kGroupPath + "/documenten/mappen", {{"naam", "Vervalst"}}, false);
@@ -285,24 +306,28 @@ TEST_P(DocumentsOverHttp, TheSecondOfTwoConcurrentWikiEditsIsToldAndKeepsItsText
   const std::string base = first_match(form_a.body, "name=\"basis\" value=\"([0-9]+)\"");
   ASSERT_FALSE(base.empty());
 
-  const auto first = anna->post(page, {{"titel", "Checklist jaarafsluiting"}, {"tekst", "Versie van Anna\n"}, {"basis", base}});
+  const auto first = anna->post(
+      page, {{"titel", "Checklist jaarafsluiting"}, {"tekst", "Versie van Anna\n"}, {"basis", base}});
   ASSERT_EQ(first.status, 303);
-  const auto second =
-      carla->post(page, {{"titel", "Checklist jaarafsluiting"}, {"tekst", "Versie van Carla <b>vet</b>\n"}, {"basis", base}});
+  const auto second = carla->post(
+      page,
+      {{"titel", "Checklist jaarafsluiting"}, {"tekst", "Versie van Carla <b>vet</b>\n"}, {"basis", base}});
   EXPECT_EQ(second.status, 409);
   EXPECT_TRUE(contains(second.body, "Iemand anders heeft deze pagina intussen opgeslagen"));
   EXPECT_TRUE(contains(second.body, "Versie van Carla &lt;b&gt;vet&lt;/b&gt;"));  // kept, escaped
-  EXPECT_TRUE(contains(second.body, "Versie van Anna"));                         // the other version shown
+  EXPECT_TRUE(contains(second.body, "Versie van Anna"));                          // the other version shown
   const std::string newer = first_match(second.body, "name=\"basis\" value=\"([0-9]+)\"");
   EXPECT_EQ(std::stoi(newer), std::stoi(base) + 1);
   // Carla merges and saves on the newer revision.
-  const auto merged = carla->post(page, {{"titel", "Checklist jaarafsluiting"}, {"tekst", "Anna en Carla\n"}, {"basis", newer}});
+  const auto merged = carla->post(
+      page, {{"titel", "Checklist jaarafsluiting"}, {"tekst", "Anna en Carla\n"}, {"basis", newer}});
   EXPECT_EQ(merged.status, 303);
 
   const auto history = anna->get(page + "/geschiedenis");
   ASSERT_EQ(history.status, 200);
   EXPECT_TRUE(contains(history.body, "Marieke van den Berg"));
-  const auto diff = anna->get(page + "/verschil?van=" + base + "&naar=" + std::to_string(std::stoi(newer) + 1));
+  const auto diff =
+      anna->get(page + "/verschil?van=" + base + "&naar=" + std::to_string(std::stoi(newer) + 1));
   ASSERT_EQ(diff.status, 200);
   EXPECT_TRUE(contains(diff.body, "diff-removed"));
   EXPECT_TRUE(contains(diff.body, "Anna en Carla"));
@@ -312,18 +337,25 @@ TEST_P(DocumentsOverHttp, ScriptInEveryFieldIsShownAsText) {
   auto member = signed_in(kMemberEmail);
   const std::string script = "<script>alert(1)</script>";
   // A folder name has no '/', so its script is an image tag.
-  const auto folder = member->post(kGroupPath + "/documenten/mappen", {{"naam", "Map <img src=x onerror=alert(1)>"}});
+  const auto folder =
+      member->post(kGroupPath + "/documenten/mappen", {{"naam", "Map <img src=x onerror=alert(1)>"}});
   ASSERT_EQ(folder.status, 303);
   EXPECT_FALSE(contains(member->get(folder.header("location")).body, "<img src=x"));
   EXPECT_EQ(member->post(kGroupPath + "/documenten/mappen", {{"naam", "Map " + script}}).status, 422);
-  const auto uploaded = member->upload(
-      "/documenten", {{"groep", std::to_string(group_id_)}, {"titel", "Titel " + script}, {"omschrijving", "Uitleg " + script}},
-      FilePart{"bestand", script + ".txt", "text/plain", "Platte tekst over script en btw\n"});  // HTML itself is refused
+  const auto uploaded =
+      member->upload("/documenten",
+                     {{"groep", std::to_string(group_id_)},
+                      {"titel", "Titel " + script},
+                      {"omschrijving", "Uitleg " + script}},
+                     FilePart{"bestand", script + ".txt", "text/plain",
+                              "Platte tekst over script en btw\n"});  // HTML itself is refused
   ASSERT_EQ(uploaded.status, 303);
-  const auto created = member->post(kGroupPath + "/wiki", {{"titel", "Pagina " + script}, {"tekst", "Tekst " + script}});
+  const auto created =
+      member->post(kGroupPath + "/wiki", {{"titel", "Pagina " + script}, {"tekst", "Tekst " + script}});
   ASSERT_EQ(created.status, 303);
-  for (const std::string& target : {kGroupPath + "/documenten", uploaded.header("location"), created.header("location"),
-                                    kGroupPath + "/wiki", std::string("/zoeken?q=script"), folder.header("location")}) {
+  for (const std::string& target :
+       {kGroupPath + "/documenten", uploaded.header("location"), created.header("location"),
+        kGroupPath + "/wiki", std::string("/zoeken?q=script"), folder.header("location")}) {
     const auto page = member->get(target);
     ASSERT_EQ(page.status, 200) << target;
     EXPECT_FALSE(contains(page.body, "<script>alert")) << target;
@@ -365,7 +397,8 @@ TEST_P(DocumentsOverHttp, WhoSeesWhatFollowsTheGroupsVisibility) {
   EXPECT_EQ(visitor.get(document).status, 200);
   EXPECT_EQ(visitor.get(download).status, 200);
   EXPECT_TRUE(contains(visitor.get("/zoeken?q=kwartaalcijfers").body, "Interne notitie"));
-  EXPECT_EQ(visitor.post("/documenten/" + first_match(document, "([0-9]+)") + "/verwijderen", {}).status, 303);
+  EXPECT_EQ(visitor.post("/documenten/" + first_match(document, "([0-9]+)") + "/verwijderen", {}).status,
+            303);
   EXPECT_EQ(visitor.get(document).status, 200);  // the visitor was sent to sign in; nothing deleted
 }
 
@@ -380,7 +413,8 @@ TEST_P(DocumentsOverHttp, TheDemoGroupsHaveLibrariesWikiPagesWithHistoryAndSearc
   EXPECT_TRUE(contains(page.body, "<table>"));
   const auto history = member->get(kGroupPath + "/wiki/checklist-jaarafsluiting/geschiedenis");
   EXPECT_EQ(std::regex_search(history.body, std::regex("<tr><td>3</td>")), true);
-  auto coordinator = signed_in(kCoordinatorEmail);  // sees every group of the network, whatever its visibility
+  auto coordinator =
+      signed_in(kCoordinatorEmail);  // sees every group of the network, whatever its visibility
   const auto legal = coordinator->get("/zoeken?q=verwerkersovereenkomst");
   EXPECT_TRUE(contains(legal.body, "Model verwerkersovereenkomst")) << legal.body.substr(0, 2000);
   const auto group_search = member->get(kGroupPath + "/zoeken?q=werkafspraken");

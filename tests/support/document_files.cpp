@@ -103,7 +103,8 @@ const char* kContentTypes =
     "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
     "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
     "<Override PartName=\"/word/document.xml\" "
-    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    "ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></"
+    "Types>";
 
 const char* kRels =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -117,9 +118,11 @@ const char* kRels =
 std::string make_docx(const std::string& text) {
   const std::string document =
       "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-      "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>" +
+      "<w:document "
+      "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:p><w:r><w:t>" +
       text + "</w:t></w:r></w:p></w:body></w:document>";
-  return make_zip({{"[Content_Types].xml", kContentTypes}, {"_rels/.rels", kRels}, {"word/document.xml", document}});
+  return make_zip(
+      {{"[Content_Types].xml", kContentTypes}, {"_rels/.rels", kRels}, {"word/document.xml", document}});
 }
 
 std::string make_zip_bomb_docx(std::size_t uncompressed_bytes) {
@@ -132,7 +135,8 @@ std::string make_png(int width, int height) {
   static const bool started = VIPS_INIT("knooppunt-tests") == 0;
   if (!started) throw std::runtime_error("libvips failed to start");
   VipsImage* image = nullptr;
-  if (vips_black(&image, width, height, "bands", 3, nullptr) != 0) throw std::runtime_error("vips_black failed");
+  if (vips_black(&image, width, height, "bands", 3, nullptr) != 0)
+    throw std::runtime_error("vips_black failed");
   void* buffer = nullptr;
   std::size_t length = 0;
   const int failed = vips_pngsave_buffer(image, &buffer, &length, nullptr);

@@ -19,7 +19,8 @@ using documents::files::Refusal;
 
 Refusal refusal_of(std::string_view bytes, std::string_view name) {
   auto result = documents::files::inspect(bytes, name);
-  EXPECT_TRUE(std::holds_alternative<Refusal>(result)) << "accepted as " << std::get<Accepted>(result).mime_type;
+  EXPECT_TRUE(std::holds_alternative<Refusal>(result))
+      << "accepted as " << std::get<Accepted>(result).mime_type;
   return std::holds_alternative<Refusal>(result) ? std::get<Refusal>(result) : Refusal::Empty;
 }
 
@@ -31,7 +32,8 @@ Accepted accepted(std::string_view bytes, std::string_view name) {
 }
 
 std::filesystem::path temporary_directory(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() / ("knooppunt-docs-" + name + "-" + std::to_string(::getpid()));
+  auto path =
+      std::filesystem::temp_directory_path() / ("knooppunt-docs-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(path);
   return path;
@@ -52,13 +54,18 @@ TEST(DocumentFiles, TextCalledPdfIsRefusedAsALyingName) {
 TEST(DocumentFiles, HtmlAndExecutablesAreRefusedAsUnsupported) {
   EXPECT_EQ(refusal_of("<!DOCTYPE html><html><script>alert(1)</script></html>", "pagina.html"),
             Refusal::UnsupportedType);
-  EXPECT_EQ(refusal_of(std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) + std::string(64, '\0'), "tool"),
+  EXPECT_EQ(refusal_of(std::string("\x7f"
+                                   "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                                   16) +
+                           std::string(64, '\0'),
+                       "tool"),
             Refusal::UnsupportedType);
 }
 
 TEST(DocumentFiles, EmptyAndOversizedFilesAreRefused) {
   EXPECT_EQ(refusal_of("", "leeg.txt"), Refusal::Empty);
-  EXPECT_EQ(refusal_of(std::string(documents::files::kMaxUploadBytes + 1, 'a'), "groot.txt"), Refusal::TooLarge);
+  EXPECT_EQ(refusal_of(std::string(documents::files::kMaxUploadBytes + 1, 'a'), "groot.txt"),
+            Refusal::TooLarge);
 }
 
 TEST(DocumentFiles, ARealWordDocumentIsAccepted) {
@@ -77,8 +84,9 @@ TEST(DocumentFiles, AZipBombNamedDocxIsRefusedBeforeAnyoneOpensIt) {
 
 TEST(DocumentFiles, AnArchiveThatUnderstatesItsSizeIsRefused) {
   // It claims 100 bytes but inflates to 5 MB: the inflate cap catches it.
-  const std::string liar = testing_support::make_zip(
-      {{"[Content_Types].xml", "<Types/>"}, {"word/document.xml", std::string(5 * 1024 * 1024, 'x'), true, 100}});
+  const std::string liar =
+      testing_support::make_zip({{"[Content_Types].xml", "<Types/>"},
+                                 {"word/document.xml", std::string(5 * 1024 * 1024, 'x'), true, 100}});
   EXPECT_FALSE(documents::files::archive_is_safe(liar));
   EXPECT_EQ(refusal_of(liar, "brief.docx"), Refusal::UnsafeArchive);
 }
@@ -103,8 +111,9 @@ TEST(DocumentFiles, ImagesAreReencodedWithoutTheirMetadata) {
 
 TEST(DocumentFiles, PdftotextFindsTheTextOfAPdfWrittenHere) {
   const auto directory = temporary_directory("pdf");
-  const std::string pdf = documents::files::minimal_pdf(
-      {"Model verwerkersovereenkomst", "Artikel 4. Datalekken meldt de verwerker binnen 24 uur.", "Café Ëlla"});
+  const std::string pdf =
+      documents::files::minimal_pdf({"Model verwerkersovereenkomst",
+                                     "Artikel 4. Datalekken meldt de verwerker binnen 24 uur.", "Café Ëlla"});
   const auto file = directory / "model.pdf";
   std::ofstream(file, std::ios::binary) << pdf;
   const std::string text = documents::files::pdf_text(file);
@@ -119,7 +128,8 @@ TEST(DocumentFiles, PdftotextGivesNothingForBrokenInputAndKeepsToItsPageCap) {
   std::ofstream(directory / "kapot.pdf", std::ios::binary) << "%PDF-1.4\nthis is not really a pdf";
   EXPECT_EQ(documents::files::pdf_text(directory / "kapot.pdf"), "");
   std::vector<std::string> lines;
-  for (int i = 0; i < 45 * 3; ++i) lines.push_back("regel " + std::to_string(i) + (i / 45 == 2 ? " derdepagina" : ""));
+  for (int i = 0; i < 45 * 3; ++i)
+    lines.push_back("regel " + std::to_string(i) + (i / 45 == 2 ? " derdepagina" : ""));
   std::ofstream(directory / "lang.pdf", std::ios::binary) << documents::files::minimal_pdf(lines);
   documents::files::PdfTextLimits limits;
   limits.max_pages = 2;
@@ -162,7 +172,9 @@ TEST(DocumentFiles, WikiSlugsAreLowerCaseAsciiWords) {
 std::string render(const std::vector<documents::DiffLine>& lines) {
   std::string out;
   for (const auto& line : lines) {
-    out += line.kind == documents::DiffLine::Kind::Same ? ' ' : line.kind == documents::DiffLine::Kind::Removed ? '-' : '+';
+    out += line.kind == documents::DiffLine::Kind::Same      ? ' '
+           : line.kind == documents::DiffLine::Kind::Removed ? '-'
+                                                             : '+';
     out += line.text + "\n";
   }
   return out;
@@ -170,7 +182,8 @@ std::string render(const std::vector<documents::DiffLine>& lines) {
 
 TEST(DocumentDiff, ShowsRemovedAndAddedLinesBetweenKeptOnes) {
   EXPECT_EQ(render(documents::line_diff("a\nb\nc\nd\n", "a\nc\nd\ne\n")), " a\n-b\n c\n d\n+e\n");
-  EXPECT_EQ(render(documents::line_diff("kop\noud\nslot", "kop\nnieuw\nslot")), " kop\n-oud\n+nieuw\n slot\n");
+  EXPECT_EQ(render(documents::line_diff("kop\noud\nslot", "kop\nnieuw\nslot")),
+            " kop\n-oud\n+nieuw\n slot\n");
   EXPECT_EQ(render(documents::line_diff("", "een\r\ntwee\r\n")), "+een\n+twee\n");
   EXPECT_EQ(render(documents::line_diff("gelijk\n", "gelijk\n")), " gelijk\n");
 }

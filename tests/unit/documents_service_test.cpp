@@ -37,8 +37,9 @@ class DocumentsServiceTest : public ::testing::TestWithParam<db::Backend> {
     db::migrate(*db_);
     db_->write([&](db::Session& session) { regions::seed_demo(session); });
     group_ = db_->read([](db::Session& session) {
-      return session.query_one("SELECT id FROM knowledge_groups WHERE network_id = ? ORDER BY position, id",
-                               {kNetwork})->int64(0);
+      return session
+          .query_one("SELECT id FROM knowledge_groups WHERE network_id = ? ORDER BY position, id", {kNetwork})
+          ->int64(0);
     });
     data_dir_ = std::filesystem::temp_directory_path() /
                 ("knooppunt-documents-" + std::to_string(::getpid()) + "-" + std::to_string(++counter_));
@@ -85,7 +86,8 @@ class DocumentsServiceTest : public ::testing::TestWithParam<db::Backend> {
 
   void set_visibility(std::string_view visibility) {
     db_->write([&](db::Session& session) {
-      session.execute("UPDATE knowledge_groups SET visibility = ? WHERE id = ?", {std::string(visibility), group_});
+      session.execute("UPDATE knowledge_groups SET visibility = ? WHERE id = ?",
+                      {std::string(visibility), group_});
     });
   }
 
@@ -101,7 +103,8 @@ class DocumentsServiceTest : public ::testing::TestWithParam<db::Backend> {
   }
 
   std::int64_t count(const std::string& table) {
-    return db_->read([&](db::Session& session) { return session.query_one("SELECT COUNT(*) FROM " + table)->int64(0); });
+    return db_->read(
+        [&](db::Session& session) { return session.query_one("SELECT COUNT(*) FROM " + table)->int64(0); });
   }
 
   // Search the way /zoeken does: only the groups the viewer may see.
@@ -131,7 +134,8 @@ class DocumentsServiceTest : public ::testing::TestWithParam<db::Backend> {
 };
 
 TEST_P(DocumentsServiceTest, AnUploadedPdfIsFoundByTheTextInsideIt) {
-  const std::string pdf = documents::files::minimal_pdf({"Verwerkersovereenkomst", "Datalekken meldt de verwerker."});
+  const std::string pdf =
+      documents::files::minimal_pdf({"Verwerkersovereenkomst", "Datalekken meldt de verwerker."});
   const auto outcome = upload(author_, "Model", pdf, "model.pdf");
   ASSERT_TRUE(outcome.ok()) << (outcome.errors.empty() ? "" : outcome.errors[0].message_key);
   const auto hits = find(viewer(colleague_), "datalek");
@@ -144,7 +148,9 @@ TEST_P(DocumentsServiceTest, AnUploadedPdfIsFoundByTheTextInsideIt) {
 TEST_P(DocumentsServiceTest, VersionsRecordWhoUploadedWhatAndWhen) {
   const auto first = upload(author_, "Ledenlijst", "naam;plaats\nAnna;Goes\n", "leden.csv");
   ASSERT_TRUE(first.ok());
-  ASSERT_TRUE(service_->add_version(viewer(colleague_), first.id, "leden.csv", "naam;plaats\nAnna;Goes\nBram;Breda\n").ok());
+  ASSERT_TRUE(
+      service_->add_version(viewer(colleague_), first.id, "leden.csv", "naam;plaats\nAnna;Goes\nBram;Breda\n")
+          .ok());
   const auto page = service_->document(viewer(author_), first.id);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->versions.size(), 2U);
@@ -166,7 +172,8 @@ TEST_P(DocumentsServiceTest, AFakePdfAndAZipBombAreRefusedAndNothingIsWritten) {
   EXPECT_EQ(fake.failure, Failure::Invalid);
   ASSERT_EQ(fake.errors.size(), 1U);
   EXPECT_EQ(fake.errors[0].message_key, "documents.error.name_mismatch");
-  const auto bomb = upload(author_, "Contract", testing_support::make_zip_bomb_docx(40 * 1024 * 1024), "contract.docx");
+  const auto bomb =
+      upload(author_, "Contract", testing_support::make_zip_bomb_docx(40 * 1024 * 1024), "contract.docx");
   EXPECT_EQ(bomb.failure, Failure::Invalid);
   EXPECT_EQ(first_error(bomb), "documents.error.unsafe_archive");
   const auto html = upload(author_, "Pagina", "<html><script>alert(1)</script></html>", "x.html");
@@ -179,8 +186,9 @@ TEST_P(DocumentsServiceTest, AFakePdfAndAZipBombAreRefusedAndNothingIsWritten) {
 TEST_P(DocumentsServiceTest, OnlyGroupMembersUploadAndOnlyWhileTheGroupIsNotArchived) {
   const std::string text = "Notulen\n";
   EXPECT_EQ(upload(outsider_, "Notulen", text, "n.txt").failure, Failure::Forbidden);
-  EXPECT_EQ(service_->upload(std::nullopt, documents::UploadInput{group_, {}, "x", "", "n.txt", text}).failure,
-            Failure::Forbidden);
+  EXPECT_EQ(
+      service_->upload(std::nullopt, documents::UploadInput{group_, {}, "x", "", "n.txt", text}).failure,
+      Failure::Forbidden);
   db_->write([&](db::Session& session) {
     session.execute("UPDATE knowledge_groups SET archived_at = ? WHERE id = ?", {kNow, group_});
   });
@@ -193,7 +201,8 @@ TEST_P(DocumentsServiceTest, OnlyGroupMembersUploadAndOnlyWhileTheGroupIsNotArch
 TEST_P(DocumentsServiceTest, AGroupOnlyGroupHidesItsDocumentsPagesAndHitsFromOutsiders) {
   const auto document = upload(author_, "Vertrouwelijke notulen", "Geheim overleg over tarieven\n", "n.txt");
   ASSERT_TRUE(document.ok());
-  ASSERT_TRUE(service_->create_page(viewer(author_), group_, "Tarieven", "Geheim overleg over tarieven").ok());
+  ASSERT_TRUE(
+      service_->create_page(viewer(author_), group_, "Tarieven", "Geheim overleg over tarieven").ok());
   set_visibility("group");
   EXPECT_EQ(find(viewer(colleague_), "tarieven").size(), 2U);
   EXPECT_TRUE(find(viewer(outsider_), "tarieven").empty());
@@ -201,7 +210,8 @@ TEST_P(DocumentsServiceTest, AGroupOnlyGroupHidesItsDocumentsPagesAndHitsFromOut
   EXPECT_FALSE(service_->document(viewer(outsider_), document.id));
   EXPECT_FALSE(service_->download(viewer(outsider_), document.id, 1));
   EXPECT_FALSE(service_->library_of(viewer(outsider_), group_, std::nullopt));
-  EXPECT_FALSE(service_->wiki_page(viewer(outsider_), "west-brabant-zeeland", "financieel-advies", "tarieven"));
+  EXPECT_FALSE(
+      service_->wiki_page(viewer(outsider_), "west-brabant-zeeland", "financieel-advies", "tarieven"));
 }
 
 TEST_P(DocumentsServiceTest, VisitorsSeeOnlyPublicGroupsAndNetworkMembersNetworkGroups) {
@@ -226,14 +236,16 @@ TEST_P(DocumentsServiceTest, FoldersNestRenameAndOnlyEmptyOnesAreDeleted) {
             "documents.error.folder_exists");
   EXPECT_EQ(first_error(service_->create_folder(viewer(author_), group_, std::nullopt, "  ")),
             "documents.error.folder_name_missing");
-  EXPECT_EQ(service_->create_folder(viewer(outsider_), group_, std::nullopt, "X").failure, Failure::Forbidden);
+  EXPECT_EQ(service_->create_folder(viewer(outsider_), group_, std::nullopt, "X").failure,
+            Failure::Forbidden);
   ASSERT_TRUE(upload(author_, "Verwerkersovereenkomst", "tekst\n", "v.txt", inner.id).ok());
   const auto library = service_->library_of(viewer(author_), group_, inner.id);
   ASSERT_TRUE(library);
   ASSERT_EQ(library->trail.size(), 2U);
   EXPECT_EQ(library->trail[0].name, "Modellen");
   EXPECT_EQ(library->documents.size(), 1U);
-  EXPECT_EQ(first_error(service_->delete_folder(viewer(author_), top.id)), "documents.error.folder_not_empty");
+  EXPECT_EQ(first_error(service_->delete_folder(viewer(author_), top.id)),
+            "documents.error.folder_not_empty");
   ASSERT_TRUE(service_->rename_folder(viewer(colleague_), inner.id, "Privacy").ok());
   EXPECT_EQ(service_->library_of(viewer(author_), group_, inner.id)->folder->name, "Privacy");
   const auto choices = service_->folder_choices(group_);
@@ -260,9 +272,11 @@ TEST_P(DocumentsServiceTest, AWikiEditOnAnOlderRevisionIsToldAndLosesNothing) {
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created.slug, "checklist-jaarafsluiting");
   // Both opened revision 1; Anna saves first.
-  const auto first = service_->save_page(viewer(author_), created.id, 1, "Checklist jaarafsluiting", "- btw\n- balans\n");
+  const auto first =
+      service_->save_page(viewer(author_), created.id, 1, "Checklist jaarafsluiting", "- btw\n- balans\n");
   ASSERT_TRUE(first.outcome.ok());
-  const auto second = service_->save_page(viewer(colleague_), created.id, 1, "Checklist", "- btw\n- kilometers\n");
+  const auto second =
+      service_->save_page(viewer(colleague_), created.id, 1, "Checklist", "- btw\n- kilometers\n");
   EXPECT_EQ(second.outcome.failure, Failure::Conflict);
   ASSERT_TRUE(second.current);
   EXPECT_EQ(second.current->revision, 2);
@@ -270,8 +284,9 @@ TEST_P(DocumentsServiceTest, AWikiEditOnAnOlderRevisionIsToldAndLosesNothing) {
   EXPECT_EQ(count("wiki_revisions"), 2);
   EXPECT_EQ(count("activities WHERE kind = 'page.edited'"), 2);  // created, saved; not the refused save
   // Bram merges and saves on the newest revision.
-  EXPECT_TRUE(service_->save_page(viewer(colleague_), created.id, 2, "Checklist", "- btw\n- balans\n- kilometers\n")
-                  .outcome.ok());
+  EXPECT_TRUE(
+      service_->save_page(viewer(colleague_), created.id, 2, "Checklist", "- btw\n- balans\n- kilometers\n")
+          .outcome.ok());
   const auto history = service_->history(viewer(author_), "west-brabant-zeeland", "financieel-advies",
                                          "checklist-jaarafsluiting");
   ASSERT_TRUE(history);
@@ -293,7 +308,8 @@ TEST_P(DocumentsServiceTest, OfTwoSimultaneousSavesOnTheSameRevisionExactlyOneWi
   std::vector<std::thread> threads;
   for (std::int64_t who : {author_, colleague_, host_}) {
     threads.emplace_back([&, who] {
-      const auto save = service_->save_page(viewer(who), created.id, 1, "Onboarding", "Welkom " + std::to_string(who));
+      const auto save =
+          service_->save_page(viewer(who), created.id, 1, "Onboarding", "Welkom " + std::to_string(who));
       if (save.outcome.ok()) ++saved;
       if (save.outcome.failure == Failure::Conflict) ++conflicts;
     });
@@ -305,10 +321,11 @@ TEST_P(DocumentsServiceTest, OfTwoSimultaneousSavesOnTheSameRevisionExactlyOneWi
 }
 
 TEST_P(DocumentsServiceTest, WikiPagesRenderSafeMarkdownAndRefuseDuplicateTitles) {
-  const auto created =
-      service_->create_page(viewer(author_), group_, "Tips <aanbesteding>", "<script>alert(1)</script>\n**vet**");
+  const auto created = service_->create_page(viewer(author_), group_, "Tips <aanbesteding>",
+                                             "<script>alert(1)</script>\n**vet**");
   ASSERT_TRUE(created.ok());
-  const auto view = service_->wiki_page(viewer(author_), "west-brabant-zeeland", "financieel-advies", created.slug);
+  const auto view =
+      service_->wiki_page(viewer(author_), "west-brabant-zeeland", "financieel-advies", created.slug);
   ASSERT_TRUE(view);
   EXPECT_EQ(view->page.body_html.find("<script>"), std::string::npos);
   EXPECT_NE(view->page.body_html.find("<strong>vet</strong>"), std::string::npos);
@@ -316,7 +333,8 @@ TEST_P(DocumentsServiceTest, WikiPagesRenderSafeMarkdownAndRefuseDuplicateTitles
             "documents.error.page_exists");
   EXPECT_EQ(first_error(service_->create_page(viewer(colleague_), group_, "", "x")),
             "documents.error.title_missing");
-  EXPECT_EQ(first_error(service_->create_page(viewer(colleague_), group_, "Groot", std::string(documents::kMaxPageBytes + 1, 'x'))),
+  EXPECT_EQ(first_error(service_->create_page(viewer(colleague_), group_, "Groot",
+                                              std::string(documents::kMaxPageBytes + 1, 'x'))),
             "documents.error.page_too_long");
 }
 
@@ -333,7 +351,8 @@ TEST_P(DocumentsServiceTest, ErasureKeepsTheContentButForgetsTheAuthor) {
   ASSERT_TRUE(shown);
   EXPECT_FALSE(shown->document.created_by.has_value());
   EXPECT_EQ(shown->versions[0].uploaded_by_name, "");
-  const auto history = service_->history(viewer(colleague_), "west-brabant-zeeland", "financieel-advies", page.slug);
+  const auto history =
+      service_->history(viewer(colleague_), "west-brabant-zeeland", "financieel-advies", page.slug);
   EXPECT_FALSE(history->revisions[0].author_id.has_value());
   const nlohmann::json after =
       db_->read([&](db::Session& session) { return documents::Service::export_member(session, author_); });
@@ -341,7 +360,8 @@ TEST_P(DocumentsServiceTest, ErasureKeepsTheContentButForgetsTheAuthor) {
   EXPECT_TRUE(after["wiki_revisions"].empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, DocumentsServiceTest, ::testing::ValuesIn(testing_support::test_backends()),
+INSTANTIATE_TEST_SUITE_P(Backends, DocumentsServiceTest,
+                         ::testing::ValuesIn(testing_support::test_backends()),
                          [](const auto& info) { return std::string(db::to_string(info.param)); });
 
 }  // namespace

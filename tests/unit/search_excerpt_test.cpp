@@ -19,7 +19,8 @@ TEST(SearchExcerpt, TheLastWordAlsoMatchesAsAPrefix) {
 TEST(SearchExcerpt, EverythingElseIsEscaped) {
   EXPECT_EQ(search::excerpt_html("<script>alert('x')</script> & avg", "avg"),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; <mark>avg</mark>");
-  EXPECT_EQ(search::excerpt_html("a <b>\"quote\"</b>", "<b>"), "a &lt;<mark>b</mark>&gt;&quot;quote&quot;&lt;/<mark>b</mark>&gt;");
+  EXPECT_EQ(search::excerpt_html("a <b>\"quote\"</b>", "<b>"),
+            "a &lt;<mark>b</mark>&gt;&quot;quote&quot;&lt;/<mark>b</mark>&gt;");
 }
 
 TEST(SearchExcerpt, LongTextsAreCutAroundTheFirstMatch) {

@@ -23,14 +23,16 @@ class SearchServiceTest : public ::testing::TestWithParam<db::Backend> {
     db::migrate(*db_);
     db_->write([&](db::Session& session) {
       regions::seed_demo(session);
-      for (const db::Row& row : session.query("SELECT id FROM knowledge_groups ORDER BY id")) groups_.push_back(row.int64(0));
+      for (const db::Row& row : session.query("SELECT id FROM knowledge_groups ORDER BY id"))
+        groups_.push_back(row.int64(0));
       auth::NewAccount account;
       account.name = "Mila Lid";
       account.email = "mila@example.nl";
       account.verified = true;
       account.created_at = kNow;
       member_ = auth::create_account(session, account);
-      const std::int64_t network = session.query_one("SELECT network_id FROM knowledge_groups WHERE id = ?", {groups_[0]})->int64(0);
+      const std::int64_t network =
+          session.query_one("SELECT network_id FROM knowledge_groups WHERE id = ?", {groups_[0]})->int64(0);
       auth::add_membership(session, member_, network, auth::Role::Member, auth::MembershipStatus::Active);
       // The first group is public, the second only for its members (Mila is not one).
       session.execute("UPDATE knowledge_groups SET visibility = 'public' WHERE id = ?", {groups_[0]});
@@ -58,8 +60,8 @@ search::Source numbered(std::string kind, int count, double top, double step,
     std::vector<search::SourceHit> hits;
     for (std::int64_t group : group_ids) {
       for (int i = 0; i < count && hits.size() < limit; ++i) {
-        hits.push_back({kind, i, group, kind + " " + std::to_string(i), "tekst over btw", "/x/" + std::to_string(i),
-                        top - step * i});
+        hits.push_back({kind, i, group, kind + " " + std::to_string(i), "tekst over btw",
+                        "/x/" + std::to_string(i), top - step * i});
       }
     }
     return hits;
@@ -101,7 +103,8 @@ TEST_P(SearchServiceTest, HitsOfAllSourcesAreMergedByScoreAndPaginated) {
   EXPECT_TRUE(first->has_next);
   EXPECT_EQ(first->hits[0].kind, "document");
   EXPECT_EQ(first->hits[1].kind, "topic");
-  for (std::size_t i = 1; i < first->hits.size(); ++i) EXPECT_GE(first->hits[i - 1].score, first->hits[i].score);
+  for (std::size_t i = 1; i < first->hits.size(); ++i)
+    EXPECT_GE(first->hits[i - 1].score, first->hits[i].score);
   EXPECT_FALSE(first->hits[0].group_name.empty());
   EXPECT_TRUE(first->hits[0].group_path.starts_with("/groepen/"));
   EXPECT_EQ(first->hits[0].excerpt_html, "tekst over <mark>btw</mark>");
@@ -123,7 +126,8 @@ TEST_P(SearchServiceTest, AQueryWithoutWordsSearchesNothing) {
   ASSERT_TRUE(results);
   EXPECT_FALSE(results->searched);
   EXPECT_EQ(calls, 0);
-  EXPECT_EQ(service.search(std::nullopt, std::string(500, 'a'), {}, 1)->query.size(), search::kMaxQueryLength);
+  EXPECT_EQ(service.search(std::nullopt, std::string(500, 'a'), {}, 1)->query.size(),
+            search::kMaxQueryLength);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SearchServiceTest, ::testing::ValuesIn(testing_support::test_backends()),
