@@ -303,6 +303,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
                               atlas::PageOptions{assets_.url_for("atlas.css"), assets_.url_for("atlas.js")});
   discussions::register_routes(router_, *site_, *discussions_,
                                 discussions::RouteOptions{assets_.url_for("discussions.css")});
+  // Visitors read public topics as often as the home page: their copy comes from memory for a few seconds.
+  for (const char* route : {"/onderwerpen/{id}", "/groepen/{network}/{group}/discussies"}) page_cache_->allow_route(route);
   discussions::register_api_routes(router_, *site_, *discussions_, *regions_, *database_,
                                     discussions::ApiOptions{[this] { return auth_->public_url(); }, KNOOPPUNT_VERSION});
   for (const char* route : {"/", "/netwerken", "/netwerken/{slug}"}) page_cache_->allow_route(route);

@@ -263,6 +263,7 @@ Result<Post> Service::reply(const Viewer& viewer, std::int64_t topic_id, const N
   const std::string body = normalised_body(input.body);
   const std::int64_t at = now();
   return database_.write([&](db::Session& session) -> Result<Post> {
+    store::lock_topic(session, topic_id);
     auto loaded = load_topic(session, viewer, topic_id);
     if (!loaded) return Result<Post>::fail(Failure::NotFound, "", "discussions.error.not_found");
     const Topic& topic = loaded->topic();

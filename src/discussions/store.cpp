@@ -139,6 +139,8 @@ std::string cut(std::string_view text, std::size_t bytes) {
 }
 
 constexpr std::size_t kExcerptBytes = 200;
+// The most matches a search ranks before filtering (see search()).
+constexpr std::int64_t kSearchWindow = 3000;
 
 // Plain text around the first word that starts like one of the query's words.
 std::string excerpt_for(std::string_view html, const std::vector<std::string>& query_words) {
@@ -265,6 +267,10 @@ Post append_post(db::Session& session, const NewPostRow& row) {
   post.quote_of = row.quote_of;
   post.created_at = row.now;
   return post;
+}
+
+void lock_topic(db::Session& session, std::int64_t topic_id) {
+  session.execute("UPDATE topics SET last_post_number = last_post_number WHERE id = ?", {topic_id});
 }
 
 std::vector<TopicSummary> list_topics(db::Session& session, std::int64_t group_id, std::int64_t viewer_account_id,
@@ -497,23 +503,43 @@ std::vector<SearchHit> search(db::Session& session, std::string_view query, cons
 
   std::string in_list;
   for (std::size_t i = 0; i < group_ids.size(); ++i) in_list += i == 0 ? "?" : ", ?";
-  const auto run = [&](const std::string& subquery, std::optional<std::int64_t> window) {
+  const std::string filter =
+      ") m JOIN replies r ON r.id = m.id JOIN topics t ON t.id = r.topic_id "
+      "WHERE r.hidden_at IS NULL AND t.hidden_at IS NULL AND t.group_id IN (" + in_list + ") ";
+  const auto params_with = [&](std::optional<std::int64_t> window) {
     db::Params params = match->params;
     if (window) params.emplace_back(*window);
     for (const std::int64_t id : group_ids) params.emplace_back(id);
     params.emplace_back(static_cast<std::int64_t>(limit));
-    return session.query(
-        "SELECT r.id, r.topic_id, r.post_number, t.group_id, t.title, r.body_html, m.score FROM (" + subquery +
-            ") m JOIN replies r ON r.id = m.id JOIN topics t ON t.id = r.topic_id "
-            "WHERE r.hidden_at IS NULL AND t.hidden_at IS NULL AND t.group_id IN (" +
-            in_list + ") ORDER BY m.score DESC, r.id LIMIT ?",
-        params);
+    return params;
   };
-  // The best few hundred matches first (cheap for common words); all of them when too few of those
-  // are in the searcher's groups.
-  const std::int64_t window = std::max<std::int64_t>(200, static_cast<std::int64_t>(limit) * 10);
-  db::Rows rows = run(match->top_sql, window);
-  if (rows.size() < limit) rows = run(match->sql, std::nullopt);
+  // Ranking every match of a common word is the expensive part (bm25 / ts_rank per row): rank a window
+  // of at most kSearchWindow matches (SQLite: the newest posts; PostgreSQL: the first found) and filter
+  // those. A window that was not full held every match, so its answer is exact; only a full window
+  // with too few hits in the searcher's groups falls back to ranking everything.
+  const bool sqlite = db::backend_of(session) == db::Backend::Sqlite;
+  const std::string window_sql =
+      sqlite ? "SELECT rowid AS id, -bm25(discussion_search, 10.0, 4.0, 2.0, 1.0) AS score FROM discussion_search "
+               "WHERE discussion_search MATCH ? ORDER BY rowid DESC LIMIT ?"
+             : match->top_sql;
+  const std::string columns = "SELECT r.id, r.topic_id, r.post_number, t.group_id, t.title, r.body_html, m.score";
+  db::Rows rows = session.query(columns + ", m.total FROM (SELECT w.id, w.score, COUNT(*) OVER () AS total FROM (" +
+                                    window_sql + ") w" + filter + "ORDER BY m.score DESC, r.id LIMIT ?",
+                                params_with(kSearchWindow));
+  if (rows.size() < limit) {
+    std::int64_t window_size = 0;
+    if (!rows.empty()) {
+      window_size = rows.front().int64(7);
+    } else {
+      db::Params count_params = match->params;
+      count_params.emplace_back(kSearchWindow);
+      window_size = session.query_one("SELECT COUNT(*) FROM (" + window_sql + ") w", count_params)->int64(0);
+    }
+    if (window_size >= kSearchWindow) {
+      rows = session.query(columns + " FROM (" + match->sql + filter + "ORDER BY m.score DESC, r.id LIMIT ?",
+                           params_with(std::nullopt));
+    }
+  }
 
   std::vector<std::string> words;
   for (const std::string& word : db::search_words(query)) words.push_back(word);

@@ -59,6 +59,10 @@ struct NewPostRow {
 // The topic row is written first, so concurrent replies queue up on it and numbers never collide.
 Post append_post(db::Session& session, const NewPostRow& row);
 
+// Writes the topic's row first thing in a transaction, so concurrent replies to one topic queue up on
+// it (PostgreSQL: a retry after the first commits, instead of failing late) rather than colliding.
+void lock_topic(db::Session& session, std::int64_t topic_id);
+
 // Group topics, pinned first, then by last activity. Hidden topics only when include_hidden.
 std::vector<TopicSummary> list_topics(db::Session& session, std::int64_t group_id, std::int64_t viewer_account_id,
                                       bool include_hidden, std::int64_t limit, std::int64_t offset);

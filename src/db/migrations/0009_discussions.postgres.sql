@@ -25,6 +25,9 @@ CREATE TABLE topics (
 );
 -- A group's topic list: pinned first, then the most recently active.
 CREATE INDEX topics_by_group ON topics (group_id, pinned DESC, last_posted_at DESC, id DESC);
+-- What members see (and count for pagination): the topics not hidden by a moderator.
+CREATE INDEX topics_visible_by_group ON topics (group_id, pinned DESC, last_posted_at DESC, id DESC)
+  WHERE hidden_at IS NULL;
 CREATE INDEX topics_by_author ON topics (author_id);
 
 CREATE TABLE replies (
