@@ -69,9 +69,13 @@ Profile read_profile(const db::Row& row) {
 
 std::int64_t level_of(Visibility visibility) { return static_cast<std::int64_t>(visibility); }
 
-// The knowledge-group filter. Groups get members with issue 4 (the groups feature owns that table);
-// until then no one belongs to a group, so the filter matches nobody. Replace this one condition.
-constexpr std::string_view kGroupMembershipCondition = "CAST(? AS BIGINT) IS NULL";
+// The knowledge-group filter: active members of the group (group_members, owned by groups/). Who is
+// in a group-only group stays private; who is in a network group, a matter for members (level >= 1).
+// Parameters: the group id, then the viewer's level.
+constexpr std::string_view kGroupMembershipCondition =
+    "EXISTS (SELECT 1 FROM group_members gm JOIN knowledge_groups g ON g.id = gm.group_id "
+    "WHERE gm.account_id = p.account_id AND gm.group_id = ? AND gm.state = 'active' AND "
+    "(g.visibility = 'public' OR (g.visibility = 'network' AND CAST(? AS BIGINT) >= 1)))";
 
 }  // namespace
 
@@ -239,6 +243,7 @@ std::vector<DirectoryRow> find_members(db::Session& session, const DirectoryFilt
   if (filter.group_id) {
     sql += "AND " + std::string(kGroupMembershipCondition) + " ";
     params.emplace_back(*filter.group_id);
+    params.emplace_back(level);
   }
   if (filter.box) {
     sql += "AND p.town_visibility <= ? AND p.latitude BETWEEN ? AND ? AND p.longitude BETWEEN ? AND ? ";

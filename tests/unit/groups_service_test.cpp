@@ -98,6 +98,19 @@ class GroupsServiceTest : public ::testing::TestWithParam<db::Backend> {
     });
   }
 
+  // The kinds of the in-app notifications the account has been sent (notifications::record).
+  std::vector<std::string> notified(std::int64_t account) {
+    return db_->read([&](db::Session& session) {
+      std::vector<std::string> kinds;
+      for (const db::Row& r : session.query("SELECT a.kind FROM notifications n JOIN activities a ON a.id = "
+                                            "n.activity_id WHERE n.account_id = ? ORDER BY n.id",
+                                            {account})) {
+        kinds.push_back(r.text(0));
+      }
+      return kinds;
+    });
+  }
+
   std::optional<groups::Membership> row(std::int64_t group, std::int64_t account) {
     return db_->read([&](db::Session& session) { return groups::store::membership(session, group, account); });
   }
@@ -165,8 +178,10 @@ TEST_P(GroupsServiceTest, OnRequestAMemberAsksWithANoteAndAHostAcceptsOrDeclines
   // Another member may not decide; the host may.
   const std::int64_t other = add_account("Olga Ander", "olga@example.nl", kWest);
   EXPECT_EQ(service_->decide_request(as(other), hrm, member_, true).error().failure, Failure::Forbidden);
+  EXPECT_TRUE(notified(member_).empty());
   ASSERT_TRUE(service_->decide_request(as(host_), hrm, member_, true).ok());
   EXPECT_EQ(row(hrm, member_)->state, MemberState::Active);
+  EXPECT_EQ(notified(member_), std::vector<std::string>{"group.request_accepted"});
   EXPECT_TRUE(access_of(as(member_), hrm).can_post);
   const auto audited = db_->read([](db::Session& s) { return audit::entries_with_action(s, "group.request.accept"); });
   ASSERT_EQ(audited.size(), 1u);
@@ -197,6 +212,7 @@ TEST_P(GroupsServiceTest, ByInvitationOnlyAHostsInvitationLetsSomeoneIn) {
   EXPECT_EQ(service_->invite(as(member_), group, host_, "").error().failure, Failure::Forbidden);
 
   ASSERT_TRUE(service_->invite(as(host_), group, member_, "Welkom bij de juristen!").ok());
+  EXPECT_EQ(notified(member_), std::vector<std::string>{"group.invited"});
   const auto invited = row(group, member_);
   ASSERT_TRUE(invited);
   EXPECT_EQ(invited->state, MemberState::Invited);
