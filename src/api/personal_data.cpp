@@ -5,9 +5,7 @@
 #include "api/account_data.h"
 #include "api/member_json.h"
 #include "api/tokens.h"
-#include "atlas/ties_service.h"
 #include "audit/audit.h"
-#include "groups/service.h"
 
 namespace api {
 
@@ -82,8 +80,6 @@ std::optional<json> PersonalDataService::export_account(std::int64_t account_id)
     }
     result["audit_log"] = std::move(entries);
     result["mail"] = account_data::export_mail(session, email);
-    result["atlas"] = atlas::TiesService::export_member(session, account_id);
-    result["groups"] = groups::export_member(session, account_id);  // memberships, requests, invitations
     for (const auto& [key, exporter] : exporters_) result[key] = exporter(session, account_id);
     return result;
   });
@@ -115,8 +111,6 @@ PersonalDataService::EraseOutcome PersonalDataService::erase_account(std::int64_
     const auto current = account_data::credentials(session, account_id);
     if (!current || !current->active) return EraseOutcome::NoSuchAccount;
     members::erase_profile(session, data_dir_, account_id);
-    atlas::TiesService::erase_member(session, account_id);  // ties and atlas privacy choices
-    groups::erase_member(session, account_id);               // memberships, requests, invitations
     for (const Eraser& eraser : erasers_) eraser(session, account_id);
     const account_data::ErasedAccount erased = account_data::erase_account(session, account_id, at);
     const std::int64_t tokens_revoked = TokenService::revoke_all_in(session, account_id, at);

@@ -223,6 +223,16 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
+  // What erasure and the personal-data download do for each feature with personal data.
+  personal_data_->add_eraser(
+      [](db::Session& session, std::int64_t account) { atlas::TiesService::erase_member(session, account); });
+  personal_data_->add_exporter("atlas", [](db::Session& session, std::int64_t account) {
+    return atlas::TiesService::export_member(session, account);
+  });
+  personal_data_->add_eraser([](db::Session& session, std::int64_t account) { groups::erase_member(session, account); });
+  personal_data_->add_exporter("groups", [](db::Session& session, std::int64_t account) {
+    return groups::export_member(session, account);
+  });
   personal_data_->add_eraser([this](db::Session& session, std::int64_t account) { events_->erase_member_in(session, account); });
   personal_data_->add_exporter("events", [](db::Session& session, std::int64_t account) {
     return events::store::export_member(session, account);

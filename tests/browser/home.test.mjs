@@ -87,7 +87,8 @@ describe('home page in the browser', { timeout: 150_000 }, () => {
     assert.equal(new URL(page.url()).pathname, '/', 'the switch brings the visitor back to the page');
     assert.equal((await page.locator('h1').first().textContent()).trim(), kNetworkName);
     assert.ok(await page.getByRole('heading', { name: 'The knowledge groups' }).isVisible());
-    assert.ok(await page.getByRole('link', { name: 'Knowledge groups' }).isVisible());
+    // The main menu's link (the network page has a button to the groups too).
+    assert.ok(await page.locator('nav.site-nav').getByRole('link', { name: 'Knowledge groups' }).isVisible());
     assert.ok(await page.getByRole('button', { name: 'Nederlands' }).isVisible(), 'the way back is offered');
     assert.match(await page.getByRole('status').textContent(), /English/, 'a message confirms the change');
     assert.deepEqual(await cspViolations(), []);

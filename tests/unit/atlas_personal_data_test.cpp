@@ -40,6 +40,12 @@ class AtlasPersonalData : public ::testing::TestWithParam<db::Backend> {
     members_ = std::make_unique<members::Service>(*db_, data_dir_, *places_);
     service_ = std::make_unique<api::PersonalDataService>(*db_, *members_, hasher_, auth::ThrottlePolicy{},
                                                           data_dir_);
+    // As app/ registers them: the atlas's part of erasure and of the download.
+    service_->add_eraser(
+        [](db::Session& session, std::int64_t account) { atlas::TiesService::erase_member(session, account); });
+    service_->add_exporter("atlas", [](db::Session& session, std::int64_t account) {
+      return atlas::TiesService::export_member(session, account);
+    });
     ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{[] { return kNow; }});
   }
 
