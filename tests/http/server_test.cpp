@@ -136,7 +136,12 @@ TEST_P(HttpOnBothBackends, LanguageSwitchNeedsCsrfAndThenServesEnglish) {
 TEST_P(HttpOnBothBackends, MetricsCountRequestsPerRouteAndShowThePool) {
   request(port(), "GET", "/");
   request(port(), "GET", "/netwerken/west-brabant-zeeland");
+  // A request is counted just after its response is written: wait for the second one to be counted.
   auto metrics = request(port(), "GET", "/metrics");
+  for (int attempt = 0; attempt < 50 && metrics.body.find("route=\"/netwerken/{slug}\"") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    metrics = request(port(), "GET", "/metrics");
+  }
   ASSERT_EQ(metrics.status, 200);
   EXPECT_NE(metrics.body.find("knooppunt_http_requests_total{route=\"/\",method=\"GET\",status=\"200\"} 1"),
             std::string::npos)
