@@ -26,13 +26,6 @@ http::Response to_sign_in(const http::Request& request) {
   return http::Response::redirect(std::string(kSignInPath) + "?next=" + http::percent_encode(request.path));
 }
 
-std::optional<std::int64_t> positive_id(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 // "2026-03-01 14:05" (UTC) for people, and the ISO form for <time datetime>.
 std::pair<std::string, std::string> timestamp_texts(std::int64_t unix_seconds) {
   const std::time_t time = static_cast<std::time_t>(unix_seconds);
@@ -119,7 +112,7 @@ void register_account_routes(http::Router& router, const web::Site& site, TokenS
     if (!signed_in_browser(request)) return to_sign_in(request);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
-    const auto id = positive_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id || !tokens.revoke(request.viewer->account_id, *id)) return site.error_page(&request, 404);
     http::Response response = http::Response::redirect("/profiel/tokens");
     site.set_flash(response, "api.flash.token_revoked");

@@ -5,6 +5,7 @@
 
 #include "api/json_responses.h"
 #include "api/openapi.h"
+#include "http/parsers.h"
 
 namespace api {
 
@@ -15,46 +16,6 @@ using nlohmann::json;
 members::Viewer members_viewer(const http::Request& request) {
   if (!request.viewer) return {};
   return members::Viewer{request.viewer->account_id, request.viewer->administrator};
-}
-
-std::optional<std::int64_t> positive_id(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-// A browser sends Origin with every PATCH (it is not a "simple" method), so a change made with the
-// session cookie must carry one that names this host. Cross-site pages cannot send a PATCH with our
-// cookie at all without CORS, which we never grant; this check holds even if that ever changes.
-bool origin_matches_host(const http::Request& request) {
-  const auto origin = request.headers.get("origin");
-  const auto host = request.headers.get("host");
-  if (!origin || !host) return false;
-  const std::size_t scheme_end = origin->find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  std::string_view authority = origin->substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find('/'));
-  return !authority.empty() && equal_ignoring_case(authority, *host);
-}
-
-bool is_json_content_type(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return equal_ignoring_case(media, "application/json") ||
-         equal_ignoring_case(media, "application/merge-patch+json");
 }
 
 std::vector<FieldProblem> problems_from(const std::vector<members::FieldError>& errors) {
@@ -109,7 +70,7 @@ class JsonApi {
   }
 
   http::Response member(http::Request& request) const {
-    const auto id = positive_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return error_response(site_.catalog(), request, ErrorCode::NotFound);
     const auto view = services_.members.profile_for(members_viewer(request), *id);
     if (!view) return error_response(site_.catalog(), request, ErrorCode::NotFound);
@@ -126,12 +87,14 @@ class JsonApi {
   http::Response update_me(http::Request& request) const {
     const web::Catalog& catalog = site_.catalog();
     if (!request.viewer) return error_response(catalog, request, ErrorCode::Unauthorized);
-    if (!request.viewer->via_api_token && !origin_matches_host(request)) {
+    if (!request.viewer->via_api_token && !http::origin_matches_host(request)) {
       return error_response(catalog, request, ErrorCode::Forbidden, "api.errors.origin_required");
     }
     if (request.body.size() > kMaxJsonBodyBytes)
       return error_response(catalog, request, ErrorCode::PayloadTooLarge);
-    if (!is_json_content_type(request.header("content-type"))) {
+    const std::string_view content_type = request.header("content-type");
+    if (!http::has_media_type(content_type, "application/json") &&
+        !http::has_media_type(content_type, "application/merge-patch+json")) {
       return error_response(catalog, request, ErrorCode::BadRequest, "api.errors.json_required");
     }
     const json patch = json::parse(request.body, nullptr, /*allow_exceptions=*/false);

@@ -13,13 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<std::int64_t> positive_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 api::ErrorCode code_for(Refusal refusal) {
   switch (refusal) {
     case Refusal::SignInRequired: return api::ErrorCode::Unauthorized;
@@ -63,13 +56,13 @@ class AtlasApi {
     const http::FormData query = http::FormData::parse(request.query);
     if (!request.viewer) return refused(request, Refusal::SignInRequired);
     std::vector<api::FieldProblem> problems;
-    const auto from = positive_number(query.value_or("from", ""));
-    const auto to = positive_number(query.value_or("to", ""));
+    const auto from = http::parse_id(query.value_or("from", ""));
+    const auto to = http::parse_id(query.value_or("to", ""));
     if (!from) problems.push_back({"from", "atlas.engine.error.from_invalid"});
     if (!to) problems.push_back({"to", "atlas.engine.error.to_invalid"});
     std::size_t k = 3;
     if (const auto text = query.get("k"); text && !text->empty()) {
-      const auto value = positive_number(*text);
+      const auto value = http::parse_id(*text);  // a whole number from 1, read as ids are
       if (!value || *value > static_cast<std::int64_t>(kMaxChains)) {
         problems.push_back({"k", "atlas.engine.error.k_invalid"});
       } else {
@@ -112,7 +105,7 @@ class AtlasApi {
     if (!request.viewer) return refused(request, Refusal::SignInRequired);
     std::size_t limit = 10;
     if (const auto text = query.get("limit"); text && !text->empty()) {
-      const auto value = positive_number(*text);
+      const auto value = http::parse_id(*text);  // a whole number from 1, read as ids are
       if (!value || *value > static_cast<std::int64_t>(kMaxSuggestions)) {
         return api::field_error_response(site_.catalog(), request, {{"limit", "atlas.engine.error.limit_invalid"}},
                                          api::ErrorCode::BadRequest);

@@ -35,7 +35,8 @@ std::string fill(std::string_view text, const std::map<std::string, std::string>
   return out;
 }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
+// Cluster ids start at 0 (the engine numbers them from there), so unlike http::parse_id this takes 0.
+std::optional<std::int64_t> parse_cluster_id(std::string_view text) {
   std::int64_t id = 0;
   if (text.empty() || text.size() > 18) return std::nullopt;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
@@ -137,7 +138,7 @@ class Pages {
     const std::string wanted = trimmed(query.value_or("naar", ""));
     page.set("naar", wanted);
     std::optional<std::int64_t> target;
-    if (auto id = parse_id(query.value_or("naar_id", ""))) {
+    if (auto id = http::parse_id(query.value_or("naar_id", ""))) {
       if (view->member(*id)) target = id;
       else page.set("target_unknown", true);
     } else if (!wanted.empty()) {
@@ -213,7 +214,7 @@ class Pages {
     const std::string name = trimmed(form.value_or("name", ""));
     web::FormErrors errors;
     auto view = view_for(request, network->id);
-    const auto cluster_id = parse_id(cluster_text);
+    const auto cluster_id = parse_cluster_id(cluster_text);
     if (!cluster_id || !view || !view->cluster(*cluster_id)) errors.add("cluster", "atlas.coordinator.name.unknown_cluster");
     if (characters(name) > kMaxClusterNameLength) errors.add("name", "atlas.coordinator.name.too_long");
     else if (!valid_utf8_text(name)) errors.add("name", "atlas.coordinator.name.invalid");

@@ -20,13 +20,6 @@ constexpr std::string_view kNewTiePath = "/atlas/relaties/nieuw";
 constexpr std::string_view kSettingsPath = "/atlas/instellingen";
 constexpr std::size_t kMaxApiBodyBytes = 16 * 1024;
 
-std::optional<std::int64_t> positive_id(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 http::Response sign_in_redirect(const http::Request& request) {
   return http::Response::redirect("/inloggen?next=" + http::percent_encode(web::local_path_or_root(request.target)));
 }
@@ -105,7 +98,7 @@ class TiesPages {
     const std::string_view language = site_.language_of(request);
     data page;
     page.set("title", std::string(site_.text(language, "atlas.ties.new.title")));
-    if (const auto member = positive_id(query.value_or("lid", ""))) {
+    if (const auto member = http::parse_id(query.value_or("lid", ""))) {
       DeclareForm form;
       form.member_id = *member;
       return declare_page(request, form, web::FormErrors{}, 200);
@@ -134,7 +127,7 @@ class TiesPages {
     const http::FormData form_data = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form_data)) return site_.error_page(&request, 403);
     DeclareForm form;
-    form.member_id = positive_id(form_data.value_or("lid", "")).value_or(0);
+    form.member_id = http::parse_id(form_data.value_or("lid", "")).value_or(0);
     form.network = std::string(form_data.value_or("netwerk", ""));
     form.kind = std::string(form_data.value_or("soort", ""));
     form.date = std::string(form_data.value_or("datum", ""));
@@ -145,7 +138,7 @@ class TiesPages {
     input.date = form.date;
     input.note = form.note;
     if (!form.network.empty()) {
-      const auto network = positive_id(form.network);
+      const auto network = http::parse_id(form.network);
       if (!network) {
         web::FormErrors errors;
         errors.add("network", "atlas.ties.errors.not_your_network");
@@ -168,7 +161,7 @@ class TiesPages {
   http::Response transition(const http::Request& request, std::string_view action) {
     if (!request.viewer) return sign_in_redirect(request);
     if (!site_.csrf_ok(request)) return site_.error_page(&request, 403);
-    const auto id = positive_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const std::int64_t viewer = request.viewer->account_id;
     Result<Tie> result = action == "confirm"    ? ties_->confirm(viewer, *id)
@@ -285,33 +278,6 @@ class TiesPages {
 
 // --- JSON API
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-// As for the other API writes: a change made with the session cookie must come from a page of ours.
-bool origin_matches_host(const http::Request& request) {
-  const auto origin = request.headers.get("origin");
-  const auto host = request.headers.get("host");
-  if (!origin || !host) return false;
-  const std::size_t scheme_end = origin->find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  std::string_view authority = origin->substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find('/'));
-  return !authority.empty() && equal_ignoring_case(authority, *host);
-}
-
-bool is_json(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return equal_ignoring_case(media, "application/json");
-}
-
 json listing_json(const ties_store::TieListing& listing) {
   json body = tie_json(listing.tie);
   body["from"] = {{"id", listing.tie.from_account}, {"name", listing.from_name}};
@@ -343,7 +309,7 @@ class TiesApi {
     if (request.body.size() > kMaxApiBodyBytes) {
       return api::error_response(catalog, request, api::ErrorCode::PayloadTooLarge);
     }
-    if (!is_json(request.header("content-type"))) {
+    if (!http::has_media_type(request.header("content-type"), "application/json")) {
       return api::error_response(catalog, request, api::ErrorCode::BadRequest, "atlas.ties.api.json_required");
     }
     const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
@@ -392,7 +358,7 @@ class TiesApi {
 
   http::Response transition(const http::Request& request, std::string_view action) {
     if (auto refused = refuse_write(request)) return std::move(*refused);
-    const auto id = positive_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return api::error_response(site_.catalog(), request, api::ErrorCode::NotFound);
     const std::int64_t viewer = request.viewer->account_id;
     Result<Tie> result = action == "confirm"    ? ties_->confirm(viewer, *id)
@@ -406,7 +372,7 @@ class TiesApi {
  private:
   std::optional<http::Response> refuse_write(const http::Request& request) const {
     if (!request.viewer) return api::error_response(site_.catalog(), request, api::ErrorCode::Unauthorized);
-    if (!request.viewer->via_api_token && !origin_matches_host(request)) {
+    if (!request.viewer->via_api_token && !http::origin_matches_host(request)) {
       return api::error_response(site_.catalog(), request, api::ErrorCode::Forbidden, "atlas.ties.api.origin_required");
     }
     return std::nullopt;

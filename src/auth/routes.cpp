@@ -54,13 +54,6 @@ std::string date_of(std::int64_t unix_seconds) {
   return buffer;
 }
 
-std::optional<std::int64_t> parse_id(std::string_view digits) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (error != std::errc() || end != digits.data() + digits.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
 void set_session(const Service& service, http::Response& response, std::string token) {
   response.headers.add(
       "Set-Cookie",
@@ -492,7 +485,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
     if (!site.csrf_ok(request, form)) return forbidden_form(site, request);
     auto access = coordinated_network(site, service, request);
     if (access.refusal) return std::move(*access.refusal);
-    const auto account_id = parse_id(request.path_param("account"));
+    const auto account_id = http::parse_id(request.path_param("account"));
     const std::string_view decision = form.value_or("besluit", "");
     if (decision != "goedkeuren" && decision != "afwijzen") {
       return applications_page(site, service, request, *access.network,

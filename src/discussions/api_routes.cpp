@@ -19,40 +19,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxRequestBytes = 256 * 1024;
 constexpr std::size_t kFeedEntries = 30;
 
-std::optional<std::int64_t> positive_number(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-// As elsewhere in the API: a change made with the session cookie must come from a page of ours.
-bool origin_matches_host(const http::Request& request) {
-  const auto origin = request.headers.get("origin");
-  const auto host = request.headers.get("host");
-  if (!origin || !host) return false;
-  const std::size_t scheme_end = origin->find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  std::string_view authority = origin->substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find('/'));
-  return !authority.empty() && equal_ignoring_case(authority, *host);
-}
-
-bool is_json(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return equal_ignoring_case(media, "application/json");
-}
-
 // The service names form fields in Dutch (the pages' field names); the API in English.
 std::string api_field(std::string_view field) {
   if (field == "titel") return "title";
@@ -122,7 +88,7 @@ class DiscussionsApi {
       : site_(site), discussions_(discussions), options_(std::move(options)) {}
 
   http::Response topics(http::Request& request) {
-    const auto group_id = positive_number(request.path_param("id"));
+    const auto group_id = http::parse_id(request.path_param("id"));
     if (!group_id) return not_found(request);
     const auto page = page_parameter(request);
     if (!page) return bad_page(request);
@@ -147,7 +113,7 @@ class DiscussionsApi {
   }
 
   http::Response topic(http::Request& request) {
-    const auto topic_id = positive_number(request.path_param("id"));
+    const auto topic_id = http::parse_id(request.path_param("id"));
     if (!topic_id) return not_found(request);
     const auto page = page_parameter(request);
     if (!page) return bad_page(request);
@@ -169,7 +135,7 @@ class DiscussionsApi {
   }
 
   http::Response create_topic(http::Request& request) {
-    const auto group_id = positive_number(request.path_param("id"));
+    const auto group_id = http::parse_id(request.path_param("id"));
     if (auto refused = refuse_write(request)) return std::move(*refused);
     if (!group_id) return not_found(request);
     auto read = read_body(request);
@@ -193,7 +159,7 @@ class DiscussionsApi {
   }
 
   http::Response reply(http::Request& request) {
-    const auto topic_id = positive_number(request.path_param("id"));
+    const auto topic_id = http::parse_id(request.path_param("id"));
     if (auto refused = refuse_write(request)) return std::move(*refused);
     if (!topic_id) return not_found(request);
     auto read = read_body(request);
@@ -224,7 +190,7 @@ class DiscussionsApi {
     const http::FormData query = http::FormData::parse(request.query);
     const auto text = query.get("page");
     if (!text || text->empty()) return 1;
-    return positive_number(*text);
+    return http::parse_id(*text);
   }
 
   http::Response bad_page(const http::Request& request) const {
@@ -241,7 +207,7 @@ class DiscussionsApi {
     const web::Catalog& catalog = site_.catalog();
     if (!request.viewer || request.viewer->account_id == 0)
       return api::error_response(catalog, request, api::ErrorCode::Unauthorized);
-    if (!request.viewer->via_api_token && !origin_matches_host(request))
+    if (!request.viewer->via_api_token && !http::origin_matches_host(request))
       return api::error_response(catalog, request, api::ErrorCode::Forbidden, "api.errors.origin_required");
     return std::nullopt;
   }
@@ -251,7 +217,7 @@ class DiscussionsApi {
     const web::Catalog& catalog = site_.catalog();
     if (request.body.size() > kMaxRequestBytes)
       return api::error_response(catalog, request, api::ErrorCode::PayloadTooLarge);
-    if (!is_json(request.header("content-type")))
+    if (!http::has_media_type(request.header("content-type"), "application/json"))
       return api::error_response(catalog, request, api::ErrorCode::BadRequest, "api.errors.json_required");
     json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (body.is_discarded() || !body.is_object())

@@ -24,14 +24,6 @@ struct Outcome {
 Outcome refusal(const Error& error) { return Outcome{error, ""}; }
 Outcome done_with(std::string flash) { return Outcome{std::nullopt, std::move(flash)}; }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 // Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
 std::int64_t days_from_civil(std::int64_t year, std::int64_t month, std::int64_t day) {
   year -= month <= 2;
@@ -137,7 +129,7 @@ std::int64_t page_param(const http::Request& request, bool& given) {
   const auto text = query.get("pagina");
   given = text.has_value();
   if (!text) return 1;
-  return parse_id(*text).value_or(1);
+  return http::parse_id(*text).value_or(1);
 }
 
 class Pages {
@@ -236,7 +228,7 @@ class Pages {
   // ---- a topic ----
 
   http::Response topic(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     bool page_given = false;
     const std::int64_t page = page_param(request, page_given);
@@ -253,7 +245,7 @@ class Pages {
     std::string body;
     std::optional<std::int64_t> quote_of;
     if (quote_id) {
-      if (const auto quoted_id = parse_id(*quote_id)) {
+      if (const auto quoted_id = http::parse_id(*quote_id)) {
         if (const auto quoted = discussions_.quote(request.viewer, *quoted_id); quoted.ok()) {
           body = *quoted.value;
           quote_of = quoted_id;
@@ -268,14 +260,14 @@ class Pages {
   }
 
   http::Response reply(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
     NewReply input;
     input.body = std::string(form.value_or("inhoud", ""));
-    if (const auto quoted = form.get("citeer")) input.quote_of = parse_id(*quoted);
+    if (const auto quoted = form.get("citeer")) input.quote_of = http::parse_id(*quoted);
     const auto posted = discussions_.reply(request.viewer, *id, input);
     if (!posted.ok()) {
       if (!has_field_errors(posted.errors)) return refused(request, posted.error(), topic_path(*id));
@@ -289,7 +281,7 @@ class Pages {
 
   // /reacties/{id}: where a post lives (links in notifications and search stay valid when pages move).
   http::Response locate(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const auto found = discussions_.post(request.viewer, *id);
     if (!found.ok()) return refused(request, found.error());
@@ -300,7 +292,7 @@ class Pages {
 
   http::Response edit_form(http::Request& request) {
     if (!request.viewer) return sign_in_redirect(request);
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const auto context = discussions_.edit_context(request.viewer, *id);
     if (!context.ok()) return refused(request, context.error());
@@ -308,7 +300,7 @@ class Pages {
   }
 
   http::Response save_edit(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
@@ -329,7 +321,7 @@ class Pages {
   }
 
   http::Response history(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const auto found = discussions_.history(request.viewer, *id);
     if (!found.ok()) return refused(request, found.error());
@@ -440,7 +432,7 @@ class Pages {
 
   http::Response flag_form(http::Request& request) {
     if (!request.viewer) return sign_in_redirect(request);
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const auto found = discussions_.post(request.viewer, *id);
     if (!found.ok()) return refused(request, found.error());
@@ -448,7 +440,7 @@ class Pages {
   }
 
   http::Response flag(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
@@ -496,7 +488,7 @@ class Pages {
   }
 
   http::Response dismiss_flag(http::Request& request) {
-    const auto id = parse_id(request.path_param("flag"));
+    const auto id = http::parse_id(request.path_param("flag"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
@@ -512,18 +504,18 @@ class Pages {
 
   http::Response move_form(http::Request& request) {
     if (!request.viewer) return sign_in_redirect(request);
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     return move_page(request, *id, {}, 200);
   }
 
   http::Response move(http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
-    const auto target = parse_id(form.value_or("groep", "")).value_or(0);
+    const auto target = http::parse_id(form.value_or("groep", "")).value_or(0);
     const auto done = discussions_.move(request.viewer, *id, target);
     if (!done.ok()) {
       if (!has_field_errors(done.errors)) return refused(request, done.error(), topic_path(*id));
@@ -728,7 +720,7 @@ class Pages {
   // A POST on /reacties/{id}/...: CSRF, sign-in, the action, then back to the post with a flash.
   template <class Action>
   http::Response post_action(http::Request& request, Action&& action) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
@@ -743,7 +735,7 @@ class Pages {
   // A POST on /onderwerpen/{id}/...: the same for topic actions, back to the topic's first page.
   template <class Action>
   http::Response topic_action(http::Request& request, Action&& action) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);

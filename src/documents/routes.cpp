@@ -22,14 +22,6 @@ constexpr std::string_view kWikiHistoryTemplate = "documents/wiki_history";
 constexpr std::string_view kWikiDiffTemplate = "documents/wiki_diff";
 constexpr std::string_view kTimezone = "Europe/Amsterdam";
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 const Viewer& viewer_of(const http::Request& request) { return request.viewer; }
 
 http::Response sign_in_redirect(const http::Request& request) {
@@ -276,7 +268,7 @@ http::Response document_page(const web::Site& site, const RouteOptions& options,
 
 std::optional<std::int64_t> optional_id(std::string_view text) {
   if (text.empty() || text == "0") return std::nullopt;
-  return parse_id(text).value_or(-1);  // -1: matches no folder, so an unknown one is refused
+  return http::parse_id(text).value_or(-1);  // -1: matches no folder, so an unknown one is refused
 }
 
 // The library's GET.
@@ -297,7 +289,7 @@ http::Response upload(const web::Site& site, Service& service, const RouteOption
   const http::FormData form = multipart->fields();
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto group_id = parse_id(form.value_or("groep", ""));
+  const auto group_id = http::parse_id(form.value_or("groep", ""));
   if (!group_id) return site.error_page(&request, 404);
   const http::MultipartPart* file = multipart->file("bestand");
   UploadInput input;
@@ -329,7 +321,7 @@ http::Response add_version(const web::Site& site, Service& service, const RouteO
   const http::FormData form = multipart->fields();
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto document_id = parse_id(form.value_or("document", ""));
+  const auto document_id = http::parse_id(form.value_or("document", ""));
   if (!document_id) return site.error_page(&request, 404);
   const http::MultipartPart* file = multipart->file("bestand");
   const Outcome outcome =
@@ -348,8 +340,8 @@ http::Response add_version(const web::Site& site, Service& service, const RouteO
 }
 
 http::Response download(const web::Site& site, Service& service, const http::Request& request) {
-  const auto id = parse_id(request.path_param("id"));
-  const auto number = parse_id(request.path_param("number"));
+  const auto id = http::parse_id(request.path_param("id"));
+  const auto number = http::parse_id(request.path_param("number"));
   if (!id || !number) return site.error_page(&request, 404);
   auto file = service.download(request.viewer, *id, *number);
   if (!file) return site.error_page(&request, 404);
@@ -400,7 +392,7 @@ http::Response change_folder(const web::Site& site, Service& service, const Rout
   const http::FormData form = http::FormData::parse(request.body);
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto id = parse_id(request.path_param("id"));
+  const auto id = http::parse_id(request.path_param("id"));
   if (!id) return site.error_page(&request, 404);
   const Outcome outcome = remove ? service.delete_folder(request.viewer, *id)
                                  : service.rename_folder(request.viewer, *id, form.value_or("naam", ""));
@@ -423,7 +415,7 @@ http::Response delete_document(const web::Site& site, Service& service, const ht
   const http::FormData form = http::FormData::parse(request.body);
   if (!site.csrf_ok(request, form)) return site.error_page(&request, 403);
   if (!request.viewer) return sign_in_redirect(request);
-  const auto id = parse_id(request.path_param("id"));
+  const auto id = http::parse_id(request.path_param("id"));
   if (!id) return site.error_page(&request, 404);
   const Outcome outcome = service.delete_document(request.viewer, *id);
   if (!outcome.ok()) return site.error_page(&request, status_of(outcome.failure));
@@ -580,7 +572,7 @@ http::Response wiki_save(const web::Site& site, Service& service, const RouteOpt
   const auto view = service.wiki_page(request.viewer, request.path_param("network"),
                                       request.path_param("group"), request.path_param("slug"));
   if (!view) return site.error_page(&request, 404);
-  const auto base = parse_id(form.value_or("basis", ""));
+  const auto base = http::parse_id(form.value_or("basis", ""));
   EditForm kept{std::string(form.value_or("titel", "")), std::string(form.value_or("tekst", "")),
                 base.value_or(0)};
   const std::string action = wiki_path(view->place.group, view->page.slug);
@@ -654,8 +646,8 @@ http::Response wiki_history(const web::Site& site, Service& service, const Route
 http::Response wiki_diff(const web::Site& site, Service& service, const RouteOptions& options,
                          const http::Request& request) {
   const http::FormData query = http::FormData::parse(request.query);
-  const auto from = parse_id(query.value_or("van", ""));
-  const auto to = parse_id(query.value_or("naar", ""));
+  const auto from = http::parse_id(query.value_or("van", ""));
+  const auto to = http::parse_id(query.value_or("naar", ""));
   if (!from || !to) return site.error_page(&request, 404);
   const auto diff = service.diff(request.viewer, request.path_param("network"), request.path_param("group"),
                                  request.path_param("slug"), *from, *to);
@@ -725,7 +717,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
     return add_version(site, service, *shared, request);
   });
   router.get("/documenten/{id}", [&site, &service, shared](http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site.error_page(&request, 404);
     const auto view = service.document(request.viewer, *id);
     if (!view) return site.error_page(&request, 404);

@@ -29,40 +29,6 @@ std::string rfc3339(std::int64_t utc) {
   return buffer;
 }
 
-std::optional<std::int64_t> positive_id(std::string_view text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-// As for PATCH /api/v1/me: a change made with the session cookie must come from a page of ours.
-bool origin_matches_host(const http::Request& request) {
-  const auto origin = request.headers.get("origin");
-  const auto host = request.headers.get("host");
-  if (!origin || !host) return false;
-  const std::size_t scheme_end = origin->find("://");
-  if (scheme_end == std::string_view::npos) return false;
-  std::string_view authority = origin->substr(scheme_end + 3);
-  authority = authority.substr(0, authority.find('/'));
-  return !authority.empty() && equal_ignoring_case(authority, *host);
-}
-
-bool is_json(std::string_view content_type) {
-  std::string_view media = content_type.substr(0, content_type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-  return equal_ignoring_case(media, "application/json");
-}
-
 json occurrence_json(const OccurrenceView& view, const std::string& public_url) {
   json body;
   body["id"] = view.occurrence.id;
@@ -130,7 +96,7 @@ class EventsApi {
       problems.push_back({"to", "events.api.range_invalid"});
     }
     if (auto limit = query.get("limit")) {
-      const auto value = positive_id(*limit);
+      const auto value = http::parse_id(*limit);
       if (!value || *value > 500) {
         problems.push_back({"limit", "events.api.limit_invalid"});
       } else {
@@ -166,7 +132,7 @@ class EventsApi {
   }
 
   http::Response show(http::Request& request) {
-    const auto id = positive_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return api::error_response(site_.catalog(), request, api::ErrorCode::NotFound);
     const auto page = events_.occurrence_page(actor_of(request), *id);
     if (!page) return api::error_response(site_.catalog(), request, api::ErrorCode::NotFound);
@@ -182,14 +148,14 @@ class EventsApi {
   http::Response rsvp(http::Request& request) {
     const web::Catalog& catalog = site_.catalog();
     if (!request.viewer) return api::error_response(catalog, request, api::ErrorCode::Unauthorized);
-    if (!request.viewer->via_api_token && !origin_matches_host(request)) {
+    if (!request.viewer->via_api_token && !http::origin_matches_host(request)) {
       return api::error_response(catalog, request, api::ErrorCode::Forbidden, "events.api.origin_required");
     }
-    const auto id = positive_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return api::error_response(catalog, request, api::ErrorCode::NotFound);
     if (request.body.size() > kMaxBodyBytes)
       return api::error_response(catalog, request, api::ErrorCode::PayloadTooLarge);
-    if (!is_json(request.header("content-type"))) {
+    if (!http::has_media_type(request.header("content-type"), "application/json")) {
       return api::error_response(catalog, request, api::ErrorCode::BadRequest, "events.api.json_required");
     }
     const json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);

@@ -17,14 +17,6 @@ using kainjow::mustache::data;
 
 constexpr std::int64_t kListAheadSeconds = 183LL * 24 * 3600;
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 // A form's number field: empty is nothing; anything else that is not a whole number in range reads
 // as -1, which every check refuses (so "abc" and "99999999999999999999" get a message, not a 500).
 std::optional<std::int64_t> parse_number(std::string_view text) {
@@ -525,8 +517,8 @@ class Pages {
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
     NewEvent input;
-    input.network_id = parse_id(form.value_or("netwerk", "")).value_or(0);
-    input.group_id = parse_id(form.value_or("groep", ""));
+    input.network_id = http::parse_id(form.value_or("netwerk", "")).value_or(0);
+    input.group_id = http::parse_id(form.value_or("groep", ""));
     input.kind = kind_from(form.value_or("soort", "single")).value_or(Kind::Single);
     input.title = std::string(form.value_or("titel", ""));
     input.description = std::string(form.value_or("omschrijving", ""));
@@ -650,7 +642,7 @@ class Pages {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
-    const auto back = parse_id(form.value_or("terug", ""));
+    const auto back = http::parse_id(form.value_or("terug", ""));
     EventChange change;
     change.capacity = parse_number(form.value_or("plaatsen", ""));
     auto hours = [](std::optional<std::int64_t> value) -> std::optional<std::int64_t> {
@@ -726,7 +718,7 @@ class Pages {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
-    const auto rsvp_id = parse_id(request.path_param("rsvp"));
+    const auto rsvp_id = http::parse_id(request.path_param("rsvp"));
     if (!rsvp_id) return site_.error_page(&request, 404);
     const std::string_view action = form.value_or("actie", "");
     Service::Move how = Service::Move::Remove;
@@ -826,7 +818,7 @@ class Pages {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
-    const auto rsvp_id = parse_id(form.value_or("deelnemer", ""));
+    const auto rsvp_id = http::parse_id(form.value_or("deelnemer", ""));
     if (!rsvp_id) return site_.error_page(&request, 400);
     auto outcome = events_.check_in(actor_of(request), id, *rsvp_id, form.value_or("aanwezig", "1") == "1");
     if (!outcome.ok()) return error_for(site_, request, *outcome.error);
@@ -843,7 +835,7 @@ class Pages {
     // A picked member ("lid") or a name typed in for someone from outside the network.
     std::optional<std::int64_t> member;
     if (const auto picked = form.get("lid"); picked && !picked->empty()) {
-      member = parse_id(*picked);
+      member = http::parse_id(*picked);
       if (!member) return site_.error_page(&request, 400);
     }
     auto outcome = events_.add_walk_in(actor_of(request), id, form.value_or("naam", ""), member);
@@ -1096,7 +1088,7 @@ class Pages {
   http::Response edit_session(http::Request& request) {
     const Actor actor = actor_of(request);
     if (!actor.account_id) return sign_in_redirect(request);
-    const auto session_id = parse_id(request.path_param("session"));
+    const auto session_id = http::parse_id(request.path_param("session"));
     if (!session_id) return site_.error_page(&request, 404);
     auto found = events_.session_for_editing(actor, *session_id);
     if (!found) return site_.error_page(&request, 404);
@@ -1104,7 +1096,7 @@ class Pages {
     const http::FormData form = http::FormData::parse(posted ? request.body : request.query);
     if (posted && !site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     // Back to the programme of the occurrence the host came from (a congress has one).
-    std::optional<std::int64_t> back = parse_id(form.value_or("terug", ""));
+    std::optional<std::int64_t> back = http::parse_id(form.value_or("terug", ""));
     if (!back) back = events_.first_occurrence_id(found->first.id);
     if (!back) return site_.error_page(&request, 404);
     auto occurrence = events_.occurrence_page(actor, *back);
@@ -1133,11 +1125,11 @@ class Pages {
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     const Actor actor = actor_of(request);
     if (!actor.account_id) return sign_in_redirect(request);
-    const auto session_id = parse_id(request.path_param("session"));
+    const auto session_id = http::parse_id(request.path_param("session"));
     if (!session_id) return site_.error_page(&request, 404);
     auto found = events_.session_for_editing(actor, *session_id);
     if (!found) return site_.error_page(&request, 404);
-    std::optional<std::int64_t> back = parse_id(form.value_or("terug", ""));
+    std::optional<std::int64_t> back = http::parse_id(form.value_or("terug", ""));
     if (!back) back = events_.first_occurrence_id(found->first.id);
     auto outcome = events_.remove_session(actor, *session_id);
     if (!outcome.ok()) return error_for(site_, request, *outcome.error);
@@ -1149,8 +1141,8 @@ class Pages {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request);
-    const auto session_id = parse_id(request.path_param("session"));
-    const auto back = parse_id(form.value_or("terug", ""));
+    const auto session_id = http::parse_id(request.path_param("session"));
+    const auto back = http::parse_id(form.value_or("terug", ""));
     if (!session_id || !back) return site_.error_page(&request, 404);
     const Actor actor = actor_of(request);
     auto outcome = register_now ? events_.register_for_session(actor, *session_id)
@@ -1265,7 +1257,7 @@ class Pages {
 
   http::Response member_history(http::Request& request) {
     if (!request.viewer) return sign_in_redirect(request);
-    const auto account_id = parse_id(request.path_param("account"));
+    const auto account_id = http::parse_id(request.path_param("account"));
     if (!account_id) return site_.error_page(&request, 404);
     const std::string_view language = site_.language_of(request);
     auto history = events_.attendance_history(actor_of(request), *account_id);
@@ -1287,7 +1279,7 @@ class Pages {
 template <class Fn>
 http::Handler with_id(const web::Site& site, std::string_view name, Fn fn) {
   return [&site, name = std::string(name), fn](http::Request& request) {
-    const auto id = parse_id(request.path_param(name));
+    const auto id = http::parse_id(request.path_param(name));
     if (!id) return site.error_page(&request, 404);
     return fn(request, *id);
   };
@@ -1339,7 +1331,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& event
   router.get("/agenda/{id}", [pages, &site](http::Request& request) {
     const std::string_view segment = request.path_param("id");
     if (segment.ends_with(".ics")) return pages->member_feed(request, segment.substr(0, segment.size() - 4));
-    const auto id = parse_id(segment);
+    const auto id = http::parse_id(segment);
     if (!id) return site.error_page(&request, 404);
     return pages->occurrence(request, *id);
   });

@@ -23,14 +23,6 @@ constexpr std::string_view kRequestTemplate = "groups/request";
 constexpr std::string_view kLeaveTemplate = "groups/leave";
 constexpr std::string_view kTimezone = "Europe/Amsterdam";
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 http::Response private_page(http::Response response) {
   // What a group page shows depends on who asks: never let a shared cache keep it.
   response.headers.set("Cache-Control", "private, no-cache");
@@ -366,7 +358,7 @@ class Pages {
     const GroupHeader& header = std::get<GroupHeader>(found);
     std::optional<std::int64_t> successor;
     if (auto text = form.get("opvolger"); text && !text->empty()) {
-      successor = parse_id(*text).value_or(-1);
+      successor = http::parse_id(*text).value_or(-1);
     }
     const bool withdrawing = header.my_state && *header.my_state != MemberState::Active;
     const auto result = service_.leave(request.viewer, header.group.id, successor);
@@ -402,7 +394,7 @@ class Pages {
     if (auto* response = std::get_if<http::Response>(&found)) return std::move(*response);
     const GroupHeader& header = std::get<GroupHeader>(found);
     const std::string_view action = form.value_or("actie", "");
-    const auto account = parse_id(form.value_or("lid", ""));
+    const auto account = http::parse_id(form.value_or("lid", ""));
     const std::string back = header.group.url() + "/leden";
     if (!account) return refused(site_, request, Error{Failure::Invalid, "lid", "groups.error.invitee_invalid"});
     Result<Done> result;
@@ -521,7 +513,7 @@ class Pages {
     }
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
     if (!request.viewer) return sign_in_redirect(request, "/groepen");
-    const auto group_id = parse_id(form.value_or("groep", ""));
+    const auto group_id = http::parse_id(form.value_or("groep", ""));
     if (!group_id) return site_.error_page(&request, 404);
     ImageChange image;
     if (multipart) {

@@ -2,6 +2,7 @@
 #include "http/parsers.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <unordered_set>
 
@@ -538,6 +539,28 @@ FormData Multipart::fields() const {
     if (!part.filename) entries.emplace_back(part.name, part.body);
   }
   return FormData::from_entries(std::move(entries));
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
+  return value;
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+bool has_media_type(std::string_view content_type, std::string_view media_type) {
+  std::string_view media = content_type.substr(0, content_type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+  return equal_ignoring_case(media, media_type);
 }
 
 }  // namespace http

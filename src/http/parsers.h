@@ -4,6 +4,7 @@
 // by skipping the malformed part, as documented per function.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,18 @@ std::string percent_encode(std::string_view text);
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+
+// A database id as URLs and forms carry it: digits only, from 1 up, at most 18 of them. Anything
+// else (signs, spaces, "0", overflow) is nullopt, so it never reaches SQL.
+// Example: parse_id(request.path_param("id")) -> 42 for "42", nullopt for "-1" or "4a".
+std::optional<std::int64_t> parse_id(std::string_view text);
+
+// ASCII case-insensitive equality, as header values, media types and host names compare.
+bool equal_ignoring_case(std::string_view a, std::string_view b);
+
+// True when the media type of a Content-Type value (parameters ignored, case-insensitive) is
+// `media_type`: has_media_type("Application/JSON; charset=utf-8", "application/json") is true.
+bool has_media_type(std::string_view content_type, std::string_view media_type);
 
 // Decodes and validates a request path: it must start with '/', decode cleanly, be valid UTF-8, and
 // hold no NUL, no backslash, no "." or ".." segment and no encoded '/'. Returns nullopt otherwise.

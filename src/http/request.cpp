@@ -4,14 +4,11 @@
 #include <array>
 #include <cctype>
 
+#include "http/parsers.h"
+
 namespace http {
 
 namespace {
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -54,7 +51,7 @@ void Headers::set(std::string name, std::string value) {
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const auto& [key, value] : entries_) {
-    if (iequals(key, name)) return std::string_view(value);
+    if (equal_ignoring_case(key, name)) return std::string_view(value);
   }
   return std::nullopt;
 }
@@ -62,18 +59,29 @@ std::optional<std::string_view> Headers::get(std::string_view name) const {
 std::vector<std::string_view> Headers::get_all(std::string_view name) const {
   std::vector<std::string_view> values;
   for (const auto& [key, value] : entries_) {
-    if (iequals(key, name)) values.emplace_back(value);
+    if (equal_ignoring_case(key, name)) values.emplace_back(value);
   }
   return values;
 }
 
 void Headers::remove(std::string_view name) {
-  std::erase_if(entries_, [&](const auto& entry) { return iequals(entry.first, name); });
+  std::erase_if(entries_, [&](const auto& entry) { return equal_ignoring_case(entry.first, name); });
 }
 
 std::string_view Request::path_param(std::string_view name) const {
   auto found = path_params.find(name);
   return found == path_params.end() ? std::string_view() : std::string_view(found->second);
+}
+
+bool origin_matches_host(const Request& request) {
+  const auto origin = request.headers.get("origin");
+  const auto host = request.headers.get("host");
+  if (!origin || !host) return false;
+  const std::size_t scheme_end = origin->find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  std::string_view authority = origin->substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find('/'));
+  return !authority.empty() && equal_ignoring_case(authority, *host);
 }
 
 }  // namespace http

@@ -66,4 +66,9 @@ struct Request {
   std::string_view path_param(std::string_view name) const;
 };
 
+// True when the request's Origin header names the host it was sent to ("https://kkp.nl:8443" for
+// Host "kkp.nl:8443"). A JSON change made with the session cookie must carry it: a browser sends
+// Origin with every such request, and a page elsewhere cannot make one name us.
+bool origin_matches_host(const Request& request);
+
 }  // namespace http

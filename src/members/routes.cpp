@@ -31,14 +31,6 @@ Viewer viewer_of(const http::Request& request) {
   return viewer;
 }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 std::string_view availability_key(Availability availability) {
   switch (availability) {
     case Availability::Available:
@@ -181,7 +173,7 @@ DirectoryParameters read_directory_parameters(const http::FormData& form, region
   }
   parameters.group = std::string(form.value_or("groep", ""));
   if (!parameters.group.empty()) {
-    query.group_id = parse_id(parameters.group);
+    query.group_id = http::parse_id(parameters.group);
     if (!query.group_id) errors.push_back({"groep", "members.error.unknown_group"});
   }
   query.cursor = std::string(form.value_or("vanaf", ""));
@@ -477,7 +469,7 @@ http::Response save_form(const web::Site& site, Service& service, const http::Re
 }
 
 http::Response photo(const web::Site& site, Service& service, const http::Request& request, PhotoSize size) {
-  const auto id = parse_id(request.path_param("id"));
+  const auto id = http::parse_id(request.path_param("id"));
   if (!id) return site.error_page(&request, 404);
   auto bytes = service.photo_for(viewer_of(request), *id, size);
   if (!bytes) return site.error_page(&request, 404);
@@ -501,7 +493,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   });
 
   router.get("/leden/{id}", [&site, &service](http::Request& request) {
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site.error_page(&request, 404);
     const auto member = service.profile_for(viewer_of(request), *id);
     if (!member) return site.error_page(&request, 404);

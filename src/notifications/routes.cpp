@@ -26,14 +26,6 @@ std::string fill(std::string_view text, const std::map<std::string, std::string>
   return out;
 }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::int64_t value = 0;
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (result.ec != std::errc() || result.ptr != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
-}
-
 http::Response sign_in_redirect(const http::Request& request) {
   return http::Response::redirect("/inloggen?next=" + http::percent_encode(web::local_path_or_root(request.target)));
 }
@@ -82,7 +74,7 @@ class Routes {
     if (viewer == nullptr) return sign_in_redirect(request);
     const std::string_view language = site_.language_of(request);
     const http::FormData query = http::FormData::parse(request.query);
-    const std::size_t page = static_cast<std::size_t>(parse_id(query.value_or("pagina", "1")).value_or(1));
+    const std::size_t page = static_cast<std::size_t>(http::parse_id(query.value_or("pagina", "1")).value_or(1));
     const NotificationList result = service_.notifications(viewer->account_id, std::min<std::size_t>(page, 10000));
 
     data notifications(data::type::list);
@@ -111,7 +103,7 @@ class Routes {
   http::Response open(const http::Request& request) {
     const http::Viewer* viewer = member_of(request);
     if (viewer == nullptr) return sign_in_redirect(request);
-    const auto id = parse_id(request.path_param("id"));
+    const auto id = http::parse_id(request.path_param("id"));
     if (!id) return site_.error_page(&request, 404);
     const auto path = service_.open(viewer->account_id, *id);
     if (!path) return site_.error_page(&request, 404);
@@ -170,7 +162,7 @@ class Routes {
     const http::Viewer* viewer = member_of(request);
     if (viewer == nullptr) return sign_in_redirect(request);
     const auto target = target_from(form.value_or("doel", ""));
-    const auto id = parse_id(form.value_or("id", ""));
+    const auto id = http::parse_id(form.value_or("id", ""));
     const auto level = level_from(form.value_or("niveau", ""));
     if (!target || !id || !level) return site_.error_page(&request, 400);
     switch (service_.set_watch_level(*viewer, *target, *id, *level)) {
@@ -187,7 +179,7 @@ class Routes {
     if (viewer == nullptr) return sign_in_redirect(request);
     const std::string_view language = site_.language_of(request);
     const http::FormData query = http::FormData::parse(request.query);
-    const Stream stream = service_.home_stream(*viewer, parse_id(query.value_or("voor", "")));
+    const Stream stream = service_.home_stream(*viewer, http::parse_id(query.value_or("voor", "")));
     data page;
     page.set("title", std::string(site_.text(language, "notifications.home.title")));
     page.set("items", items_data(language, stream.items));
@@ -204,7 +196,7 @@ class Routes {
     if (!header->access.can_view) return site_.error_page(&request, header->signed_in ? 403 : 404);
     const std::string_view language = site_.language_of(request);
     const http::FormData query = http::FormData::parse(request.query);
-    const Stream stream = service_.group_stream(request.viewer, header->group.id, parse_id(query.value_or("voor", "")));
+    const Stream stream = service_.group_stream(request.viewer, header->group.id, http::parse_id(query.value_or("voor", "")));
     data page;
     page.set("title", std::string(site_.text(language, "notifications.group.title")) + " · " + header->group.name);
     page.set("group_header", groups::header_data(*header, groups::kTabActivity));

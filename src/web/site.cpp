@@ -34,15 +34,6 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 // "https://example.org:8443/path" -> "example.org:8443"; empty when it is not an absolute URL.
 std::string_view authority_of(std::string_view url) {
@@ -201,7 +192,7 @@ bool Site::csrf_ok(const http::Request& request, const http::FormData& form) con
   if (origin || referer) {
     const std::string_view source = origin ? *origin : *referer;
     const std::string_view authority = authority_of(source);
-    if (!host || authority.empty() || !equal_ignoring_case(authority, *host)) return false;
+    if (!host || authority.empty() || !http::equal_ignoring_case(authority, *host)) return false;
   }
 
   const auto header = request.headers.get("cookie");

@@ -346,5 +346,28 @@ TEST(AcceptLanguage, ReadsOnlyTheFirstEntriesOfAHugeHeader) {
   EXPECT_EQ(tags.front(), "x-0");
 }
 
+TEST(ParseId, TakesOnlyPlainPositiveNumbersSoNothingElseReachesSql) {
+  EXPECT_EQ(parse_id("42"), 42);
+  EXPECT_EQ(parse_id("999999999999999999"), 999999999999999999);
+  for (const char* refused : {"", "0", "-1", "+1", " 1", "1 ", "4a", "0x10", "1e3", "9999999999999999999"}) {
+    EXPECT_EQ(parse_id(refused), std::nullopt) << refused;
+  }
+}
+
+TEST(MediaType, IgnoresParametersCaseAndSpaces) {
+  EXPECT_TRUE(has_media_type("application/json", "application/json"));
+  EXPECT_TRUE(has_media_type("Application/JSON; charset=utf-8", "application/json"));
+  EXPECT_TRUE(has_media_type(" application/json ;charset=utf-8", "application/json"));
+  EXPECT_FALSE(has_media_type("application/jsonp", "application/json"));
+  EXPECT_FALSE(has_media_type("text/plain; x=application/json", "application/json"));
+  EXPECT_FALSE(has_media_type("", "application/json"));
+}
+
+TEST(EqualIgnoringCase, ComparesAsciiLettersOnly) {
+  EXPECT_TRUE(equal_ignoring_case("KKP.nl:8443", "kkp.NL:8443"));
+  EXPECT_FALSE(equal_ignoring_case("kkp.nl", "kkp.nl:8443"));
+  EXPECT_FALSE(equal_ignoring_case("é", "É"));  // hosts are ASCII; nothing else is folded
+}
+
 }  // namespace
 }  // namespace http
