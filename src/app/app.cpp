@@ -220,6 +220,9 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events_access.hosts_group = [this](std::int64_t account, std::int64_t network, std::int64_t group) {
     return groups_->hosts_group(account, group, network);
   };
+  events_access.hosted_groups = [this](std::int64_t account, std::int64_t network) {
+    return groups_->hosted_group_ids(account, network);
+  };
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));

@@ -243,11 +243,7 @@ class Pages {
     page.set("days", days);
     page.set("signed_in", actor.account_id.has_value());
     bool can_create = overview && events_.can_create(actor, overview->network.id);
-    if (overview && !can_create && actor.account_id) {
-      can_create = std::any_of(overview->groups.begin(), overview->groups.end(), [&](const regions::KnowledgeGroup& group) {
-        return events_.hosts_group(actor, overview->network.id, group.id);
-      });
-    }
+    if (overview && !can_create && actor.account_id) can_create = !events_.hosted_groups(actor, overview->network.id).empty();
     page.set("can_create", can_create);
     if (overview) page.set("feed_url", "/agenda/netwerk/" + overview->network.slug + "/agenda.ics");
     return site_.page(request, "events/agenda", std::move(page));
@@ -466,9 +462,10 @@ class Pages {
     for (const regions::Network& network : all_networks) {
       const bool coordinates = events_.can_create(actor, network.id);
       bool may_create = coordinates;
-      if (const auto overview = regions_.overview(network.slug)) {
+      const std::vector<std::int64_t> hosted = coordinates ? std::vector<std::int64_t>{} : events_.hosted_groups(actor, network.id);
+      if (const auto overview = regions_.overview(network.slug); overview && (coordinates || !hosted.empty())) {
         for (const regions::KnowledgeGroup& group : overview->groups) {
-          if (!coordinates && !events_.hosts_group(actor, network.id, group.id)) continue;
+          if (!coordinates && std::find(hosted.begin(), hosted.end(), group.id) == hosted.end()) continue;
           may_create = true;
           data item;
           item.set("id", std::to_string(group.id));

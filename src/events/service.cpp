@@ -254,8 +254,9 @@ std::optional<std::int64_t> Service::first_occurrence_id(std::int64_t event_id) 
   });
 }
 
-bool Service::hosts_group(const Actor& actor, std::int64_t network_id, std::int64_t group_id) {
-  return actor.account_id && access_.hosts_group && access_.hosts_group(*actor.account_id, network_id, group_id);
+std::vector<std::int64_t> Service::hosted_groups(const Actor& actor, std::int64_t network_id) {
+  if (!actor.account_id || !access_.hosted_groups) return {};
+  return access_.hosted_groups(*actor.account_id, network_id);
 }
 
 bool Service::can_create(const Actor& actor, std::int64_t network_id) {

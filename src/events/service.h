@@ -63,6 +63,8 @@ struct Access {
   // Whether the account hosts knowledge group `group_id` of network `network_id` (the groups feature,
   // groups::Service::hosts_group): a group's hosts create and manage its events. Empty: nobody does.
   std::function<bool(std::int64_t account_id, std::int64_t network_id, std::int64_t group_id)> hosts_group;
+  // The same for every group of the network at once (groups::Service::hosted_group_ids).
+  std::function<std::vector<std::int64_t>(std::int64_t account_id, std::int64_t network_id)> hosted_groups;
 };
 
 enum class Failure { Invalid, NotFound, Forbidden, Conflict };
@@ -253,8 +255,8 @@ class Service {
   std::optional<std::int64_t> first_occurrence_id(std::int64_t event_id);
   // Coordinators of the network and administrators create events there.
   bool can_create(const Actor& actor, std::int64_t network_id);
-  // Whether the actor hosts this knowledge group (and so creates and manages its events).
-  bool hosts_group(const Actor& actor, std::int64_t network_id, std::int64_t group_id);
+  // The knowledge groups of the network the actor hosts (and so creates and manages events for).
+  std::vector<std::int64_t> hosted_groups(const Actor& actor, std::int64_t network_id);
 
   // --- RSVPs
   Result<RsvpOutcome> respond(const Actor& actor, std::int64_t occurrence_id, const RsvpInput& input);

@@ -196,6 +196,19 @@ bool hosts_group(db::Session& session, std::int64_t account_id, std::int64_t gro
   return store::is_active_network_member(session, account_id, group->network_id);
 }
 
+std::vector<std::int64_t> hosted_group_ids(db::Session& session, std::int64_t account_id, std::int64_t network_id) {
+  std::vector<std::int64_t> ids;
+  for (const db::Row& row : session.query(
+           "SELECT g.id FROM group_members gm JOIN knowledge_groups g ON g.id = gm.group_id "
+           "JOIN memberships m ON m.account_id = gm.account_id AND m.network_id = g.network_id "
+           "WHERE gm.account_id = ? AND g.network_id = ? AND gm.role = 'host' AND gm.state = 'active' "
+           "AND g.archived_at IS NULL AND m.status = 'active' ORDER BY g.position, g.id",
+           {account_id, network_id})) {
+    ids.push_back(row.int64(0));
+  }
+  return ids;
+}
+
 Service::Service(db::Database& database, std::filesystem::path data_dir, std::function<std::int64_t()> clock)
     : database_(database), data_dir_(std::move(data_dir)), clock_(std::move(clock)) {}
 
@@ -822,6 +835,11 @@ Result<Done> Service::remove_member(const Viewer& viewer, std::int64_t group_id,
 bool Service::hosts_group(std::int64_t account_id, std::int64_t group_id, std::optional<std::int64_t> network_id) {
   return database_.read(
       [&](db::Session& session) { return groups::hosts_group(session, account_id, group_id, network_id); });
+}
+
+std::vector<std::int64_t> Service::hosted_group_ids(std::int64_t account_id, std::int64_t network_id) {
+  return database_.read(
+      [&](db::Session& session) { return groups::hosted_group_ids(session, account_id, network_id); });
 }
 
 }  // namespace groups

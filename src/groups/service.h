@@ -149,6 +149,9 @@ nlohmann::json export_member(db::Session& session, std::int64_t account_id);
 // to `network_id` (events: a group's hosts create and manage its events).
 bool hosts_group(db::Session& session, std::int64_t account_id, std::int64_t group_id,
                  std::optional<std::int64_t> network_id = std::nullopt);
+// The groups of the network the account hosts by the same rule, in one query (a page that needs
+// them all does not ask group by group).
+std::vector<std::int64_t> hosted_group_ids(db::Session& session, std::int64_t account_id, std::int64_t network_id);
 
 class Service {
  public:
@@ -210,6 +213,7 @@ class Service {
   // groups::hosts_group in its own transaction (wired into events::Access::hosts_group by app/).
   bool hosts_group(std::int64_t account_id, std::int64_t group_id,
                    std::optional<std::int64_t> network_id = std::nullopt);
+  std::vector<std::int64_t> hosted_group_ids(std::int64_t account_id, std::int64_t network_id);
 
  private:
   std::int64_t now() const;
