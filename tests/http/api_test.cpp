@@ -25,6 +25,7 @@
 #include "members/service.h"
 #include "regions/seed.h"
 #include "support/server_process.h"
+#include "support/web_browser.h"
 #include "support/test_databases.h"
 
 using nlohmann::json;
@@ -40,57 +41,7 @@ bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += http::percent_encode(name) + "=" + http::percent_encode(value);
-  }
-  return body;
-}
-
-// A browser: keeps cookies, sends the CSRF token it holds with each form.
-class Browser {
- public:
-  explicit Browser(unsigned short port) : port_(port) {}
-
-  HttpResponse get(const std::string& target) { return send("GET", target, ""); }
-  HttpResponse post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                    bool with_csrf = true) {
-    if (cookies_.count("csrf") == 0) get("/inloggen");
-    if (with_csrf) fields.emplace_back("csrf", cookies_["csrf"]);
-    return send("POST", target, form_encode(fields), {{"Content-Type", "application/x-www-form-urlencoded"}});
-  }
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
-                    std::map<std::string, std::string> headers = {}) {
-    std::string cookie_header;
-    for (const auto& [name, value] : cookies_)
-      cookie_header += (cookie_header.empty() ? "" : "; ") + name + "=" + value;
-    if (!cookie_header.empty()) headers["Cookie"] = cookie_header;
-    headers["Host"] = host();
-    auto response = testing_support::request(port_, method, target, headers, body);
-    for (const auto& set_cookie : response.header_all("set-cookie")) {
-      const auto equals = set_cookie.find('=');
-      const std::string name = set_cookie.substr(0, equals);
-      const std::string value = set_cookie.substr(equals + 1, set_cookie.find(';') - equals - 1);
-      if (contains(set_cookie, "Max-Age=0")) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = value;
-      }
-    }
-    return response;
-  }
-  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string cookie(const std::string& name) const {
-    auto found = cookies_.find(name);
-    return found == cookies_.end() ? "" : found->second;
-  }
-
- private:
-  unsigned short port_;
-  std::map<std::string, std::string> cookies_;
-};
+using Browser = testing_support::WebBrowser;
 
 struct Seeded {
   std::int64_t anna = 0;                      // public profile, members-only town, hidden website
@@ -480,14 +431,14 @@ TEST_P(ApiOverHttp, PatchWithASessionCookieNeedsThisSitesOrigin) {
   auto anna = signed_in("anna@example.nl");
   const std::string patch = R"j({"headline": "Via de browser"})j";
   const std::map<std::string, std::string> json_type{{"Content-Type", "application/json"}};
-  auto without_origin = anna->send("PATCH", "/api/v1/me", patch, json_type);
+  auto without_origin = anna->send("PATCH", "/api/v1/me", patch, "", json_type);
   expect_error(without_origin, 403, "forbidden");
   auto other_site = json_type;
   other_site["Origin"] = "https://evil.example";
-  expect_error(anna->send("PATCH", "/api/v1/me", patch, other_site), 403, "forbidden");
+  expect_error(anna->send("PATCH", "/api/v1/me", patch, "", other_site), 403, "forbidden");
   auto same_site = json_type;
   same_site["Origin"] = "http://" + anna->host();
-  auto allowed = anna->send("PATCH", "/api/v1/me", patch, same_site);
+  auto allowed = anna->send("PATCH", "/api/v1/me", patch, "", same_site);
   ASSERT_EQ(allowed.status, 200) << allowed.body;
   EXPECT_EQ(body_of(allowed)["headline"], "Via de browser");
   EXPECT_EQ(body_of(anna->get("/api/v1/me"))["headline"], "Via de browser") << "GET works with the cookie";

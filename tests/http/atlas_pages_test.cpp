@@ -11,11 +11,11 @@
 #include <regex>
 #include <string>
 
-#include "support/http_browser.h"
+#include "support/web_browser.h"
 #include "support/server_process.h"
 #include "support/test_databases.h"
 
-using testing_support::HttpBrowser;
+using testing_support::WebBrowser;
 using testing_support::HttpResponse;
 using testing_support::ServerProcess;
 
@@ -45,14 +45,14 @@ class AtlasPagesOverHttp : public ::testing::TestWithParam<db::Backend> {
     database_.reset();
   }
 
-  std::unique_ptr<HttpBrowser> signed_in(const std::string& email) {
-    auto browser = std::make_unique<HttpBrowser>(server_->port());
+  std::unique_ptr<WebBrowser> signed_in(const std::string& email) {
+    auto browser = std::make_unique<WebBrowser>(server_->port());
     EXPECT_TRUE(browser->sign_in(email, kDemoPassword)) << email;
     return browser;
   }
 
   // Names of demo members, as the directory shows them to a member: none may reach a visitor here.
-  std::vector<std::string> some_member_names(HttpBrowser& member) {
+  std::vector<std::string> some_member_names(WebBrowser& member) {
     const std::string directory = member.get("/leden").body;
     std::vector<std::string> names;
     const std::regex heading("<h2><a href=\"/leden/[0-9]+\">([^<]+)</a>");
@@ -65,7 +65,7 @@ class AtlasPagesOverHttp : public ::testing::TestWithParam<db::Backend> {
 
   // The atlas JSON the member's map reads, once the engine has computed the first snapshot (it does at
   // start-up, off the request threads). nullopt when the server has no data route at all.
-  std::optional<nlohmann::json> atlas_data(HttpBrowser& member) {
+  std::optional<nlohmann::json> atlas_data(WebBrowser& member) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
     while (true) {
       const HttpResponse data = member.get(std::string("/atlas/data.json?network=") + kNetwork);
@@ -92,7 +92,7 @@ TEST_P(AtlasPagesOverHttp, VisitorsGetASignInPromptAndNoPersonalData) {
   const auto names = some_member_names(*member);
   ASSERT_FALSE(names.empty());
 
-  HttpBrowser visitor(server_->port());
+  WebBrowser visitor(server_->port());
   for (const std::string target : {"/atlas", "/atlas?network=west-brabant-zeeland", "/atlas/tekst"}) {
     const HttpResponse page = visitor.get(target);
     ASSERT_EQ(page.status, 200) << target;

@@ -18,6 +18,7 @@
 #include "http/parsers.h"
 #include "regions/seed.h"
 #include "support/server_process.h"
+#include "support/web_browser.h"
 #include "support/smtp_server.h"
 #include "support/test_databases.h"
 
@@ -38,15 +39,6 @@ std::string first_match(const std::string& text, const std::string& pattern) {
 
 bool contains(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
-}
-
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += http::percent_encode(name) + "=" + http::percent_encode(value);
-  }
-  return body;
 }
 
 // Runs the binary with `args` and `input` on standard input (a pipe, so not a terminal); returns
@@ -87,55 +79,7 @@ testing_support::CommandResult run_with_stdin(const std::vector<std::string>& ar
   return result;
 }
 
-// A browser: keeps its cookies, sends the CSRF token of the last page it saw, follows nothing.
-class Browser {
- public:
-  explicit Browser(unsigned short port) : port_(port) {}
-
-  HttpResponse get(const std::string& target) { return send("GET", target, ""); }
-
-  // Posts `fields` plus the CSRF token this browser holds (from its cookie).
-  HttpResponse post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                    bool with_csrf = true) {
-    if (cookies_.count("csrf") == 0) get("/inloggen");  // any page sets the CSRF cookie
-    if (with_csrf) fields.emplace_back("csrf", cookie("csrf"));
-    return send("POST", target, form_encode(fields));
-  }
-
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
-                    std::map<std::string, std::string> headers = {}) {
-    std::string cookie_header;
-    for (const auto& [name, value] : cookies_) {
-      if (!cookie_header.empty()) cookie_header += "; ";
-      cookie_header += name + "=" + value;
-    }
-    if (!cookie_header.empty()) headers["Cookie"] = cookie_header;
-    if (method == "POST") headers["Content-Type"] = "application/x-www-form-urlencoded";
-    headers["Host"] = "127.0.0.1:" + std::to_string(port_);
-    auto response = testing_support::request(port_, method, target, headers, body);
-    for (const auto& set_cookie : response.header_all("set-cookie")) {
-      const auto equals = set_cookie.find('=');
-      const std::string name = set_cookie.substr(0, equals);
-      const std::string value = set_cookie.substr(equals + 1, set_cookie.find(';') - equals - 1);
-      if (contains(set_cookie, "Max-Age=0")) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = value;
-      }
-    }
-    return response;
-  }
-
-  std::string cookie(const std::string& name) const {
-    auto found = cookies_.find(name);
-    return found == cookies_.end() ? "" : found->second;
-  }
-  void set_cookie(const std::string& name, const std::string& value) { cookies_[name] = value; }
-
- private:
-  unsigned short port_;
-  std::map<std::string, std::string> cookies_;
-};
+using Browser = testing_support::WebBrowser;
 
 class AuthOverHttp : public ::testing::TestWithParam<db::Backend> {
  protected:
@@ -507,14 +451,15 @@ TEST_P(AuthOverHttp, ForgedOrMissingCsrfIsRefusedOnEveryForm) {
       {"/netwerken/west-brabant-zeeland/uitnodigingen", {{"email", ""}}},
       {"/netwerken/west-brabant-zeeland/aanvragen/1", {{"besluit", "goedkeuren"}}},
   };
+  browser.csrf();  // the browser holds its CSRF cookie: only the form's token is missing, forged or off-site
   for (const auto& [path, fields] : forms) {
     EXPECT_EQ(browser.post(path, fields, false).status, 403) << path << " without a token";
     auto forged = fields;
     forged.emplace_back("csrf", "vervalst.token");
     EXPECT_EQ(browser.post(path, forged, false).status, 403) << path << " with a forged token";
     EXPECT_EQ(browser
-                  .send("POST", path, form_encode(fields) + "&csrf=" + browser.cookie("csrf"),
-                        {{"Origin", "https://evil.example"}})
+                  .send("POST", path, Browser::form_encode(fields) + "&csrf=" + browser.cookie("csrf"),
+                        "application/x-www-form-urlencoded", {{"Origin", "https://evil.example"}})
                   .status,
               403)
         << path << " from another origin";

@@ -22,6 +22,7 @@
 #include "http/parsers.h"
 #include "regions/seed.h"
 #include "support/server_process.h"
+#include "support/web_browser.h"
 #include "support/test_databases.h"
 
 using testing_support::HttpResponse;
@@ -38,58 +39,16 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += http::percent_encode(name) + "=" + http::percent_encode(value);
-  }
-  return body;
-}
-
-// A signed-in browser: its session cookie, and the CSRF cookie the first page it fetched set.
-class Member {
+// A browser signed in with a session made in the database (a visitor when `session` is empty).
+class Member : public testing_support::WebBrowser {
  public:
-  Member(unsigned short port, std::int64_t id, std::string session) : port_(port), id_(id) {
-    if (!session.empty()) cookies_[std::string(auth::kSessionCookie)] = std::move(session);
+  Member(unsigned short port, std::int64_t id, const std::string& session) : WebBrowser(port), id_(id) {
+    if (!session.empty()) set_cookie(std::string(auth::kSessionCookie), session);
   }
   std::int64_t id() const { return id_; }
 
-  HttpResponse get(const std::string& target) { return send("GET", target, ""); }
-  HttpResponse post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                    std::optional<std::string> csrf_value = std::nullopt) {
-    fields.emplace_back("csrf", csrf_value.value_or(csrf()));
-    return send("POST", target, form_encode(fields));
-  }
-  std::string csrf() {
-    if (!cookies_.contains("csrf")) get("/");
-    return cookies_["csrf"];
-  }
-
  private:
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body) {
-    std::map<std::string, std::string> headers;
-    std::string cookie;
-    for (const auto& [name, value] : cookies_) cookie += (cookie.empty() ? "" : "; ") + name + "=" + value;
-    if (!cookie.empty()) headers["Cookie"] = cookie;
-    if (method == "POST") headers["Content-Type"] = "application/x-www-form-urlencoded";
-    headers["Host"] = "127.0.0.1:" + std::to_string(port_);
-    HttpResponse response = testing_support::request(port_, method, target, headers, body);
-    for (const std::string& set_cookie : response.header_all("set-cookie")) {
-      const auto equals = set_cookie.find('=');
-      const std::string name = set_cookie.substr(0, equals);
-      if (contains(set_cookie, "Max-Age=0")) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = set_cookie.substr(equals + 1, set_cookie.find(';') - equals - 1);
-      }
-    }
-    return response;
-  }
-
-  unsigned short port_;
   std::int64_t id_;
-  std::map<std::string, std::string> cookies_;
 };
 
 class DiscussionsOverHttp : public ::testing::TestWithParam<db::Backend> {
@@ -242,11 +201,11 @@ TEST_P(DiscussionsOverHttp, ScriptInEveryFieldIsEscapedOnEveryPage) {
 
 TEST_P(DiscussionsOverHttp, AForgedCsrfTokenIs403AndWritesNothing) {
   const auto created = topic(*piet_, "Veilig", "Tekst");
-  const auto reply = anna_->post("/onderwerpen/" + std::to_string(created.id) + "/reacties", {{"inhoud", "Hoi"}},
-                                 std::string("vervalst"));
+  const auto reply =
+      anna_->post_with_token("/onderwerpen/" + std::to_string(created.id) + "/reacties", {{"inhoud", "Hoi"}}, "vervalst");
   EXPECT_EQ(reply.status, 403);
-  const auto topic_form = anna_->post(std::string(kGroupPath) + "/discussies/nieuw",
-                                      {{"titel", "x"}, {"inhoud", "y"}}, std::string(""));
+  const auto topic_form =
+      anna_->post_with_token(std::string(kGroupPath) + "/discussies/nieuw", {{"titel", "x"}, {"inhoud", "y"}}, "");
   EXPECT_EQ(topic_form.status, 403);
   EXPECT_EQ(count("replies"), 1);
   EXPECT_EQ(count("topics"), 1);

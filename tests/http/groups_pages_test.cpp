@@ -11,11 +11,11 @@
 #include <string>
 
 #include "db/database.h"
-#include "support/http_browser.h"
+#include "support/web_browser.h"
 #include "support/server_process.h"
 #include "support/test_databases.h"
 
-using testing_support::HttpBrowser;
+using testing_support::WebBrowser;
 using testing_support::HttpResponse;
 using testing_support::ServerProcess;
 
@@ -48,8 +48,8 @@ class GroupsOverHttp : public ::testing::TestWithParam<db::Backend> {
     database_.reset();
   }
 
-  std::unique_ptr<HttpBrowser> signed_in(const std::string& email) {
-    auto browser = std::make_unique<HttpBrowser>(server_->port());
+  std::unique_ptr<WebBrowser> signed_in(const std::string& email) {
+    auto browser = std::make_unique<WebBrowser>(server_->port());
     EXPECT_TRUE(browser->sign_in(email, kPassword)) << email;
     return browser;
   }
@@ -93,7 +93,7 @@ class GroupsOverHttp : public ::testing::TestWithParam<db::Backend> {
 };
 
 TEST_P(GroupsOverHttp, VisitorsSeePublicGroupsOnlyAndUnknownSlugsAre404) {
-  HttpBrowser visitor(server_->port());
+  WebBrowser visitor(server_->port());
   const auto root = visitor.get("/groepen");
   EXPECT_EQ(root.status, 302);
   EXPECT_EQ(root.header("location"), kNetwork);
@@ -269,7 +269,7 @@ TEST_P(GroupsOverHttp, ACoordinatorAddsAGroupAndBadInputIsRefusedWithNothingWrit
   EXPECT_FALSE(contains(page.body, "<script>alert(1)"));
   EXPECT_FALSE(contains(page.body, "<b>vet</b>"));
   EXPECT_TRUE(contains(page.body, "<strong>sterk</strong>"));
-  EXPECT_EQ(HttpBrowser(server_->port()).get(kNetwork + "/zorg").status, 200);  // public
+  EXPECT_EQ(WebBrowser(server_->port()).get(kNetwork + "/zorg").status, 200);  // public
 
   // The settings form: archiving makes the group read-only and lists it apart.
   const auto settings = coordinator->get(kNetwork + "/zorg/instellingen");

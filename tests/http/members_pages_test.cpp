@@ -12,6 +12,7 @@
 
 #include "http/parsers.h"
 #include "support/server_process.h"
+#include "support/web_browser.h"
 #include "support/test_databases.h"
 
 using testing_support::HttpResponse;
@@ -26,37 +27,6 @@ const std::string kBoundary = "----knooppunt-test-boundary";
 
 bool contains(const std::string& text, std::string_view needle) {
   return text.find(needle) != std::string::npos;
-}
-
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += http::percent_encode(name) + "=" + http::percent_encode(value);
-  }
-  return body;
-}
-
-struct FilePart {
-  std::string field;
-  std::string filename;
-  std::string content_type;
-  std::string bytes;
-};
-
-std::string multipart(const std::vector<std::pair<std::string, std::string>>& fields,
-                      const std::vector<FilePart>& files) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
-            "\r\n";
-  }
-  for (const FilePart& file : files) {
-    body += "--" + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + file.field +
-            "\"; filename=\"" + file.filename + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" +
-            file.bytes + "\r\n";
-  }
-  return body + "--" + kBoundary + "--\r\n";
 }
 
 // A small real photo with an EXIF block (camera make "Testcamera"), as a phone would send it.
@@ -77,59 +47,8 @@ std::string jpeg_with_exif() {
   return jpeg;
 }
 
-// A browser: keeps its cookies and sends the CSRF token it holds with every form.
-class Browser {
- public:
-  explicit Browser(unsigned short port) : port_(port) {}
-
-  HttpResponse get(const std::string& target) { return send("GET", target, "", ""); }
-  HttpResponse post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                    bool with_csrf = true) {
-    if (with_csrf) fields.emplace_back("csrf", csrf());
-    return send("POST", target, form_encode(fields), "application/x-www-form-urlencoded");
-  }
-  HttpResponse post_multipart(const std::string& target,
-                              std::vector<std::pair<std::string, std::string>> fields,
-                              const std::vector<FilePart>& files) {
-    fields.emplace_back("csrf", csrf());
-    return send("POST", target, multipart(fields, files), "multipart/form-data; boundary=" + kBoundary);
-  }
-
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& content_type) {
-    std::map<std::string, std::string> headers;
-    const std::string cookies = cookie_header();
-    if (!cookies.empty()) headers["Cookie"] = cookies;
-    if (!content_type.empty()) headers["Content-Type"] = content_type;
-    headers["Host"] = "127.0.0.1:" + std::to_string(port_);
-    auto response = testing_support::request(port_, method, target, headers, body);
-    for (const auto& set_cookie : response.header_all("set-cookie")) {
-      const auto equals = set_cookie.find('=');
-      const std::string name = set_cookie.substr(0, equals);
-      const std::string value = set_cookie.substr(equals + 1, set_cookie.find(';') - equals - 1);
-      if (contains(set_cookie, "Max-Age=0")) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = value;
-      }
-    }
-    return response;
-  }
-
-  std::string csrf() {
-    if (cookies_.count("csrf") == 0) get("/inloggen");
-    return cookies_["csrf"];
-  }
-  std::string cookie_header() const {
-    std::string header;
-    for (const auto& [name, value] : cookies_) header += (header.empty() ? "" : "; ") + name + "=" + value;
-    return header;
-  }
-
- private:
-  unsigned short port_;
-  std::map<std::string, std::string> cookies_;
-};
+using testing_support::FilePart;
+using Browser = testing_support::WebBrowser;
 
 std::string first_match(const std::string& text, const std::string& pattern) {
   std::smatch match;

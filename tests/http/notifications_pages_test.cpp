@@ -25,6 +25,7 @@
 #include "notifications/store.h"
 #include "regions/seed.h"
 #include "support/server_process.h"
+#include "support/web_browser.h"
 #include "support/test_databases.h"
 #include "web/site.h"
 
@@ -43,60 +44,16 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    if (!body.empty()) body += '&';
-    body += http::percent_encode(name) + "=" + http::percent_encode(value);
-  }
-  return body;
-}
-
-// A browser: its session cookie (none for a visitor) and the CSRF cookie the first page set.
-class Browser {
+// A browser signed in with a session made in the database (a visitor when `session` is empty).
+class Browser : public testing_support::WebBrowser {
  public:
-  Browser(unsigned short port, std::int64_t id, std::string session) : port_(port), id_(id) {
-    if (!session.empty()) cookies_[std::string(auth::kSessionCookie)] = std::move(session);
+  Browser(unsigned short port, std::int64_t id, const std::string& session) : WebBrowser(port), id_(id) {
+    if (!session.empty()) set_cookie(std::string(auth::kSessionCookie), session);
   }
   std::int64_t id() const { return id_; }
-  HttpResponse get(const std::string& target) { return send("GET", target, ""); }
-  HttpResponse post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                    std::optional<std::string> csrf_value = std::nullopt) {
-    fields.emplace_back("csrf", csrf_value.value_or(csrf()));
-    return send("POST", target, form_encode(fields));
-  }
-  std::string csrf() {
-    if (!cookies_.contains("csrf")) get("/taal");
-    return cookies_["csrf"];
-  }
 
  private:
-  HttpResponse send(const std::string& method, const std::string& target, const std::string& body) {
-    std::map<std::string, std::string> headers;
-    std::string cookie;
-    for (const auto& [name, value] : cookies_) cookie += (cookie.empty() ? "" : "; ") + name + "=" + value;
-    if (!cookie.empty()) headers["Cookie"] = cookie;
-    if (method == "POST") headers["Content-Type"] = "application/x-www-form-urlencoded";
-    headers["Host"] = "127.0.0.1:" + std::to_string(port_);
-    HttpResponse response = testing_support::request(port_, method, target, headers, body);
-    // Keeps the CSRF and flash cookies as a browser would (the session cookie is set by the test).
-    for (const std::string& set_cookie : response.header_all("set-cookie")) {
-      const auto equals = set_cookie.find('=');
-      const std::string name = set_cookie.substr(0, equals);
-      if (name != "csrf" && name != "flash") continue;
-      const std::string value = set_cookie.substr(equals + 1, set_cookie.find(';') - equals - 1);
-      if (value.empty() || set_cookie.find("Max-Age=0") != std::string::npos) {
-        cookies_.erase(name);
-      } else {
-        cookies_[name] = value;
-      }
-    }
-    return response;
-  }
-
-  unsigned short port_;
   std::int64_t id_;
-  std::map<std::string, std::string> cookies_;
 };
 
 class NotificationsOverHttp : public ::testing::TestWithParam<db::Backend> {
@@ -246,7 +203,7 @@ TEST_P(NotificationsOverHttp, AnotherMembersNotificationIsNotFoundAndStaysUnread
 TEST_P(NotificationsOverHttp, MarkingAllReadNeedsTheCsrfTokenAndThenClearsTheBadge) {
   mention(anna_->id(), ict_, piet_->id(), "Een", 79);
   mention(anna_->id(), ict_, piet_->id(), "Twee", 80);
-  EXPECT_EQ(piet_->post("/meldingen/gelezen", {}, std::string("vervalst")).status, 403);
+  EXPECT_EQ(piet_->post_with_token("/meldingen/gelezen", {}, "vervalst").status, 403);
   EXPECT_TRUE(contains(piet_->get("/meldingen").body, "U heeft 2 ongelezen meldingen."));
   const auto done = piet_->post("/meldingen/gelezen", {});
   ASSERT_EQ(done.status, 303);
@@ -307,8 +264,8 @@ TEST_P(NotificationsOverHttp, TheWatchLevelFormSetsALevelOnlyWhereTheMemberMayLo
   EXPECT_EQ(anna_->post("/meldingen/volgen", {{"doel", "forum"}, {"id", std::to_string(ict_)}, {"niveau", "muted"}}).status,
             400);
   EXPECT_EQ(anna_->post("/meldingen/volgen", {{"doel", "topic"}, {"id", "987654"}, {"niveau", "muted"}}).status, 404);
-  EXPECT_EQ(anna_->post("/meldingen/volgen", {{"doel", "group"}, {"id", std::to_string(ict_)}, {"niveau", "muted"}},
-                        std::string("vervalst"))
+  EXPECT_EQ(anna_->post_with_token("/meldingen/volgen",
+                                   {{"doel", "group"}, {"id", std::to_string(ict_)}, {"niveau", "muted"}}, "vervalst")
                 .status,
             403);
   // An outside redirect target is not followed.
@@ -339,7 +296,7 @@ TEST_P(NotificationsOverHttp, TheSettingsFormSavesAndRefusesAnUnknownChoiceWithA
   EXPECT_TRUE(contains(after.body, "Uw e-mailinstellingen zijn opgeslagen."));
   EXPECT_TRUE(contains(after.body, "name=\"samenvatting\" value=\"daily\" checked"));
   EXPECT_FALSE(contains(after.body, "name=\"direct\" value=\"1\" checked"));  // unchecked box: off
-  EXPECT_EQ(piet_->post("/meldingen/instellingen", {{"samenvatting", "never"}}, std::string("x")).status, 403);
+  EXPECT_EQ(piet_->post_with_token("/meldingen/instellingen", {{"samenvatting", "never"}}, "x").status, 403);
 }
 
 TEST_P(NotificationsOverHttp, OneClickUnsubscribeWorksWithoutCookiesAndRefusesAForgedSignature) {

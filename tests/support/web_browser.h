@@ -13,6 +13,14 @@
 
 namespace testing_support {
 
+// A file in a multipart form, as a browser sends it.
+struct FilePart {
+  std::string field;
+  std::string filename;
+  std::string content_type;
+  std::string bytes;
+};
+
 class WebBrowser {
  public:
   explicit WebBrowser(unsigned short port) : port_(port) {}
@@ -24,6 +32,36 @@ class WebBrowser {
                     bool with_csrf = true) {
     if (with_csrf) fields.emplace_back("csrf", csrf());
     return send("POST", target, form_encode(fields), "application/x-www-form-urlencoded");
+  }
+  // A form with the given CSRF token instead of the browser's own (a forged or stale one).
+  HttpResponse post_with_token(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                               const std::string& token) {
+    fields.emplace_back("csrf", token);
+    return send("POST", target, form_encode(fields), "application/x-www-form-urlencoded");
+  }
+  // A multipart/form-data form (RFC 7578) with files, and the CSRF token.
+  HttpResponse post_multipart(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                              const std::vector<FilePart>& files) {
+    fields.emplace_back("csrf", csrf());
+    const std::string boundary = "knooppunt-test-boundary-7f3a";
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    }
+    for (const FilePart& file : files) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.field + "\"; filename=\"" +
+              file.filename + "\"\r\nContent-Type: " + file.content_type + "\r\n\r\n" + file.bytes + "\r\n";
+    }
+    body += "--" + boundary + "--\r\n";
+    return send("POST", target, body, "multipart/form-data; boundary=" + boundary);
+  }
+  HttpResponse upload(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
+                      const FilePart& file) {
+    return post_multipart(target, std::move(fields), {file});
+  }
+  // Signs in through the sign-in form; true on the 303 a successful sign-in answers.
+  bool sign_in(const std::string& email, const std::string& password) {
+    return post("/inloggen", {{"email", email}, {"password", password}, {"next", "/"}}).status == 303;
   }
   // A JSON request as a page of the site would send it (with Origin), or without Origin.
   HttpResponse json(const std::string& method, const std::string& target, const std::string& body,
@@ -38,7 +76,7 @@ class WebBrowser {
     const std::string cookies = cookie_header();
     if (!cookies.empty()) headers["Cookie"] = cookies;
     if (!content_type.empty()) headers["Content-Type"] = content_type;
-    headers["Host"] = "127.0.0.1:" + std::to_string(port_);
+    headers["Host"] = host();
     auto response = request(port_, method, target, headers, body);
     for (const auto& set_cookie : response.header_all("set-cookie")) {
       const auto equals = set_cookie.find('=');
@@ -58,6 +96,13 @@ class WebBrowser {
     if (cookies_.count("csrf") == 0) get("/inloggen");
     return cookies_["csrf"];
   }
+
+  // One cookie's value, "" when the browser holds none by that name.
+  std::string cookie(const std::string& name) const {
+    const auto found = cookies_.find(name);
+    return found == cookies_.end() ? "" : found->second;
+  }
+  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
 
   std::string cookie_header() const {
     std::string header;
