@@ -30,6 +30,8 @@ packages=(
   libexpat1-dev
   # atlas: graph analytics (igraph); NetworkX runs the same pipeline side by side in bench/atlas
   libigraph-dev python3-networkx
+  # contacts: converting Windows-1252 / Latin-1 address lists to UTF-8 (ICU converters)
+  libicu-dev
   # member photos: re-encoding (libvips) and type checks (libmagic)
   libvips-dev libmagic-dev
   # documents: the text of uploaded PDFs for search (pdftotext)
