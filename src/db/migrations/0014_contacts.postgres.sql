@@ -74,3 +74,21 @@ CREATE TABLE recruitment_settings (
   network_id BIGINT PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,
   retention_days INTEGER NOT NULL DEFAULT 365 CHECK (retention_days > 0)
 );
+
+-- A contact who becomes a member of the network is linked to their account in the same transaction
+-- that makes the membership active, whichever path does it (sign-up, invitation, approval, a
+-- coordinator): auth knows nothing of contacts, the database does it for every path alike.
+CREATE FUNCTION contacts_link_member() RETURNS trigger AS $$
+BEGIN
+  IF NEW.status = 'active' AND (TG_OP = 'INSERT' OR OLD.status <> 'active') THEN
+    UPDATE contacts SET account_id = NEW.account_id,
+                        became_member_at = COALESCE(NEW.decided_at, NEW.created_at),
+                        updated_at = COALESCE(NEW.decided_at, NEW.created_at)
+    WHERE network_id = NEW.network_id AND account_id IS NULL
+      AND email = (SELECT email FROM accounts WHERE id = NEW.account_id);
+  END IF;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER contacts_link_member AFTER INSERT OR UPDATE OF status ON memberships
+FOR EACH ROW EXECUTE FUNCTION contacts_link_member();

@@ -74,3 +74,23 @@ CREATE TABLE recruitment_settings (
   network_id INTEGER PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,
   retention_days INTEGER NOT NULL DEFAULT 365 CHECK (retention_days > 0)
 );
+
+-- A contact who becomes a member of the network is linked to their account in the same transaction
+-- that makes the membership active, whichever path does it (sign-up, invitation, approval, a
+-- coordinator): auth knows nothing of contacts, the database does it for every path alike.
+CREATE TRIGGER contacts_link_new_member AFTER INSERT ON memberships
+WHEN NEW.status = 'active'
+BEGIN
+  UPDATE contacts SET account_id = NEW.account_id, became_member_at = COALESCE(NEW.decided_at, NEW.created_at),
+                      updated_at = COALESCE(NEW.decided_at, NEW.created_at)
+  WHERE network_id = NEW.network_id AND account_id IS NULL
+    AND email = (SELECT email FROM accounts WHERE id = NEW.account_id);
+END;
+CREATE TRIGGER contacts_link_activated_member AFTER UPDATE OF status ON memberships
+WHEN NEW.status = 'active' AND OLD.status <> 'active'
+BEGIN
+  UPDATE contacts SET account_id = NEW.account_id, became_member_at = COALESCE(NEW.decided_at, NEW.created_at),
+                      updated_at = COALESCE(NEW.decided_at, NEW.created_at)
+  WHERE network_id = NEW.network_id AND account_id IS NULL
+    AND email = (SELECT email FROM accounts WHERE id = NEW.account_id);
+END;
