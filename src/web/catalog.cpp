@@ -16,7 +16,9 @@ void flatten(const nlohmann::json& node, const std::string& prefix, const std::s
     if (value.is_object()) {
       flatten(value, key, source, out);
     } else if (value.is_string()) {
-      out.emplace(key, value.get<std::string>());
+      if (!out.emplace(key, value.get<std::string>()).second) {
+        throw std::runtime_error(source + ": '" + key + "' is already defined by another catalog file");
+      }
     } else {
       throw std::runtime_error(source + ": the value of '" + key + "' must be a string");
     }
@@ -39,30 +41,46 @@ std::string_view supported_language(std::string_view language) {
 }
 
 Catalog Catalog::load_embedded() {
-  std::map<std::string, std::string, std::less<>> json_by_language;
+  std::map<std::string, std::vector<Source>, std::less<>> sources_by_language;
   for (auto language : kLanguages) {
     const std::string path = "resources/i18n/" + std::string(language) + ".json";
     auto content = util::find_resource(path);
     if (!content) throw std::runtime_error("message catalog " + path + " is not embedded");
-    json_by_language.emplace(std::string(language), std::string(*content));
+    auto& sources = sources_by_language[std::string(language)];
+    sources.push_back(Source{path, std::string(*content)});
+    for (const auto& feature_file : util::resources_under("resources/i18n/" + std::string(language) + "/")) {
+      if (!feature_file.path.ends_with(".json")) continue;
+      sources.push_back(Source{std::string(feature_file.path), std::string(feature_file.content)});
+    }
   }
-  return from_json(json_by_language);
+  return from_sources(sources_by_language);
 }
 
 Catalog Catalog::from_json(const std::map<std::string, std::string, std::less<>>& json_by_language) {
+  std::map<std::string, std::vector<Source>, std::less<>> sources_by_language;
+  for (const auto& [language, json] : json_by_language) {
+    sources_by_language[language].push_back(Source{"message catalog '" + language + "'", json});
+  }
+  return from_sources(sources_by_language);
+}
+
+Catalog Catalog::from_sources(const std::map<std::string, std::vector<Source>, std::less<>>& sources_by_language) {
   Catalog catalog;
   for (auto language : kLanguages) {
-    const std::string source = "message catalog '" + std::string(language) + "'";
-    auto found = json_by_language.find(language);
-    if (found == json_by_language.end()) throw std::runtime_error(source + " is missing");
-    nlohmann::json root;
-    try {
-      root = nlohmann::json::parse(found->second);
-    } catch (const nlohmann::json::parse_error& error) {
-      throw std::runtime_error(source + " is not valid JSON: " + error.what());
+    auto found = sources_by_language.find(language);
+    if (found == sources_by_language.end() || found->second.empty()) {
+      throw std::runtime_error("message catalog '" + std::string(language) + "' is missing");
     }
-    if (!root.is_object()) throw std::runtime_error(source + " must be a JSON object");
-    flatten(root, "", source, catalog.by_language_[std::string(language)]);
+    for (const auto& source : found->second) {
+      nlohmann::json root;
+      try {
+        root = nlohmann::json::parse(source.json);
+      } catch (const nlohmann::json::parse_error& error) {
+        throw std::runtime_error(source.name + " is not valid JSON: " + error.what());
+      }
+      if (!root.is_object()) throw std::runtime_error(source.name + " must be a JSON object");
+      flatten(root, "", source.name, catalog.by_language_[std::string(language)]);
+    }
   }
 
   // Every language must carry every key: compare each to the default language both ways.

@@ -1,5 +1,7 @@
 // The message catalogs: every user-facing string, per language, loaded from the embedded
-// resources/i18n/<lang>.json at start-up. Immutable after construction; thread-safe.
+// resources/i18n/<lang>.json and resources/i18n/<lang>/<feature>.json at start-up (a feature keeps its
+// own file so that people working on different features never edit the same one). Immutable after
+// construction; thread-safe.
 #pragma once
 
 #include <array>
@@ -19,13 +21,21 @@ std::string_view supported_language(std::string_view language);
 
 class Catalog {
  public:
-  // Loads resources/i18n/<lang>.json for every language in kLanguages. Nested JSON objects become
-  // dotted keys ({"error": {"404": {"title": ...}}} -> "error.404.title"); values must be strings.
-  // Throws std::runtime_error naming the file and keys when a file is missing or malformed, or when
+  // Loads resources/i18n/<lang>.json and every resources/i18n/<lang>/*.json for each language in
+  // kLanguages. Nested JSON objects become dotted keys ({"error": {"404": {"title": ...}}} ->
+  // "error.404.title"); values must be strings. Throws std::runtime_error naming the file and keys
+  // when a file is missing or malformed, when two files of one language define the same key, or when
   // the languages do not have exactly the same keys (a forgotten translation is a start-up error).
   static Catalog load_embedded();
 
-  // Builds a catalog from JSON texts per language (tests); the same checks as load_embedded().
+  // One catalog file: where it came from (for error messages) and its JSON text.
+  struct Source {
+    std::string name;
+    std::string json;
+  };
+  // Builds a catalog from the files of each language (tests); the same checks as load_embedded().
+  static Catalog from_sources(const std::map<std::string, std::vector<Source>, std::less<>>& sources_by_language);
+  // The same for one JSON text per language.
   static Catalog from_json(const std::map<std::string, std::string, std::less<>>& json_by_language);
 
   // The text for `key` in `language` (an unsupported language falls back to the default).

@@ -58,6 +58,25 @@ TEST(WebCatalog, MalformedJsonOrNonStringValuesAreStartUpErrors) {
   EXPECT_THROW(web::Catalog::from_json({{"nl", R"({"a": "A"})"}}), std::runtime_error);
 }
 
+TEST(WebCatalog, AFeatureFileAddsItsKeysToTheLanguage) {
+  const auto catalog = web::Catalog::from_sources(
+      {{"nl", {{"nl.json", R"({"a": "A"})"}, {"nl/contacts.json", R"({"contacts": {"title": "Contacten"}})"}}},
+       {"en", {{"en.json", R"({"a": "A"})"}, {"en/contacts.json", R"({"contacts": {"title": "Contacts"}})"}}}});
+  EXPECT_EQ(catalog.text("nl", "contacts.title"), "Contacten");
+  EXPECT_EQ(catalog.text("en", "contacts.title"), "Contacts");
+}
+
+TEST(WebCatalog, TwoFilesDefiningOneKeyIsAStartUpErrorNamingFileAndKey) {
+  try {
+    web::Catalog::from_sources({{"nl", {{"nl.json", R"({"a": "A"})"}, {"nl/x.json", R"({"a": "B"})"}}},
+                                {"en", {{"en.json", R"({"a": "A"})"}}}});
+    FAIL() << "a key defined twice loaded";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("nl/x.json"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("'a'"), std::string::npos) << error.what();
+  }
+}
+
 }  // namespace
 
 // Catalog text is inserted into templates with its braces neutralised, so "{{count}}" in a
