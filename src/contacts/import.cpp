@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "contacts/records.h"
+#include "events/csv.h"
 #include "mail/address.h"
 #include "members/places.h"
 
@@ -209,6 +210,33 @@ ImportReport ImportReport::from_json(const nlohmann::json& json) {
     }
   }
   return report;
+}
+
+std::string report_csv(const ImportReport& report, const std::function<std::string(std::string_view key)>& text) {
+  std::string out;
+  events::append_csv_row(out, {text("contacts.report.csv.line"), text("contacts.report.csv.outcome"),
+                               text("contacts.report.csv.reason"), text("contacts.report.csv.email")});
+  std::size_t r = 0;
+  std::size_t m = 0;
+  // Both lists are sorted by line; they are merged into one list by line.
+  while (r < report.refused_rows.size() || m < report.merged_rows.size()) {
+    const bool take_refused = m >= report.merged_rows.size() ||
+                              (r < report.refused_rows.size() && report.refused_rows[r].line < report.merged_rows[m].line);
+    if (take_refused) {
+      const RefusedRow& row = report.refused_rows[r++];
+      events::append_csv_row(out, {std::to_string(row.line), text("contacts.report.outcome.refused"),
+                                   text("contacts.reason." + row.reason), row.email});
+    } else {
+      const MergedRow& row = report.merged_rows[m++];
+      std::string reason = row.duplicate_of_line == 0 ? text("contacts.report.merged_existing")
+                                                      : text("contacts.report.merged_line");
+      if (const auto at = reason.find("{line}"); at != std::string::npos) {
+        reason.replace(at, 6, std::to_string(row.duplicate_of_line));
+      }
+      events::append_csv_row(out, {std::to_string(row.line), text("contacts.report.outcome.merged"), reason, ""});
+    }
+  }
+  return out;
 }
 
 namespace {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,6 +111,10 @@ struct ImportReport {
   nlohmann::json to_json() const;
   static ImportReport from_json(const nlohmann::json& json);
 };
+
+// The report as a spreadsheet (formula-safe CSV, events/csv.h): one line per refused or merged row,
+// by line number. `text` turns a catalog key into the reader's language.
+std::string report_csv(const ImportReport& report, const std::function<std::string(std::string_view key)>& text);
 
 // Runs the import in one write transaction. `places` (may be null) gives towns their region and
 // canonical spelling.
