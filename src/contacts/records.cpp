@@ -178,6 +178,18 @@ bool erase_contact(db::Session& session, std::int64_t contact_id, std::string_vi
   return true;
 }
 
+nlohmann::json export_member(db::Session& session, std::int64_t account_id) {
+  nlohmann::json contacts = nlohmann::json::array();
+  for (const db::Row& row : session.query("SELECT id FROM contacts WHERE account_id = ? ORDER BY id", {account_id})) {
+    contacts.push_back(export_contact(session, row.int64(0)));
+  }
+  return contacts;
+}
+
+void erase_member(db::Session& session, std::int64_t account_id) {
+  session.execute("DELETE FROM contacts WHERE account_id = ?", {account_id});
+}
+
 std::int64_t retention_days(db::Session& session, std::int64_t network_id) {
   auto row = session.query_one("SELECT retention_days FROM recruitment_settings WHERE network_id = ?", {network_id});
   return row ? row->int64(0) : kDefaultRetentionDays;

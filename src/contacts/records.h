@@ -55,6 +55,11 @@ nlohmann::json export_contact(db::Session& session, std::int64_t contact_id);
 // for an unknown id.
 bool erase_contact(db::Session& session, std::int64_t contact_id, std::string_view reason, std::int64_t now);
 
+// Personal data of a member (api::PersonalDataService): the contacts that became this account, in
+// any network. Erasing a member deletes them (no suppression: a member's mail is theirs to manage).
+nlohmann::json export_member(db::Session& session, std::int64_t account_id);
+void erase_member(db::Session& session, std::int64_t account_id);
+
 // The network's retention period in days (kDefaultRetentionDays when never set).
 std::int64_t retention_days(db::Session& session, std::int64_t network_id);
 void set_retention_days(db::Session& session, std::int64_t network_id, std::int64_t days);
