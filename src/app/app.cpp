@@ -32,6 +32,10 @@
 #include "auth/routes.h"
 #include "auth/seed.h"
 #include "auth/service.h"
+#include "contacts/records.h"
+#include "contacts/routes.h"
+#include "contacts/seed.h"
+#include "contacts/service.h"
 #include "db/migrations.h"
 #include "documents/routes.h"
 #include "documents/seed.h"
@@ -226,6 +230,14 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
+  // Recruitment's contacts: the network's coordinators only (pages refuse API tokens, as auth decides).
+  contacts_ = std::make_unique<contacts::Service>(
+      *database_, *places_, config_.data_dir + "/contact-uploads",
+      [this](const http::Viewer& viewer, std::int64_t network) { return auth_->can_coordinate(viewer, network); });
+  personal_data_->add_eraser([](db::Session& session, std::int64_t account) { contacts::erase_member(session, account); });
+  personal_data_->add_exporter("contacts", [](db::Session& session, std::int64_t account) {
+    return contacts::export_member(session, account);
+  });
   // What erasure and the personal-data download do for each feature with personal data.
   personal_data_->add_eraser(
       [](db::Session& session, std::int64_t account) { atlas::TiesService::erase_member(session, account); });
@@ -295,6 +307,11 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  contacts::register_routes(router_, *site_, *contacts_);
+  // The API is for coordinators' tokens too (can_coordinate refuses tokens: it guards browser forms).
+  contacts::register_api_routes(router_, *site_, *contacts_, [this](const http::Viewer& viewer, std::int64_t network) {
+    return viewer.administrator || auth_->is_coordinator(viewer.account_id, network);
+  });
   groups::register_routes(router_, *site_, *groups_);
   groups::register_api_routes(router_, *site_, *groups_);
   notifications::register_routes(router_, *site_, *notifications_, *groups_);
@@ -536,6 +553,7 @@ bool seed_demo_network(db::Database& database, const std::string& data_dir, Demo
   if (!seeded) return false;
   const std::int64_t now = unix_now();
   events::seed_demo(database, now);
+  contacts::seed_demo(database, now);  // after events: the first meeting's attendees are linked contacts
   groups::seed_demo(database, now);
   documents::seed_demo(database, data_dir, now);
   atlas::seed_demo(database, now);
@@ -576,6 +594,9 @@ int serve(const Config& config) {
     options.max_body_bytes_by_path.emplace(std::string(path),
                                            std::max(config.max_body_bytes, documents::kMaxUploadFormBytes));
   }
+  // The contacts import takes address lists of up to 50 MB (contacts/routes.h).
+  options.max_body_bytes_by_path.emplace(std::string(contacts::kUploadPath),
+                                         std::max(config.max_body_bytes, contacts::kMaxUploadFormBytes));
   options.max_connections = config.max_connections;
   http::Server server(
       options, [&](http::Request& request) { return application.handle(request); },
@@ -598,6 +619,8 @@ int serve(const Config& config) {
   jobs.add({"mail.outbox", std::chrono::milliseconds(config.mail_interval_ms),
             [&mail_sender] { mail_sender.deliver_due(unix_now()); }});
   jobs.add({"mail.prune", std::chrono::hours(1), [&mail_sender] { mail_sender.prune(unix_now()); }});
+  // Contacts who never responded are erased after their network's retention period (AVG).
+  jobs.add({"contacts.retention", std::chrono::hours(6), [&application] { application.contacts().run_retention(unix_now()); }});
   // Event reminders (each once, claimed in the database) and the rolling horizon of series.
   jobs.add({"events.reminders", std::chrono::seconds(60), [&application] { application.events().send_due_reminders(); }});
   jobs.add({"events.horizon", std::chrono::hours(6), [&application] { application.events().extend_horizons(); }});

@@ -26,6 +26,9 @@ class Service;
 namespace events {
 class Service;
 }
+namespace contacts {
+class Service;
+}
 namespace documents {
 class Service;
 }
@@ -76,6 +79,7 @@ class App {
   db::Database& database() { return *database_; }
   auth::Service& auth() { return *auth_; }
   events::Service& events() { return *events_; }
+  contacts::Service& contacts() { return *contacts_; }
   atlas::Service& atlas() { return *atlas_; }
   discussions::Service& discussions() { return *discussions_; }
   notifications::Service& notifications() { return *notifications_; }
@@ -96,6 +100,7 @@ class App {
   std::unique_ptr<web::AnonymousPageCache> page_cache_;
   std::unique_ptr<regions::Service> regions_;
   std::unique_ptr<events::Service> events_;
+  std::unique_ptr<contacts::Service> contacts_;
   std::unique_ptr<groups::Service> groups_;
   std::unique_ptr<documents::Service> documents_;
   std::unique_ptr<search::Service> search_;
