@@ -32,6 +32,7 @@
 #include "auth/routes.h"
 #include "auth/seed.h"
 #include "auth/service.h"
+#include "contacts/command.h"
 #include "contacts/records.h"
 #include "contacts/routes.h"
 #include "contacts/seed.h"
@@ -662,6 +663,23 @@ int export_atlas(const Config& config, const std::string& format, const std::str
   prepare_data_dir(config);
   auto database = open_and_migrate(config);
   return atlas::run_export_command(*database, format, network_slug, output_path, std::cout, std::cerr);
+}
+
+int import_contacts(const Config& config, const std::string& file, const std::string& network_slug,
+                    const std::string& map, const std::string& source, const std::string& legal_basis,
+                    const std::string& language) {
+  // The report goes to standard output, where log lines do not belong.
+  spdlog::set_level(spdlog::level::warn);
+  prepare_data_dir(config);
+  auto database = open_and_migrate(config);
+  contacts::ImportCommand command;
+  command.file = file;
+  command.network = network_slug;
+  command.map = map;
+  command.source = source;
+  if (!legal_basis.empty()) command.legal_basis = legal_basis;
+  command.language = language;
+  return contacts::run_import_command(*database, command, std::cout, std::cerr);
 }
 
 int create_api_token(const Config& config, const std::string& email, const std::string& name) {

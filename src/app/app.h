@@ -136,5 +136,10 @@ int create_api_token(const Config& config, const std::string& email, const std::
 // `knooppunt export atlas`: see atlas/export_command.h. Exit code 2 for an unknown format or network.
 int export_atlas(const Config& config, const std::string& format, const std::string& network_slug,
                  const std::string& output_path);
+// `knooppunt import contacts FILE.csv --network SLUG`: see contacts/command.h. Exit code 2 when the file,
+// network or column map is refused as a whole.
+int import_contacts(const Config& config, const std::string& file, const std::string& network_slug,
+                    const std::string& map, const std::string& source, const std::string& legal_basis,
+                    const std::string& language);
 
 }  // namespace app

@@ -1,4 +1,4 @@
-// knooppunt: the command line. Subcommands serve, migrate and seed; settings by flag or KNOOPPUNT_*
+// knooppunt: the command line. Subcommands serve, migrate, seed, admin, token, export and import; settings by flag or KNOOPPUNT_*
 // environment variable. Any failure at start-up is one clear line on stderr and exit code 1.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -172,6 +172,29 @@ int main(int argc, char** argv) {
   export_atlas->add_option("--network", export_network, "The network's slug, e.g. kkp")->required();
   export_atlas->add_option("--output", export_output, "The file to write (default: standard output)");
 
+  CLI::App* import_command = cli.add_subcommand("import", "Read data from files");
+  import_command->require_subcommand(1);
+  std::string import_file;
+  std::string import_network;
+  std::string import_map;
+  std::string import_source;
+  std::string import_legal_basis = "gerechtvaardigd belang";
+  std::string import_language = "nl";
+  CLI::App* import_contacts = import_command->add_subcommand(
+      "contacts",
+      "An address list (CSV: comma or semicolon, UTF-8, Windows-1252 or Latin-1) into a network's recruitment "
+      "contacts, in one transaction; prints the report with every refused line. Running it again adds nothing");
+  add_storage_options(*import_contacts, config);
+  import_contacts->add_option("file", import_file, "The CSV file")->required();
+  import_contacts->add_option("--network", import_network, "The network's slug, e.g. west-brabant-zeeland")->required();
+  import_contacts->add_option("--map", import_map,
+                              "Columns per field on top of the guess from the header, by name or number: "
+                              "email=E-mail,name=Naam,organisation=Bedrijf,town=Plaats,discipline=Vakgebied,source=Bron");
+  import_contacts->add_option("--source", import_source, "Where the addresses come from (default: the file's name)");
+  import_contacts->add_option("--legal-basis", import_legal_basis, "The AVG/GDPR legal basis")->capture_default_str();
+  import_contacts->add_option("--language", import_language, "The report's language")
+      ->check(CLI::IsMember({"nl", "en"}))
+      ->capture_default_str();
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -187,6 +210,10 @@ int main(int argc, char** argv) {
     if (admin_create->parsed()) return app::create_admin(config, admin_email, admin_name, password_from_stdin());
     if (token_create->parsed()) return app::create_api_token(config, token_email, token_name);
     if (export_atlas->parsed()) return app::export_atlas(config, export_format, export_network, export_output);
+    if (import_contacts->parsed()) {
+      return app::import_contacts(config, import_file, import_network, import_map, import_source, import_legal_basis,
+                                  import_language);
+    }
   } catch (const std::exception& error) {
     std::cerr << "knooppunt: " << error.what() << "\n";
     return 1;
