@@ -86,9 +86,34 @@ SmtpTransport::SmtpTransport(SmtpOptions options) : options_(std::move(options))
   initialise_curl_once();
 }
 
+SmtpTransport::~SmtpTransport() {
+  for (const Idle& idle : idle_) curl_easy_cleanup(static_cast<CURL*>(idle.handle));
+}
+
+void* SmtpTransport::take_handle() {
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    while (!idle_.empty()) {
+      const Idle idle = idle_.back();
+      idle_.pop_back();
+      if (now - idle.since < options_.keep_connection) return idle.handle;
+      curl_easy_cleanup(static_cast<CURL*>(idle.handle));  // the server may have closed it meanwhile
+    }
+  }
+  return curl_easy_init();
+}
+
+void SmtpTransport::give_back(void* handle) {
+  // curl_easy_reset keeps the open connection and forgets the options that point into this call.
+  curl_easy_reset(static_cast<CURL*>(handle));
+  std::lock_guard lock(mutex_);
+  idle_.push_back(Idle{handle, std::chrono::steady_clock::now()});
+}
+
 SendResult SmtpTransport::send(const OutgoingMessage& message) {
   const std::string text = render_mime(message);
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  std::unique_ptr<CURL, CurlDeleter> curl(static_cast<CURL*>(take_handle()));
   if (!curl) return SendResult::temporary_failure("libcurl could not create a handle");
   const std::string mail_from = "<" + message.from_address + ">";
   std::unique_ptr<curl_slist, SlistDeleter> recipients(
@@ -122,8 +147,15 @@ SendResult SmtpTransport::send(const OutgoingMessage& message) {
   curl_easy_setopt(handle, CURLOPT_DEBUGDATA, &last_reply);
   curl_easy_setopt(handle, CURLOPT_VERBOSE, 1L);  // feeds remember_reply; nothing is printed
 
+  // Never a connection older than the idle limit: curl would otherwise reuse whatever it kept.
+  curl_easy_setopt(handle, CURLOPT_MAXAGE_CONN, static_cast<long>(options_.keep_connection.count()));
+  if (options_.keep_connection.count() == 0) curl_easy_setopt(handle, CURLOPT_FORBID_REUSE, 1L);
+
   const CURLcode code = curl_easy_perform(handle);
-  if (code == CURLE_OK) return SendResult::sent();
+  if (code == CURLE_OK) {
+    if (options_.keep_connection.count() > 0) give_back(curl.release());
+    return SendResult::sent();
+  }
 
   long reply_code = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply_code);

@@ -68,22 +68,28 @@ std::int64_t insert(db::Session& session, const Message& message, const std::str
 }
 
 std::vector<OutboxRow> claim_due(db::Session& session, db::Backend backend, std::int64_t now,
-                                 std::int64_t lease_until, std::int64_t limit) {
+                                 std::int64_t lease_until, std::int64_t limit, std::string_view kind_prefix) {
   // The due rows come from the partial index mail_outbox_due. SQLite has a single writer, so the
   // subquery and the update cannot interleave with another claim; PostgreSQL locks the chosen rows
   // and lets a concurrent claimer skip them instead of waiting for (and then re-reading) them.
-  static const std::string sqlite_sql =
-      "UPDATE mail_outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN ("
-      "SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
-      "AND claimed_until <= ? ORDER BY next_attempt_at, id LIMIT ?) RETURNING " +
-      std::string(kColumns);
-  static const std::string postgres_sql =
-      "UPDATE mail_outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN ("
-      "SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
-      "AND claimed_until <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " +
-      std::string(kColumns);
-  const auto rows = session.query(backend == db::Backend::Postgres ? postgres_sql : sqlite_sql,
-                                  {lease_until, now, now, limit});
+  const auto sql = [](bool postgres, bool by_kind) {
+    return "UPDATE mail_outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN ("
+           "SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
+           "AND claimed_until <= ? " +
+           std::string(by_kind ? "AND substr(kind, 1, ?) = ? " : "") + "ORDER BY next_attempt_at, id LIMIT ?" +
+           std::string(postgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING " + std::string(kColumns);
+  };
+  static const std::string sqlite_sql = sql(false, false);
+  static const std::string postgres_sql = sql(true, false);
+  static const std::string sqlite_kind_sql = sql(false, true);
+  static const std::string postgres_kind_sql = sql(true, true);
+  const bool postgres = backend == db::Backend::Postgres;
+  const auto rows =
+      kind_prefix.empty()
+          ? session.query(postgres ? postgres_sql : sqlite_sql, {lease_until, now, now, limit})
+          : session.query(postgres ? postgres_kind_sql : sqlite_kind_sql,
+                          {lease_until, now, now, static_cast<std::int64_t>(kind_prefix.size()),
+                           std::string(kind_prefix), limit});
   std::vector<OutboxRow> claimed;
   claimed.reserve(rows.size());
   for (const auto& row : rows) claimed.push_back(row_from(row));

@@ -34,8 +34,9 @@ std::int64_t insert(db::Session& session, const Message& message, const std::str
 // Claims up to `limit` rows that are due at `now` and not claimed by anyone else: sets their
 // claimed_until to `lease_until`, counts an attempt, and returns them. On PostgreSQL rows another
 // transaction is claiming are skipped (FOR UPDATE SKIP LOCKED), so instances never wait on each other.
+// A non-empty `kind_prefix` claims only rows whose kind starts with it.
 std::vector<OutboxRow> claim_due(db::Session& session, db::Backend backend, std::int64_t now,
-                                 std::int64_t lease_until, std::int64_t limit);
+                                 std::int64_t lease_until, std::int64_t limit, std::string_view kind_prefix = {});
 
 // The outcome of one attempt. Those that reschedule or give up change the row only while the claim
 // `lease_until` is still the caller's (a slow sender must not undo another instance's claim); each
