@@ -38,6 +38,9 @@
 #include "contacts/seed.h"
 #include "contacts/service.h"
 #include "db/migrations.h"
+#include "campaigns/routes.h"
+#include "campaigns/seed.h"
+#include "campaigns/service.h"
 #include "documents/routes.h"
 #include "documents/seed.h"
 #include "documents/service.h"
@@ -231,6 +234,13 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   events::ServiceOptions events_options;
   if (!config_.public_url.empty()) events_options.public_url = config_.public_url;
   events_ = std::make_unique<events::Service>(*database_, *site_, std::move(events_access), std::move(events_options));
+  // Recruitment campaigns: coordinators of a network only; registrations go through events.
+  campaigns::ServiceOptions campaigns_options;
+  if (!config_.public_url.empty()) campaigns_options.public_url = config_.public_url;
+  campaigns_ = std::make_unique<campaigns::Service>(
+      *database_, *site_, *events_,
+      [this](const http::Viewer& viewer, std::int64_t network) { return auth_->can_coordinate(viewer, network); },
+      std::move(campaigns_options));
   // Recruitment's contacts: the network's coordinators only (pages refuse API tokens, as auth decides).
   contacts_ = std::make_unique<contacts::Service>(
       *database_, *places_, config_.data_dir + "/contact-uploads",
@@ -308,6 +318,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
+  campaigns::register_routes(router_, *site_, *campaigns_, *regions_, campaigns::RouteOptions{});
+  campaigns::register_api_routes(router_, *site_, *campaigns_, *regions_);
   contacts::register_routes(router_, *site_, *contacts_);
   // The API is for coordinators' tokens too (can_coordinate refuses tokens: it guards browser forms).
   contacts::register_api_routes(router_, *site_, *contacts_, [this](const http::Viewer& viewer, std::int64_t network) {
@@ -559,6 +571,7 @@ bool seed_demo_network(db::Database& database, const std::string& data_dir, Demo
   documents::seed_demo(database, data_dir, now);
   atlas::seed_demo(database, now);
   discussions::seed_demo(database, now);  // after groups: their members write the discussions
+  campaigns::seed_demo(database, now);    // after the contacts and events seeds: it mails the first and fills the second
   return true;
 }
 
@@ -576,7 +589,16 @@ int serve(const Config& config) {
 
   App application(config, std::move(database));
   const std::unique_ptr<mail::Transport> mail_transport = make_mail_transport(config);
-  mail::OutboxSender mail_sender(application.database(), *mail_transport, mail_sender_options(config));
+  mail::SenderOptions sender_options = mail_sender_options(config);
+  // Campaign mail is paced by each campaign's own rate (campaigns/service.h), not by --mail-per-minute,
+  // and a long queue drains in one run; the campaign's recipients follow each outcome in its transaction.
+  sender_options.paced_kind_prefix = std::string(campaigns::kMailKindPrefix);
+  sender_options.keep_going_for = std::chrono::seconds(5);
+  mail::OutboxSender mail_sender(application.database(), *mail_transport, std::move(sender_options));
+  mail_sender.set_outcome_listener([&application](db::Session& session, const mail::DeliveryOutcome& outcome,
+                                                  std::int64_t now) {
+    application.campaigns().on_delivery(session, outcome, now);
+  });
   http::ServerOptions options;
   options.host = listen->host;
   options.port = listen->port;
@@ -608,6 +630,7 @@ int serve(const Config& config) {
   // Links in mail need the site's address; without --public-url it is where we listen.
   if (config.public_url.empty()) application.auth().set_public_url(local_url(listen->host, server.port()));
   if (config.public_url.empty()) application.events().set_public_url(local_url(listen->host, server.port()));
+  if (config.public_url.empty()) application.campaigns().set_public_url(local_url(listen->host, server.port()));
   if (config.public_url.empty()) {
     application.notifications().set_public_url(local_url(listen->host, server.port()));
   }
@@ -622,6 +645,14 @@ int serve(const Config& config) {
   jobs.add({"mail.prune", std::chrono::hours(1), [&mail_sender] { mail_sender.prune(unix_now()); }});
   // Contacts who never responded are erased after their network's retention period (AVG).
   jobs.add({"contacts.retention", std::chrono::hours(6), [&application] { application.contacts().run_retention(unix_now()); }});
+  // Campaigns hand their due recipients to the outbox (each in the transaction that marks them handed)
+  // and wake the sender when they did.
+  jobs.add({"campaigns.send", std::chrono::milliseconds(500), [&application, &jobs] {
+              const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count();
+              if (application.campaigns().send_due(now_ms) > 0) jobs.wake("mail.outbox");
+            }});
   // Event reminders (each once, claimed in the database) and the rolling horizon of series.
   jobs.add({"events.reminders", std::chrono::seconds(60), [&application] { application.events().send_due_reminders(); }});
   jobs.add({"events.horizon", std::chrono::hours(6), [&application] { application.events().extend_horizons(); }});

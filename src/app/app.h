@@ -29,6 +29,9 @@ class Service;
 namespace contacts {
 class Service;
 }
+namespace campaigns {
+class Service;
+}
 namespace documents {
 class Service;
 }
@@ -80,6 +83,7 @@ class App {
   auth::Service& auth() { return *auth_; }
   events::Service& events() { return *events_; }
   contacts::Service& contacts() { return *contacts_; }
+  campaigns::Service& campaigns() { return *campaigns_; }
   atlas::Service& atlas() { return *atlas_; }
   discussions::Service& discussions() { return *discussions_; }
   notifications::Service& notifications() { return *notifications_; }
@@ -101,6 +105,7 @@ class App {
   std::unique_ptr<regions::Service> regions_;
   std::unique_ptr<events::Service> events_;
   std::unique_ptr<contacts::Service> contacts_;
+  std::unique_ptr<campaigns::Service> campaigns_;
   std::unique_ptr<groups::Service> groups_;
   std::unique_ptr<documents::Service> documents_;
   std::unique_ptr<search::Service> search_;
