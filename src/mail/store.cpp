@@ -76,7 +76,7 @@ std::vector<OutboxRow> claim_due(db::Session& session, db::Backend backend, std:
     return "UPDATE mail_outbox SET claimed_until = ?, attempts = attempts + 1 WHERE id IN ("
            "SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
            "AND claimed_until <= ? " +
-           std::string(by_kind ? "AND substr(kind, 1, ?) = ? " : "") + "ORDER BY next_attempt_at, id LIMIT ?" +
+           std::string(by_kind ? "AND substr(kind, 1, CAST(? AS INTEGER)) = ? " : "") + "ORDER BY next_attempt_at, id LIMIT ?" +
            std::string(postgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING " + std::string(kColumns);
   };
   static const std::string sqlite_sql = sql(false, false);
