@@ -325,6 +325,12 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
 
   return database.write([&](db::Session& session) {
     ImportReport report = base;  // fresh on every attempt (PostgreSQL may retry the transaction)
+    if (database.backend() == db::Backend::Sqlite) {
+      // A large list touches every page of the e-mail index; with SQLite's default 2 MB page cache the
+      // transaction spills pages to the WAL again and again. 64 MB (a limit, not an allocation) for
+      // the writer connection keeps a 500,000-row import in memory until commit.
+      session.execute("PRAGMA cache_size = -65536");
+    }
     std::unordered_map<std::string, std::string> suppressed;  // hash -> reason
     for (const db::Row& row :
          session.query("SELECT email_hash, reason FROM contact_suppressions WHERE network_id = ?", {request.network_id})) {
@@ -353,6 +359,8 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
     std::vector<Pending> pending;  // in file order
     pending.reserve(file.records.size());
     std::unordered_map<std::string, std::size_t> by_email;  // -> index in pending
+    by_email.reserve(file.records.size());
+    std::unordered_map<std::string, std::pair<std::string, std::string>> towns;  // as written -> name, region
     const auto cell = [&](const Record& record, Field field) -> std::string {
       const auto& column = request.columns[field];
       if (!column || *column >= record.fields.size()) return {};
@@ -384,7 +392,8 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
         report.refused_rows.push_back({record.line, "too_long", given});
         continue;
       }
-      if (auto hit = suppressed.find(email_hash(email)); hit != suppressed.end()) {
+      if (auto hit = suppressed.empty() ? suppressed.end() : suppressed.find(email_hash(email));
+          hit != suppressed.end()) {
         report.refused_rows.push_back({record.line, "suppressed_" + hit->second, given});
         continue;
       }
@@ -393,10 +402,16 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
         continue;
       }
       if (places != nullptr && !row.town.empty()) {
-        if (const members::Place* place = places->find(row.town)) {
-          row.town = place->name;
-          row.region = place->region;
+        // A list names the same few hundred towns over and over: each is looked up once.
+        auto known_town = towns.find(row.town);
+        if (known_town == towns.end()) {
+          const members::Place* place = places->find(row.town);
+          known_town = towns.emplace(row.town, place ? std::make_pair(place->name, place->region)
+                                                     : std::make_pair(row.town, std::string()))
+                           .first;
         }
+        row.town = known_town->second.first;
+        row.region = known_town->second.second;
       }
       if (auto earlier = by_email.find(email); earlier != by_email.end()) {
         Pending& first = pending[earlier->second];
@@ -442,7 +457,14 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
 
     std::vector<const Pending*> inserts;
     std::vector<const Pending*> links;
-    for (const Pending& row : pending) {
+    // New contacts go in in e-mail order: the (network, e-mail) index then grows at one end instead
+    // of at random pages all over it.
+    std::vector<const Pending*> ordered;
+    ordered.reserve(pending.size());
+    for (const Pending& row : pending) ordered.push_back(&row);
+    std::sort(ordered.begin(), ordered.end(), [](const Pending* a, const Pending* b) { return a->email < b->email; });
+    for (const Pending* row_pointer : ordered) {
+      const Pending& row = *row_pointer;
       if (!row.existing_id) {
         inserts.push_back(&row);
         if (inserts.size() == kInsertBatch) {

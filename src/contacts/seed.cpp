@@ -130,8 +130,9 @@ std::string demo_csv(std::size_t count, std::uint64_t seed, std::size_t duplicat
                        std::string(dice.pick(kSources));
     lines.push_back(std::move(line));
   }
-  std::vector<std::string> rows = lines;
-  // Duplicates: the same address again further down, sometimes upper-cased, with fewer fields.
+  // Extra rows go in at random places: (place among the originals, row), merged in one pass.
+  std::vector<std::pair<std::size_t, std::string>> extra;
+  // Duplicates: the same address again elsewhere, sometimes upper-cased, with fewer fields.
   for (std::size_t k = 0; k < duplicates && !lines.empty(); ++k) {
     const std::string& original = lines[dice.below(lines.size())];
     const std::size_t start = original.find(';', original.find(';') + 1) + 1;
@@ -142,14 +143,21 @@ std::string demo_csv(std::size_t count, std::uint64_t seed, std::size_t duplicat
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
       }
     }
-    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(dice.below(rows.size() + 1)), ";;" + email + ";;;");
+    extra.emplace_back(dice.below(lines.size() + 1), ";;" + email + ";;;");
   }
   // Invalid rows: addresses typed wrong, or missing.
   constexpr std::array<std::string_view, 4> kBroken = {"jan.peeters(at)ziggo.nl", "info@", "m.verhoeven@@kpnmail.nl",
                                                        ""};
   for (std::size_t k = 0; k < invalid; ++k) {
-    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(dice.below(rows.size() + 1)),
-                "Onbekend;;" + std::string(kBroken[k % kBroken.size()]) + ";Breda;;");
+    extra.emplace_back(dice.below(lines.size() + 1), "Onbekend;;" + std::string(kBroken[k % kBroken.size()]) + ";Breda;;");
+  }
+  std::stable_sort(extra.begin(), extra.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> rows;
+  rows.reserve(lines.size() + extra.size());
+  std::size_t next_extra = 0;
+  for (std::size_t k = 0; k <= lines.size(); ++k) {
+    while (next_extra < extra.size() && extra[next_extra].first == k) rows.push_back(std::move(extra[next_extra++].second));
+    if (k < lines.size()) rows.push_back(std::move(lines[k]));
   }
   for (const std::string& row : rows) csv += row + "\r\n";
   return csv;
