@@ -26,7 +26,7 @@ constexpr std::array<std::string_view, 3> kLegalBasisKeys{"contacts.import.legal
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
-std::string base_url(const NetworkRef& network) { return "/netwerk/" + network.slug + "/contacten"; }
+std::string base_url(const NetworkRef& network) { return "/netwerken/" + network.slug + "/contacten"; }
 
 http::Response sign_in_redirect(const http::Request& request) {
   return http::Response::redirect("/inloggen?next=" + http::percent_encode(web::local_path_or_root(request.target)));
@@ -78,7 +78,7 @@ class Pages {
 
   http::Response list(const http::Request& request, const web::FormErrors& errors = {}, int status = 200,
                       std::optional<std::string> retention_value = std::nullopt) {
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const NetworkRef& network = *access_result.network;
     const http::FormData query = http::FormData::parse(request.query);
@@ -214,7 +214,7 @@ class Pages {
   http::Response save_retention(const http::Request& request) {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const std::string value(form.value_or("dagen", ""));
     const auto days = http::parse_id(value);
@@ -231,7 +231,7 @@ class Pages {
   }
 
   http::Response upload_form(const http::Request& request) {
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     return upload_page(request, *access_result.network, {}, 200);
   }
@@ -353,7 +353,7 @@ class Pages {
   http::Response run(const http::Request& request) {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const NetworkRef& network = *access_result.network;
     MapForm map_form;
@@ -419,7 +419,7 @@ class Pages {
   }
 
   http::Response report(const http::Request& request) {
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const NetworkRef& network = *access_result.network;
     const auto import = import_of(network, request.path_param("id"));
@@ -464,7 +464,7 @@ class Pages {
   }
 
   http::Response report_download(const http::Request& request) {
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const auto import = import_of(*access_result.network, request.path_param("id"));
     if (!import) return site_.error_page(&request, 404);
@@ -489,7 +489,7 @@ class Pages {
   }
 
   http::Response contact_page(const http::Request& request) {
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const NetworkRef& network = *access_result.network;
     const auto contact = contact_of(network, request.path_param("id"));
@@ -533,7 +533,7 @@ class Pages {
   http::Response erase(const http::Request& request) {
     const http::FormData form = http::FormData::parse(request.body);
     if (!site_.csrf_ok(request, form)) return site_.error_page(&request, 403);
-    auto access_result = access(request, request.path_param("network"));
+    auto access_result = access(request, request.path_param("slug"));
     if (!access_result.network) return *access_result.refusal;
     const auto contact = contact_of(*access_result.network, request.path_param("id"));
     if (!contact) return site_.error_page(&request, 404);
@@ -585,19 +585,19 @@ nlohmann::json contact_json(const Contact& contact) {
 void register_routes(http::Router& router, const web::Site& site, Service& service) {
   site.require_templates({"contacts/list", "contacts/upload", "contacts/map", "contacts/report", "contacts/contact"});
   auto pages = std::make_shared<Pages>(site, service);
-  router.get("/netwerk/{network}/contacten", [pages](http::Request& request) { return pages->list(request); });
-  router.post("/netwerk/{network}/contacten/bewaartermijn",
+  router.get("/netwerken/{slug}/contacten", [pages](http::Request& request) { return pages->list(request); });
+  router.post("/netwerken/{slug}/contacten/bewaartermijn",
               [pages](http::Request& request) { return pages->save_retention(request); });
-  router.get("/netwerk/{network}/contacten/importeren",
+  router.get("/netwerken/{slug}/contacten/importeren",
              [pages](http::Request& request) { return pages->upload_form(request); });
   router.post(std::string(kUploadPath), [pages](http::Request& request) { return pages->upload(request); });
-  router.post("/netwerk/{network}/contacten/importeren/koppelen",
+  router.post("/netwerken/{slug}/contacten/importeren/koppelen",
               [pages](http::Request& request) { return pages->run(request); });
-  router.get("/netwerk/{network}/contacten/importen/{id}", [pages](http::Request& request) { return pages->report(request); });
-  router.get("/netwerk/{network}/contacten/importen/{id}/rapport.csv",
+  router.get("/netwerken/{slug}/contacten/importen/{id}", [pages](http::Request& request) { return pages->report(request); });
+  router.get("/netwerken/{slug}/contacten/importen/{id}/rapport.csv",
              [pages](http::Request& request) { return pages->report_download(request); });
-  router.get("/netwerk/{network}/contacten/{id}", [pages](http::Request& request) { return pages->contact_page(request); });
-  router.post("/netwerk/{network}/contacten/{id}/wissen", [pages](http::Request& request) { return pages->erase(request); });
+  router.get("/netwerken/{slug}/contacten/{id}", [pages](http::Request& request) { return pages->contact_page(request); });
+  router.post("/netwerken/{slug}/contacten/{id}/wissen", [pages](http::Request& request) { return pages->erase(request); });
 }
 
 std::span<const api::RouteSpec> api_routes() { return kApiRoutes; }

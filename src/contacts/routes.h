@@ -1,6 +1,6 @@
 // HTTP for recruitment's contacts: the coordinator's list with filters and paging, the import in
 // three steps (upload, column mapping with a preview, report with a CSV download), a contact's page
-// with its history, erasure and the retention setting, all under /netwerk/{slug}/contacten and for
+// with its history, erasure and the retention setting, all under /netwerken/{slug}/contacten and for
 // the network's coordinators only; and GET /api/v1/contacts for coordinators' tokens. Services
 // must outlive the router.
 #pragma once
