@@ -133,6 +133,7 @@ class Pages {
                                   {"bounced", std::to_string(loaded.totals.bounced)}}));
     page_data.set("list_url", base_url(network));
     page_data.set("import_url", base_url(network) + "/importeren");
+    page_data.set("campaigns_url", "/netwerken/" + network.slug + "/campagnes");
     page_data.set("retention_url", base_url(network) + "/bewaartermijn");
     page_data.set("query", filter.query);
     const auto facet_list = [](const std::vector<std::pair<std::string, std::int64_t>>& values,

@@ -109,6 +109,36 @@ std::vector<HistoryItem> Service::history(const Contact& contact, std::string_vi
           import.outcome == "added" ? "contacts.detail.history_import_added" : "contacts.detail.history_import_merged";
       found.push_back({import.created_at, fill(text(key), {{"file", import.file_name}}), ""});
     }
+    // The campaigns that reached them (the campaigns feature's recipients, migration 0015): mailed,
+    // bounced, answered and registered through each campaign's personal link.
+    for (const db::Row& row : session.query(
+             "SELECT c.id, c.name, r.handed_at, r.outcome, r.outcome_at, r.responded_at, r.response, r.registered_at "
+             "FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE r.contact_id = ? "
+             "ORDER BY c.id",
+             {contact.id})) {
+      const std::string path = "/campagnes/" + std::to_string(row.int64(0));
+      const std::string campaign = row.text(1);
+      if (const auto handed = row.optional_int64(2)) {
+        found.push_back({*handed, fill(text("contacts.detail.history_mailed"), {{"campaign", campaign}}), path});
+      }
+      if (row.text(3) == "bounced" && row.optional_int64(4)) {
+        found.push_back({*row.optional_int64(4), fill(text("contacts.detail.history_bounced"), {{"campaign", campaign}}),
+                         path});
+      }
+      if (const auto responded = row.optional_int64(5)) {
+        const std::string response = response_from(row.text(6)) ? text("contacts.status." + row.text(6)) : row.text(6);
+        found.push_back({*responded,
+                         fill(text("contacts.detail.history_responded"), {{"campaign", campaign}, {"response", response}}),
+                         path});
+      }
+      if (const auto registered = row.optional_int64(7)) {
+        found.push_back({*registered, fill(text("contacts.detail.history_registered"), {{"campaign", campaign}}), path});
+      }
+    }
+    if (contact.account_id && contact.became_member_at) {
+      found.push_back({*contact.became_member_at, text("contacts.detail.history_member"),
+                       "/leden/" + std::to_string(*contact.account_id)});
+    }
     for (const HistorySource& source : sources) {
       for (HistoryItem& item : source(session, contact, language)) found.push_back(std::move(item));
     }
