@@ -8,9 +8,9 @@
 //   build-x/bench/contacts_import both 5              # rounds interleaved: sqlite, postgres, sqlite, ...
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -61,9 +61,11 @@ Round run_round(db::Backend backend, const std::string& csv, const members::Plac
   const contacts::ImportReport again = contacts::run_import(*db, csv, request, &places, 1748865700);
   const auto again_done = std::chrono::steady_clock::now();
   const double cpu_again_done = cpu_seconds();
-  if (first.rows_total != static_cast<std::int64_t>(kRows) || first.refused != static_cast<std::int64_t>(kInvalid) ||
+  if (first.rows_total != static_cast<std::int64_t>(kRows) ||
+      first.refused != static_cast<std::int64_t>(kInvalid) ||
       first.merged != static_cast<std::int64_t>(kDuplicates) || again.added != 0) {
-    std::fprintf(stderr, "unexpected report: total %lld added %lld merged %lld refused %lld; again added %lld\n",
+    std::fprintf(stderr,
+                 "unexpected report: total %lld added %lld merged %lld refused %lld; again added %lld\n",
                  static_cast<long long>(first.rows_total), static_cast<long long>(first.added),
                  static_cast<long long>(first.merged), static_cast<long long>(first.refused),
                  static_cast<long long>(again.added));
@@ -112,10 +114,12 @@ int main(int argc, char** argv) {
       first_cpu.push_back(r.first_cpu_s);
       again_cpu.push_back(r.again_cpu_s);
     }
-    std::printf("median %-8s import %.2f s wall / %.2f s CPU (goal on SQLite: < 5 s), again %.2f s wall / %.2f s CPU, "
-                "%d rounds\n",
-                std::string(db::to_string(backends[b])).c_str(), median(first), median(first_cpu), median(again),
-                median(again_cpu), rounds);
+    std::printf(
+        "median %-8s import %.2f s wall / %.2f s CPU (goal on SQLite: < 5 s), again %.2f s wall / %.2f s "
+        "CPU, "
+        "%d rounds\n",
+        std::string(db::to_string(backends[b])).c_str(), median(first), median(first_cpu), median(again),
+        median(again_cpu), rounds);
   }
   return 0;
 }

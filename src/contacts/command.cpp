@@ -13,7 +13,8 @@
 
 namespace contacts {
 
-int run_import_command(db::Database& database, const ImportCommand& command, std::ostream& out, std::ostream& err) {
+int run_import_command(db::Database& database, const ImportCommand& command, std::ostream& out,
+                       std::ostream& err) {
   const web::Catalog catalog = web::Catalog::load_embedded();
   const std::string language(web::supported_language(command.language));
   const auto text = [&](std::string_view key) { return std::string(catalog.text(language, key)); };
@@ -63,14 +64,14 @@ int run_import_command(db::Database& database, const ImportCommand& command, std
     return 2;
   }
   out << fill(text("contacts.report.summary"), {{"total", std::to_string(report.rows_total)},
-                                               {"added", std::to_string(report.added)},
-                                               {"merged", std::to_string(report.merged)},
-                                               {"refused", std::to_string(report.refused)}})
+                                                {"added", std::to_string(report.added)},
+                                                {"merged", std::to_string(report.merged)},
+                                                {"refused", std::to_string(report.refused)}})
       << "\n";
   out << fill(text("contacts.report.file_facts"), {{"file", request.file_name},
-                                                  {"encoding", std::string(to_string(report.encoding))},
-                                                  {"source", request.source},
-                                                  {"legal_basis", request.legal_basis}})
+                                                   {"encoding", std::string(to_string(report.encoding))},
+                                                   {"source", request.source},
+                                                   {"legal_basis", request.legal_basis}})
       << "\n";
   for (const RefusedRow& row : report.refused_rows) {
     out << text("contacts.report.line") << " " << row.line << ": " << text("contacts.reason." + row.reason);

@@ -79,8 +79,8 @@ bool is_valid_utf8(std::string_view text) {
 std::string convert_to_utf8(std::string_view bytes, const char* from) {
   UErrorCode status = U_ZERO_ERROR;
   std::string out(bytes.size() * 3 + 1, '\0');
-  const int32_t written = ucnv_convert("UTF-8", from, out.data(), static_cast<int32_t>(out.size()), bytes.data(),
-                                       static_cast<int32_t>(bytes.size()), &status);
+  const int32_t written = ucnv_convert("UTF-8", from, out.data(), static_cast<int32_t>(out.size()),
+                                       bytes.data(), static_cast<int32_t>(bytes.size()), &status);
   if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU could not convert from ") + from);
   out.resize(static_cast<std::size_t>(written));
   return out;

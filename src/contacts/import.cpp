@@ -42,8 +42,10 @@ namespace {
 std::string header_key(std::string_view name) {
   std::string key;
   for (char c : name) {
-    if (c >= 'A' && c <= 'Z') key += static_cast<char>(c - 'A' + 'a');
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) key += c;
+    if (c >= 'A' && c <= 'Z')
+      key += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      key += c;
   }
   return key;
 }
@@ -59,8 +61,8 @@ const std::unordered_map<std::string, Field>& known_headers() {
                              "contact", "naamcontactpersoon"}) {
       map.emplace(name, Field::Name);
     }
-    for (const char* name : {"organisatie", "organisation", "organization", "bedrijf", "bedrijfsnaam", "company",
-                             "companyname", "firma", "onderneming", "kantoor", "handelsnaam"}) {
+    for (const char* name : {"organisatie", "organisation", "organization", "bedrijf", "bedrijfsnaam",
+                             "company", "companyname", "firma", "onderneming", "kantoor", "handelsnaam"}) {
       map.emplace(name, Field::Organisation);
     }
     for (const char* name : {"plaats", "woonplaats", "vestigingsplaats", "stad", "town", "city", "gemeente",
@@ -128,7 +130,8 @@ std::optional<ColumnMap> columns_from_spec(const std::vector<std::string>& heade
         break;
       }
     }
-    if (!column && std::all_of(column_name.begin(), column_name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!column &&
+        std::all_of(column_name.begin(), column_name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       const std::size_t number = std::stoul(std::string(column_name));
       if (number >= 1 && number <= header.size()) column = number - 1;
     }
@@ -177,7 +180,8 @@ nlohmann::json ImportReport::to_json() const {
   json["refused_rows"] = std::move(refused_json);
   nlohmann::json merged_json = nlohmann::json::array();
   for (const MergedRow& row : merged_rows) {
-    merged_json.push_back({{"line", row.line}, {"duplicate_of_line", row.duplicate_of_line}, {"changed", row.changed}});
+    merged_json.push_back(
+        {{"line", row.line}, {"duplicate_of_line", row.duplicate_of_line}, {"changed", row.changed}});
   }
   json["merged_rows"] = std::move(merged_json);
   return json;
@@ -199,20 +203,22 @@ ImportReport ImportReport::from_json(const nlohmann::json& json) {
   report.refused = json.value("refused", std::int64_t{0});
   if (json.contains("refused_rows")) {
     for (const auto& row : json["refused_rows"]) {
-      report.refused_rows.push_back(
-          {row.value("line", std::size_t{0}), row.value("reason", std::string()), row.value("email", std::string())});
+      report.refused_rows.push_back({row.value("line", std::size_t{0}), row.value("reason", std::string()),
+                                     row.value("email", std::string())});
     }
   }
   if (json.contains("merged_rows")) {
     for (const auto& row : json["merged_rows"]) {
-      report.merged_rows.push_back(
-          {row.value("line", std::size_t{0}), row.value("duplicate_of_line", std::size_t{0}), row.value("changed", false)});
+      report.merged_rows.push_back({row.value("line", std::size_t{0}),
+                                    row.value("duplicate_of_line", std::size_t{0}),
+                                    row.value("changed", false)});
     }
   }
   return report;
 }
 
-std::string report_csv(const ImportReport& report, const std::function<std::string(std::string_view key)>& text) {
+std::string report_csv(const ImportReport& report,
+                       const std::function<std::string(std::string_view key)>& text) {
   std::string out;
   events::append_csv_row(out, {text("contacts.report.csv.line"), text("contacts.report.csv.outcome"),
                                text("contacts.report.csv.reason"), text("contacts.report.csv.email")});
@@ -220,8 +226,9 @@ std::string report_csv(const ImportReport& report, const std::function<std::stri
   std::size_t m = 0;
   // Both lists are sorted by line; they are merged into one list by line.
   while (r < report.refused_rows.size() || m < report.merged_rows.size()) {
-    const bool take_refused = m >= report.merged_rows.size() ||
-                              (r < report.refused_rows.size() && report.refused_rows[r].line < report.merged_rows[m].line);
+    const bool take_refused =
+        m >= report.merged_rows.size() ||
+        (r < report.refused_rows.size() && report.refused_rows[r].line < report.merged_rows[m].line);
     if (take_refused) {
       const RefusedRow& row = report.refused_rows[r++];
       events::append_csv_row(out, {std::to_string(row.line), text("contacts.report.outcome.refused"),
@@ -233,7 +240,8 @@ std::string report_csv(const ImportReport& report, const std::function<std::stri
       if (const auto at = reason.find("{line}"); at != std::string::npos) {
         reason.replace(at, 6, std::to_string(row.duplicate_of_line));
       }
-      events::append_csv_row(out, {std::to_string(row.line), text("contacts.report.outcome.merged"), reason, ""});
+      events::append_csv_row(out,
+                             {std::to_string(row.line), text("contacts.report.outcome.merged"), reason, ""});
     }
   }
   return out;
@@ -258,11 +266,12 @@ bool fill(std::string& target, const std::string& value) {
 
 constexpr std::size_t kInsertBatch = 400;
 
-void insert_batch(db::Session& session, const std::vector<const Pending*>& batch, const ImportRequest& request,
-                  std::int64_t import_id, std::int64_t now) {
+void insert_batch(db::Session& session, const std::vector<const Pending*>& batch,
+                  const ImportRequest& request, std::int64_t import_id, std::int64_t now) {
   if (batch.empty()) return;
   std::string sql =
-      "INSERT INTO contacts (network_id, email, name, organisation, town, region, discipline, source, legal_basis, "
+      "INSERT INTO contacts (network_id, email, name, organisation, town, region, discipline, source, "
+      "legal_basis, "
       "language, created_at, updated_at, import_id) VALUES ";
   db::Params params;
   params.reserve(batch.size() * 13);
@@ -318,7 +327,8 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
   const ParsedFile& file = *read.file;
   base.encoding = file.encoding;
   base.separator = file.separator;
-  if (!request.columns[Field::Email] || *request.columns[Field::Email] >= file.records.front().fields.size()) {
+  if (!request.columns[Field::Email] ||
+      *request.columns[Field::Email] >= file.records.front().fields.size()) {
     base.missing_email_column = true;
     return base;
   }
@@ -333,20 +343,21 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
     }
     std::unordered_map<std::string, std::string> suppressed;  // hash -> reason
     for (const db::Row& row :
-         session.query("SELECT email_hash, reason FROM contact_suppressions WHERE network_id = ?", {request.network_id})) {
+         session.query("SELECT email_hash, reason FROM contact_suppressions WHERE network_id = ?",
+                       {request.network_id})) {
       suppressed.emplace(row.text(0), row.text(1));
     }
     std::unordered_set<std::string> members;
-    for (const db::Row& row : session.query(
-             "SELECT a.email FROM memberships m JOIN accounts a ON a.id = m.account_id "
-             "WHERE m.network_id = ? AND m.status = 'active'",
-             {request.network_id})) {
+    for (const db::Row& row :
+         session.query("SELECT a.email FROM memberships m JOIN accounts a ON a.id = m.account_id "
+                       "WHERE m.network_id = ? AND m.status = 'active'",
+                       {request.network_id})) {
       members.insert(row.text(0));
     }
     std::unordered_map<std::string, Existing> existing;
-    for (const db::Row& row : session.query(
-             "SELECT id, email, name, organisation, town, region, discipline FROM contacts WHERE network_id = ?",
-             {request.network_id})) {
+    for (const db::Row& row : session.query("SELECT id, email, name, organisation, town, region, discipline "
+                                            "FROM contacts WHERE network_id = ?",
+                                            {request.network_id})) {
       existing.emplace(row.text(1), Existing{row.int64(0), row.text(2), row.text(3), row.text(4), row.text(5),
                                              row.text(6)});
     }
@@ -406,8 +417,9 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
         auto known_town = towns.find(row.town);
         if (known_town == towns.end()) {
           const members::Place* place = places->find(row.town);
-          known_town = towns.emplace(row.town, place ? std::make_pair(place->name, place->region)
-                                                     : std::make_pair(row.town, std::string()))
+          known_town = towns
+                           .emplace(row.town, place ? std::make_pair(place->name, place->region)
+                                                    : std::make_pair(row.town, std::string()))
                            .first;
         }
         row.town = known_town->second.first;
@@ -462,7 +474,8 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
     std::vector<const Pending*> ordered;
     ordered.reserve(pending.size());
     for (const Pending& row : pending) ordered.push_back(&row);
-    std::sort(ordered.begin(), ordered.end(), [](const Pending* a, const Pending* b) { return a->email < b->email; });
+    std::sort(ordered.begin(), ordered.end(),
+              [](const Pending* a, const Pending* b) { return a->email < b->email; });
     for (const Pending* row_pointer : ordered) {
       const Pending& row = *row_pointer;
       if (!row.existing_id) {
@@ -476,7 +489,8 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
       }
       if (row.changed) {
         session.execute(
-            "UPDATE contacts SET name = ?, organisation = ?, town = ?, region = ?, discipline = ?, updated_at = ? "
+            "UPDATE contacts SET name = ?, organisation = ?, town = ?, region = ?, discipline = ?, "
+            "updated_at = ? "
             "WHERE id = ?",
             {row.name, row.organisation, row.town, row.region, row.discipline, now, *row.existing_id});
       }
@@ -497,9 +511,11 @@ ImportReport run_import(db::Database& database, std::string_view bytes, const Im
     report.refused = static_cast<std::int64_t>(report.refused_rows.size());
     report.rows_total = report.added + report.merged + report.refused;
     session.execute(
-        "UPDATE contact_imports SET rows_total = ?, rows_added = ?, rows_merged = ?, rows_refused = ?, report_json = ? "
+        "UPDATE contact_imports SET rows_total = ?, rows_added = ?, rows_merged = ?, rows_refused = ?, "
+        "report_json = ? "
         "WHERE id = ?",
-        {report.rows_total, report.added, report.merged, report.refused, report.to_json().dump(), report.import_id});
+        {report.rows_total, report.added, report.merged, report.refused, report.to_json().dump(),
+         report.import_id});
     return report;
   });
 }

@@ -16,12 +16,11 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "contacts/csv_reader.h"
 #include "db/database.h"
@@ -38,8 +37,8 @@ inline constexpr std::size_t kMaxWebRows = 500000;
 inline constexpr std::size_t kMaxFieldLength = 300;
 
 enum class Field { Email, Name, Organisation, Town, Discipline, Source };
-inline constexpr std::array<Field, 6> kFields{Field::Email, Field::Name, Field::Organisation,
-                                              Field::Town, Field::Discipline, Field::Source};
+inline constexpr std::array<Field, 6> kFields{Field::Email, Field::Name,       Field::Organisation,
+                                              Field::Town,  Field::Discipline, Field::Source};
 std::string_view to_string(Field field);  // "email", "name", "organisation", "town", "discipline", "source"
 std::optional<Field> field_from(std::string_view text);
 
@@ -47,7 +46,9 @@ std::optional<Field> field_from(std::string_view text);
 struct ColumnMap {
   std::array<std::optional<std::size_t>, kFields.size()> columns;
   std::optional<std::size_t>& operator[](Field field) { return columns[static_cast<std::size_t>(field)]; }
-  const std::optional<std::size_t>& operator[](Field field) const { return columns[static_cast<std::size_t>(field)]; }
+  const std::optional<std::size_t>& operator[](Field field) const {
+    return columns[static_cast<std::size_t>(field)];
+  }
 };
 
 // Guesses the map from header names, Dutch and English ("E-mailadres", "Plaats", "Woonplaats",
@@ -74,7 +75,7 @@ struct ImportRequest {
   std::int64_t network_id = 0;
   std::optional<std::int64_t> created_by;
   std::string file_name;
-  std::string source;       // for rows without a source column value
+  std::string source;  // for rows without a source column value
   std::string legal_basis;
   ColumnMap columns;
   std::string language = "nl";
@@ -114,7 +115,8 @@ struct ImportReport {
 
 // The report as a spreadsheet (formula-safe CSV, events/csv.h): one line per refused or merged row,
 // by line number. `text` turns a catalog key into the reader's language.
-std::string report_csv(const ImportReport& report, const std::function<std::string(std::string_view key)>& text);
+std::string report_csv(const ImportReport& report,
+                       const std::function<std::string(std::string_view key)>& text);
 
 // Runs the import in one write transaction. `places` (may be null) gives towns their region and
 // canonical spelling.

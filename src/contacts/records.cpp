@@ -50,16 +50,17 @@ std::string email_hash(std::string_view email) {
 }
 
 std::optional<Contact> find_contact(db::Session& session, std::int64_t contact_id) {
-  auto row = session.query_one(std::string("SELECT ") + store::kContactColumns + " FROM contacts c WHERE c.id = ?",
-                               {contact_id});
+  auto row = session.query_one(
+      std::string("SELECT ") + store::kContactColumns + " FROM contacts c WHERE c.id = ?", {contact_id});
   if (!row) return std::nullopt;
   return store::contact_from(*row);
 }
 
-std::optional<Contact> find_contact_by_email(db::Session& session, std::int64_t network_id, std::string_view email) {
-  auto row = session.query_one(
-      std::string("SELECT ") + store::kContactColumns + " FROM contacts c WHERE c.network_id = ? AND c.email = ?",
-      {network_id, normalize_email(email)});
+std::optional<Contact> find_contact_by_email(db::Session& session, std::int64_t network_id,
+                                             std::string_view email) {
+  auto row = session.query_one(std::string("SELECT ") + store::kContactColumns +
+                                   " FROM contacts c WHERE c.network_id = ? AND c.email = ?",
+                               {network_id, normalize_email(email)});
   if (!row) return std::nullopt;
   return store::contact_from(*row);
 }
@@ -75,14 +76,15 @@ void suppress(db::Session& session, std::int64_t network_id, std::string_view em
 bool mark_unsubscribed(db::Session& session, std::int64_t contact_id, std::int64_t now) {
   const auto contact = find_contact(session, contact_id);
   if (!contact) return false;
-  session.execute("UPDATE contacts SET unsubscribed_at = COALESCE(unsubscribed_at, ?), updated_at = ? WHERE id = ?",
-                  {now, now, contact_id});
+  session.execute(
+      "UPDATE contacts SET unsubscribed_at = COALESCE(unsubscribed_at, ?), updated_at = ? WHERE id = ?",
+      {now, now, contact_id});
   suppress(session, contact->network_id, contact->email, "unsubscribed", now);
   return true;
 }
 
-bool mark_bounced(db::Session& session, std::int64_t network_id, std::string_view email, std::string_view reason,
-                  std::int64_t now) {
+bool mark_bounced(db::Session& session, std::int64_t network_id, std::string_view email,
+                  std::string_view reason, std::int64_t now) {
   std::string kept(reason.substr(0, std::min<std::size_t>(reason.size(), 500)));
   suppress(session, network_id, email, "bounced", now);
   return session.execute(
@@ -104,9 +106,11 @@ bool mark_mailed(db::Session& session, std::int64_t contact_id, std::int64_t now
   return session.execute("UPDATE contacts SET last_mailed_at = ? WHERE id = ?", {now, contact_id}) > 0;
 }
 
-std::optional<std::string> suppression_reason(db::Session& session, std::int64_t network_id, std::string_view email) {
-  auto row = session.query_one("SELECT reason FROM contact_suppressions WHERE network_id = ? AND email_hash = ?",
-                               {network_id, email_hash(email)});
+std::optional<std::string> suppression_reason(db::Session& session, std::int64_t network_id,
+                                              std::string_view email) {
+  auto row =
+      session.query_one("SELECT reason FROM contact_suppressions WHERE network_id = ? AND email_hash = ?",
+                        {network_id, email_hash(email)});
   if (row) return row->text(0);
   const auto contact = find_contact_by_email(session, network_id, email);
   if (contact) {
@@ -148,9 +152,11 @@ nlohmann::json export_contact(db::Session& session, std::int64_t contact_id) {
   out["updated_at"] = contact->updated_at;
   out["unsubscribed_at"] = optional_json(contact->unsubscribed_at);
   out["bounced_at"] = optional_json(contact->bounced_at);
-  out["bounce_reason"] = contact->bounce_reason ? nlohmann::json(*contact->bounce_reason) : nlohmann::json(nullptr);
+  out["bounce_reason"] =
+      contact->bounce_reason ? nlohmann::json(*contact->bounce_reason) : nlohmann::json(nullptr);
   out["responded_at"] = optional_json(contact->responded_at);
-  out["response"] = contact->response ? nlohmann::json(std::string(to_string(*contact->response))) : nlohmann::json(nullptr);
+  out["response"] = contact->response ? nlohmann::json(std::string(to_string(*contact->response)))
+                                      : nlohmann::json(nullptr);
   out["last_mailed_at"] = optional_json(contact->last_mailed_at);
   out["became_member_at"] = optional_json(contact->became_member_at);
   nlohmann::json imports = nlohmann::json::array();
@@ -169,10 +175,14 @@ bool erase_contact(db::Session& session, std::int64_t contact_id, std::string_vi
   const auto contact = find_contact(session, contact_id);
   if (!contact) return false;
   std::optional<std::string> keep_reason;
-  if (reason == "unsubscribed" || reason == "never") keep_reason = std::string(reason);
-  else if (contact->response == Response::Never) keep_reason = "never";
-  else if (contact->unsubscribed_at) keep_reason = "unsubscribed";
-  else if (contact->bounced_at) keep_reason = "bounced";
+  if (reason == "unsubscribed" || reason == "never")
+    keep_reason = std::string(reason);
+  else if (contact->response == Response::Never)
+    keep_reason = "never";
+  else if (contact->unsubscribed_at)
+    keep_reason = "unsubscribed";
+  else if (contact->bounced_at)
+    keep_reason = "bounced";
   if (keep_reason) suppress(session, contact->network_id, contact->email, *keep_reason, now);
   session.execute("DELETE FROM contacts WHERE id = ?", {contact_id});
   return true;
@@ -180,7 +190,8 @@ bool erase_contact(db::Session& session, std::int64_t contact_id, std::string_vi
 
 nlohmann::json export_member(db::Session& session, std::int64_t account_id) {
   nlohmann::json contacts = nlohmann::json::array();
-  for (const db::Row& row : session.query("SELECT id FROM contacts WHERE account_id = ? ORDER BY id", {account_id})) {
+  for (const db::Row& row :
+       session.query("SELECT id FROM contacts WHERE account_id = ? ORDER BY id", {account_id})) {
     contacts.push_back(export_contact(session, row.int64(0)));
   }
   return contacts;
@@ -191,7 +202,8 @@ void erase_member(db::Session& session, std::int64_t account_id) {
 }
 
 std::int64_t retention_days(db::Session& session, std::int64_t network_id) {
-  auto row = session.query_one("SELECT retention_days FROM recruitment_settings WHERE network_id = ?", {network_id});
+  auto row =
+      session.query_one("SELECT retention_days FROM recruitment_settings WHERE network_id = ?", {network_id});
   return row ? row->int64(0) : kDefaultRetentionDays;
 }
 
@@ -206,7 +218,8 @@ std::int64_t erase_expired(db::Session& session, std::int64_t now) {
   // Networks without a settings row keep contacts for the default period.
   return session.execute(
       "DELETE FROM contacts WHERE responded_at IS NULL AND account_id IS NULL AND "
-      "(CASE WHEN last_mailed_at IS NOT NULL AND last_mailed_at > created_at THEN last_mailed_at ELSE created_at END) < "
+      "(CASE WHEN last_mailed_at IS NOT NULL AND last_mailed_at > created_at THEN last_mailed_at ELSE "
+      "created_at END) < "
       "? - 86400 * COALESCE((SELECT s.retention_days FROM recruitment_settings s "
       "WHERE s.network_id = contacts.network_id), ?)",
       {now, kDefaultRetentionDays});

@@ -3,15 +3,15 @@
 // db::Session, runs only SQL for the contacts tables, and throws db::Error on database failures.
 //
 // Example (a campaign's bounce handler):
-//   database.write([&](db::Session& s) { contacts::mark_bounced(s, network_id, rcpt, "550 no such user", now); });
+//   database.write([&](db::Session& s) { contacts::mark_bounced(s, network_id, rcpt, "550 no such user",
+//   now); });
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "contacts/types.h"
 #include "db/database.h"
@@ -26,14 +26,16 @@ std::string email_hash(std::string_view email);
 // The contact with this id, or nothing.
 std::optional<Contact> find_contact(db::Session& session, std::int64_t contact_id);
 // The contact of the network with this address (normalised here), or nothing.
-std::optional<Contact> find_contact_by_email(db::Session& session, std::int64_t network_id, std::string_view email);
+std::optional<Contact> find_contact_by_email(db::Session& session, std::int64_t network_id,
+                                             std::string_view email);
 
-// Sets unsubscribed_at (kept when already set) and adds an 'unsubscribed' suppression; false for an unknown id.
+// Sets unsubscribed_at (kept when already set) and adds an 'unsubscribed' suppression; false for an unknown
+// id.
 bool mark_unsubscribed(db::Session& session, std::int64_t contact_id, std::int64_t now);
 // Marks the network's contact with this address bounced (reason kept, cut to 500 bytes) and suppresses
 // the address; false when the network holds no contact with it (the suppression is added anyway).
-bool mark_bounced(db::Session& session, std::int64_t network_id, std::string_view email, std::string_view reason,
-                  std::int64_t now);
+bool mark_bounced(db::Session& session, std::int64_t network_id, std::string_view email,
+                  std::string_view reason, std::int64_t now);
 // Records the answer from the personal link (a later answer replaces an earlier one); "never" also
 // suppresses the address. False for an unknown id.
 bool record_response(db::Session& session, std::int64_t contact_id, Response response, std::int64_t now);
@@ -41,7 +43,8 @@ bool record_response(db::Session& session, std::int64_t contact_id, Response res
 bool mark_mailed(db::Session& session, std::int64_t contact_id, std::int64_t now);
 // Whether the address may never be mailed by this network (unsubscribed, "never", bounced, erased),
 // with the reason; checks both the suppression hashes and the contact's own flags.
-std::optional<std::string> suppression_reason(db::Session& session, std::int64_t network_id, std::string_view email);
+std::optional<std::string> suppression_reason(db::Session& session, std::int64_t network_id,
+                                              std::string_view email);
 bool is_suppressed(db::Session& session, std::int64_t network_id, std::string_view email);
 // Adds (or keeps) a suppression hash for the address.
 void suppress(db::Session& session, std::int64_t network_id, std::string_view email, std::string_view reason,

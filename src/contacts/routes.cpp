@@ -1,9 +1,8 @@
 #include "contacts/routes.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "api/json_responses.h"
 #include "contacts/records.h"
@@ -19,7 +18,8 @@ namespace mustache = kainjow::mustache;
 
 constexpr std::int64_t kPageSize = 50;
 constexpr std::string_view kTimezone = "Europe/Amsterdam";
-constexpr std::array<std::string_view, 3> kLegalBases{"gerechtvaardigd belang", "toestemming", "overeenkomst"};
+constexpr std::array<std::string_view, 3> kLegalBases{"gerechtvaardigd belang", "toestemming",
+                                                      "overeenkomst"};
 constexpr std::array<std::string_view, 3> kLegalBasisKeys{"contacts.import.legal_basis_legitimate_interest",
                                                           "contacts.import.legal_basis_consent",
                                                           "contacts.import.legal_basis_contract"};
@@ -29,7 +29,8 @@ std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); 
 std::string base_url(const NetworkRef& network) { return "/netwerken/" + network.slug + "/contacten"; }
 
 http::Response sign_in_redirect(const http::Request& request) {
-  return http::Response::redirect("/inloggen?next=" + http::percent_encode(web::local_path_or_root(request.target)));
+  return http::Response::redirect("/inloggen?next=" +
+                                  http::percent_encode(web::local_path_or_root(request.target)));
 }
 
 std::string status_key(const Contact& contact) {
@@ -97,7 +98,8 @@ class Pages {
         status_filter == "member") {
       filter.status = status_filter;
     }
-    const std::int64_t page = std::clamp<std::int64_t>(http::parse_id(query.value_or("pagina", "1")).value_or(1), 1, 1000000);
+    const std::int64_t page =
+        std::clamp<std::int64_t>(http::parse_id(query.value_or("pagina", "1")).value_or(1), 1, 1000000);
     filter.limit = kPageSize;
     filter.offset = (page - 1) * kPageSize;
 
@@ -237,8 +239,8 @@ class Pages {
     return upload_page(request, *access_result.network, {}, 200);
   }
 
-  http::Response upload_page(const http::Request& request, const NetworkRef& network, const web::FormErrors& errors,
-                             int status) {
+  http::Response upload_page(const http::Request& request, const NetworkRef& network,
+                             const web::FormErrors& errors, int status) {
     mustache::data data;
     data.set("title", text(request, "contacts.import.title"));
     data.set("network_name", network.name);
@@ -270,7 +272,8 @@ class Pages {
     Preview preview_result = preview(file->body, 5);
     if (preview_result.problem) {
       errors.add("bestand", "contacts.file." + std::string(to_string(*preview_result.problem)));
-      return upload_page(request, network, errors, *preview_result.problem == FileProblem::TooManyRows ? 413 : 422);
+      return upload_page(request, network, errors,
+                         *preview_result.problem == FileProblem::TooManyRows ? 413 : 422);
     }
     const std::string token = service_.keep_upload(network.id, file->body);
     MapForm map_form;
@@ -289,8 +292,9 @@ class Pages {
     std::string legal_basis;
   };
 
-  http::Response map_page(const http::Request& request, const NetworkRef& network, const Preview& file_preview,
-                          const MapForm& form, const web::FormErrors& errors, int status) {
+  http::Response map_page(const http::Request& request, const NetworkRef& network,
+                          const Preview& file_preview, const MapForm& form, const web::FormErrors& errors,
+                          int status) {
     mustache::data data;
     data.set("title", text(request, "contacts.import.map_title"));
     data.set("network_name", network.name);
@@ -299,7 +303,8 @@ class Pages {
     data.set("token", form.token);
     data.set("file_name", form.file_name);
     data.set("source", form.source);
-    const std::string separator = file_preview.separator == '\t' ? "tab" : std::string(1, file_preview.separator);
+    const std::string separator =
+        file_preview.separator == '\t' ? "tab" : std::string(1, file_preview.separator);
     data.set("file_facts", fill(text(request, "contacts.import.file_facts"),
                                 {{"rows", std::to_string(file_preview.rows_total)},
                                  {"encoding", std::string(to_string(file_preview.encoding))},
@@ -318,7 +323,7 @@ class Pages {
         mustache::data column;
         column.set("index", std::to_string(index));
         column.set("name", file_preview.header[index].empty() ? "#" + std::to_string(index + 1)
-                                                               : file_preview.header[index]);
+                                                              : file_preview.header[index]);
         column.set("selected", form.columns[field] == index);
         columns.push_back(column);
       }
@@ -384,7 +389,8 @@ class Pages {
     if (!map_form.columns[Field::Email]) errors.add("veld_email", "contacts.file.missing_email_column");
     std::string source(map_form.source);
     source.erase(0, source.find_first_not_of(" \t"));
-    if (source.find_first_not_of(" \t") == std::string::npos) errors.add("bron", "contacts.file.source_required");
+    if (source.find_first_not_of(" \t") == std::string::npos)
+      errors.add("bron", "contacts.file.source_required");
     if (std::find(kLegalBases.begin(), kLegalBases.end(), map_form.legal_basis) == kLegalBases.end()) {
       errors.add("grondslag", "contacts.file.legal_basis_required");
     }
@@ -397,7 +403,8 @@ class Pages {
     import_request.source = source;
     import_request.legal_basis = map_form.legal_basis;
     import_request.columns = map_form.columns;
-    const ImportReport report = run_import(service_.database(), *bytes, import_request, &service_.places(), unix_now());
+    const ImportReport report =
+        run_import(service_.database(), *bytes, import_request, &service_.places(), unix_now());
     if (report.file_problem) {
       errors.add("bestand", "contacts.file." + std::string(to_string(*report.file_problem)));
       return upload_page(request, network, errors, 422);
@@ -409,14 +416,16 @@ class Pages {
   std::optional<ImportSummary> import_of(const NetworkRef& network, std::string_view id_text) {
     const auto id = http::parse_id(id_text);
     if (!id) return std::nullopt;
-    auto import = service_.database().read([&](db::Session& session) { return store::find_import(session, *id); });
+    auto import =
+        service_.database().read([&](db::Session& session) { return store::find_import(session, *id); });
     if (!import || import->network_id != network.id) return std::nullopt;
     return import;
   }
 
   std::string reason_text(const http::Request& request, const MergedRow& row) const {
     if (row.duplicate_of_line == 0) return text(request, "contacts.report.merged_existing");
-    return fill(text(request, "contacts.report.merged_line"), {{"line", std::to_string(row.duplicate_of_line)}});
+    return fill(text(request, "contacts.report.merged_line"),
+                {{"line", std::to_string(row.duplicate_of_line)}});
   }
 
   http::Response report(const http::Request& request) {
@@ -425,7 +434,8 @@ class Pages {
     const NetworkRef& network = *access_result.network;
     const auto import = import_of(network, request.path_param("id"));
     if (!import) return site_.error_page(&request, 404);
-    const ImportReport stored = ImportReport::from_json(nlohmann::json::parse(import->report_json, nullptr, false));
+    const ImportReport stored =
+        ImportReport::from_json(nlohmann::json::parse(import->report_json, nullptr, false));
     mustache::data data;
     data.set("title", text(request, "contacts.report.title"));
     data.set("network_name", network.name);
@@ -469,7 +479,8 @@ class Pages {
     if (!access_result.network) return *access_result.refusal;
     const auto import = import_of(*access_result.network, request.path_param("id"));
     if (!import) return site_.error_page(&request, 404);
-    const ImportReport stored = ImportReport::from_json(nlohmann::json::parse(import->report_json, nullptr, false));
+    const ImportReport stored =
+        ImportReport::from_json(nlohmann::json::parse(import->report_json, nullptr, false));
     http::Response response;
     response.status = 200;
     response.body = report_csv(stored, [&](std::string_view key) { return text(request, key); });
@@ -514,12 +525,14 @@ class Pages {
     if (contact->responded_at) data.set("responded", date(request, *contact->responded_at));
     if (contact->account_id) {
       data.set("member_url", "/leden/" + std::to_string(*contact->account_id));
-      data.set("member_text", fill(text(request, "contacts.detail.member_link"),
-                                   {{"date", date(request, contact->became_member_at.value_or(contact->updated_at))}}));
+      data.set("member_text",
+               fill(text(request, "contacts.detail.member_link"),
+                    {{"date", date(request, contact->became_member_at.value_or(contact->updated_at))}}));
     }
     mustache::data history{mustache::data::type::list};
-    for (const HistoryItem& item : service_.history(*contact, site_.language_of(request),
-                                                    [&](std::string_view key) { return text(request, key); })) {
+    for (const HistoryItem& item :
+         service_.history(*contact, site_.language_of(request),
+                          [&](std::string_view key) { return text(request, key); })) {
       mustache::data entry;
       entry.set("date", date(request, item.at));
       entry.set("text", item.text);
@@ -572,7 +585,8 @@ nlohmann::json contact_json(const Contact& contact) {
       {"language", contact.language},
       {"created_at", contact.created_at},
       {"responded_at", optional_json(contact.responded_at)},
-      {"response", contact.response ? nlohmann::json(std::string(to_string(*contact.response))) : nlohmann::json(nullptr)},
+      {"response", contact.response ? nlohmann::json(std::string(to_string(*contact.response)))
+                                    : nlohmann::json(nullptr)},
       {"unsubscribed_at", optional_json(contact.unsubscribed_at)},
       {"bounced_at", optional_json(contact.bounced_at)},
       {"last_mailed_at", optional_json(contact.last_mailed_at)},
@@ -584,7 +598,8 @@ nlohmann::json contact_json(const Contact& contact) {
 }  // namespace
 
 void register_routes(http::Router& router, const web::Site& site, Service& service) {
-  site.require_templates({"contacts/list", "contacts/upload", "contacts/map", "contacts/report", "contacts/contact"});
+  site.require_templates(
+      {"contacts/list", "contacts/upload", "contacts/map", "contacts/report", "contacts/contact"});
   auto pages = std::make_shared<Pages>(site, service);
   router.get("/netwerken/{slug}/contacten", [pages](http::Request& request) { return pages->list(request); });
   router.post("/netwerken/{slug}/contacten/bewaartermijn",
@@ -594,11 +609,14 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   router.post(std::string(kUploadPath), [pages](http::Request& request) { return pages->upload(request); });
   router.post("/netwerken/{slug}/contacten/importeren/koppelen",
               [pages](http::Request& request) { return pages->run(request); });
-  router.get("/netwerken/{slug}/contacten/importen/{id}", [pages](http::Request& request) { return pages->report(request); });
+  router.get("/netwerken/{slug}/contacten/importen/{id}",
+             [pages](http::Request& request) { return pages->report(request); });
   router.get("/netwerken/{slug}/contacten/importen/{id}/rapport.csv",
              [pages](http::Request& request) { return pages->report_download(request); });
-  router.get("/netwerken/{slug}/contacten/{id}", [pages](http::Request& request) { return pages->contact_page(request); });
-  router.post("/netwerken/{slug}/contacten/{id}/wissen", [pages](http::Request& request) { return pages->erase(request); });
+  router.get("/netwerken/{slug}/contacten/{id}",
+             [pages](http::Request& request) { return pages->contact_page(request); });
+  router.post("/netwerken/{slug}/contacten/{id}/wissen",
+              [pages](http::Request& request) { return pages->erase(request); });
 }
 
 std::span<const api::RouteSpec> api_routes() { return kApiRoutes; }
@@ -606,13 +624,15 @@ std::span<const api::RouteSpec> api_routes() { return kApiRoutes; }
 void register_api_routes(http::Router& router, const web::Site& site, Service& service,
                          std::function<bool(const http::Viewer&, std::int64_t network_id)> is_coordinator) {
   const auto problems = api::openapi_problems(api::openapi_document(), kApiRoutes);
-  if (!problems.empty()) throw std::runtime_error("the OpenAPI document misses a contacts route: " + problems.front());
+  if (!problems.empty())
+    throw std::runtime_error("the OpenAPI document misses a contacts route: " + problems.front());
   router.get("/api/v1/contacts", [&site, &service, is_coordinator](http::Request& request) {
     if (!request.viewer) return api::error_response(site.catalog(), request, api::ErrorCode::Unauthorized);
     const http::FormData query = http::FormData::parse(request.query);
     const std::string slug(query.value_or("network", ""));
     if (slug.empty()) {
-      return api::field_error_response(site.catalog(), request, {{"network", "contacts.api.network_required"}},
+      return api::field_error_response(site.catalog(), request,
+                                       {{"network", "contacts.api.network_required"}},
                                        api::ErrorCode::BadRequest);
     }
     const auto network = service.network(slug);
@@ -634,7 +654,8 @@ void register_api_routes(http::Router& router, const web::Site& site, Service& s
     if (status == "mailable" || status == "unsubscribed" || status == "bounced" || status == "member") {
       filter.status = status;
     }
-    const std::int64_t page = std::clamp<std::int64_t>(http::parse_id(query.value_or("page", "1")).value_or(1), 1, 1000000);
+    const std::int64_t page =
+        std::clamp<std::int64_t>(http::parse_id(query.value_or("page", "1")).value_or(1), 1, 1000000);
     const std::int64_t per_page =
         std::clamp<std::int64_t>(http::parse_id(query.value_or("per_page", "50")).value_or(50), 1, 500);
     filter.limit = per_page;

@@ -32,49 +32,65 @@ class Dice {
 };
 
 constexpr std::array<std::string_view, 64> kFirstNames = {
-    "Jeroen", "Ans",    "Willem",  "Marieke", "Kees",    "Ingrid",  "Bart",    "Petra",   "Rob",     "Anouk",
-    "Erik",   "Sanne",  "Joost",   "Linda",   "Mark",    "Esther",  "Hans",    "Karin",   "Tom",     "Monique",
-    "Peter",  "Wendy",  "Sander",  "Nicole",  "Frank",   "Yvonne",  "Dirk",    "Miranda", "Martijn", "Chantal",
-    "Jan",    "Els",    "Ruud",    "Marloes", "Gert",    "Inge",    "Arjan",   "Sandra",  "Johan",   "Femke",
-    "Koen",   "Lotte",  "Maarten", "Eva",     "Wim",     "Ilse",    "Stefan",  "Nathalie", "Pieter", "Annemiek",
-    "Luc",    "Veerle", "Geert",   "Hilde",   "Bram",    "Judith",  "Dennis",  "Mieke",   "Rik",     "Tamara",
+    "Jeroen", "Ans",    "Willem",  "Marieke", "Kees",  "Ingrid", "Bart",   "Petra",    "Rob",     "Anouk",
+    "Erik",   "Sanne",  "Joost",   "Linda",   "Mark",  "Esther", "Hans",   "Karin",    "Tom",     "Monique",
+    "Peter",  "Wendy",  "Sander",  "Nicole",  "Frank", "Yvonne", "Dirk",   "Miranda",  "Martijn", "Chantal",
+    "Jan",    "Els",    "Ruud",    "Marloes", "Gert",  "Inge",   "Arjan",  "Sandra",   "Johan",   "Femke",
+    "Koen",   "Lotte",  "Maarten", "Eva",     "Wim",   "Ilse",   "Stefan", "Nathalie", "Pieter",  "Annemiek",
+    "Luc",    "Veerle", "Geert",   "Hilde",   "Bram",  "Judith", "Dennis", "Mieke",    "Rik",     "Tamara",
     "Niels",  "Carla",  "Jos",     "Hanneke"};
 constexpr std::array<std::string_view, 60> kSurnames = {
-    "de Vries",    "Jansen",     "van Dijk",    "Bakker",     "Janssen",    "Visser",     "Smit",
-    "Meijer",      "de Boer",    "Mulder",      "de Groot",   "Bos",        "Vos",        "Peters",
-    "Hendriks",    "van Leeuwen", "Dekker",     "Brouwer",    "de Wit",     "Dijkstra",   "Smits",
-    "de Graaf",    "van der Meer", "Kok",       "Jacobs",     "de Haan",    "Vermeulen",  "van den Berg",
-    "Verhoeven",   "Mertens",    "Koster",      "Prins",      "Huisman",    "Peeters",    "van Gils",
-    "Verschuren",  "Schipper",   "Maas",        "Kramer",     "Adriaansen", "Wisse",      "Boogaard",
-    "Kodde",       "Minderhoud", "de Jonge",    "Verburg",    "Ruijs",      "Lievense",   "Sinke",
-    "Dominicus",   "Schot",      "Hoogesteger", "van Hooft",  "Goossens",   "Rijnders",   "van Geel",
-    "Hack",        "Buijs",      "de Kort",     "Oomen"};
+    "de Vries",   "Jansen",       "van Dijk",    "Bakker",    "Janssen",    "Visser",    "Smit",
+    "Meijer",     "de Boer",      "Mulder",      "de Groot",  "Bos",        "Vos",       "Peters",
+    "Hendriks",   "van Leeuwen",  "Dekker",      "Brouwer",   "de Wit",     "Dijkstra",  "Smits",
+    "de Graaf",   "van der Meer", "Kok",         "Jacobs",    "de Haan",    "Vermeulen", "van den Berg",
+    "Verhoeven",  "Mertens",      "Koster",      "Prins",     "Huisman",    "Peeters",   "van Gils",
+    "Verschuren", "Schipper",     "Maas",        "Kramer",    "Adriaansen", "Wisse",     "Boogaard",
+    "Kodde",      "Minderhoud",   "de Jonge",    "Verburg",   "Ruijs",      "Lievense",  "Sinke",
+    "Dominicus",  "Schot",        "Hoogesteger", "van Hooft", "Goossens",   "Rijnders",  "van Geel",
+    "Hack",       "Buijs",        "de Kort",     "Oomen"};
 constexpr std::array<std::string_view, 34> kTowns = {
-    "Bergen op Zoom", "Roosendaal", "Breda",     "Etten-Leur", "Oosterhout", "Halsteren", "Huijbergen",
-    "Woensdrecht",    "Ossendrecht", "Hoogerheide", "Steenbergen", "Tholen",  "Zevenbergen", "Oudenbosch",
-    "Rucphen",        "Zundert",    "Goes",      "Middelburg", "Vlissingen", "Terneuzen",  "Hulst",
-    "Zierikzee",      "Kapelle",    "Yerseke",   "Kruiningen", "Domburg",    "Sluis",      "Oostburg",
-    "Breda",          "Roosendaal", "Bergen op Zoom", "Goes",  "Middelburg", "Etten-Leur"};
-constexpr std::array<std::string_view, 14> kDisciplines = {
-    "Financieel advies", "Juridisch advies", "ICT",          "Techniek",
-    "Grafisch ontwerp",  "HRM",              "Organisatieadvies", "Marketing & communicatie",
-    "Vastgoed",          "Duurzaamheid & energie", "Zorg & welzijn", "Training & coaching",
-    "Logistiek",         "Tekst & vertaling"};
-constexpr std::array<std::string_view, 8> kSources = {"KvK-lijst", "KvK-lijst", "KvK-lijst", "KvK-lijst",
-                                                      "Netwerk Ondernemers Roosendaal", "eigen netwerk",
-                                                      "eigen netwerk", "Ondernemersvereniging Goes"};
-constexpr std::array<std::string_view, 7> kOrganisationForms = {"{s} Advies", "{s} & Partners", "Bureau {s}",
-                                                                "{s} Consultancy", "{s} Administraties",
-                                                                "Studio {s}", ""};
-constexpr std::array<std::string_view, 6> kMailDomains = {"ziggo.nl", "kpnmail.nl", "gmail.com",
+    "Bergen op Zoom", "Roosendaal",  "Breda",       "Etten-Leur",  "Oosterhout",  "Halsteren",
+    "Huijbergen",     "Woensdrecht", "Ossendrecht", "Hoogerheide", "Steenbergen", "Tholen",
+    "Zevenbergen",    "Oudenbosch",  "Rucphen",     "Zundert",     "Goes",        "Middelburg",
+    "Vlissingen",     "Terneuzen",   "Hulst",       "Zierikzee",   "Kapelle",     "Yerseke",
+    "Kruiningen",     "Domburg",     "Sluis",       "Oostburg",    "Breda",       "Roosendaal",
+    "Bergen op Zoom", "Goes",        "Middelburg",  "Etten-Leur"};
+constexpr std::array<std::string_view, 14> kDisciplines = {"Financieel advies",
+                                                           "Juridisch advies",
+                                                           "ICT",
+                                                           "Techniek",
+                                                           "Grafisch ontwerp",
+                                                           "HRM",
+                                                           "Organisatieadvies",
+                                                           "Marketing & communicatie",
+                                                           "Vastgoed",
+                                                           "Duurzaamheid & energie",
+                                                           "Zorg & welzijn",
+                                                           "Training & coaching",
+                                                           "Logistiek",
+                                                           "Tekst & vertaling"};
+constexpr std::array<std::string_view, 8> kSources = {"KvK-lijst",
+                                                      "KvK-lijst",
+                                                      "KvK-lijst",
+                                                      "KvK-lijst",
+                                                      "Netwerk Ondernemers Roosendaal",
+                                                      "eigen netwerk",
+                                                      "eigen netwerk",
+                                                      "Ondernemersvereniging Goes"};
+constexpr std::array<std::string_view, 7> kOrganisationForms = {
+    "{s} Advies", "{s} & Partners", "Bureau {s}", "{s} Consultancy", "{s} Administraties", "Studio {s}", ""};
+constexpr std::array<std::string_view, 6> kMailDomains = {"ziggo.nl",  "kpnmail.nl",    "gmail.com",
                                                           "hetnet.nl", "zeelandnet.nl", "outlook.com"};
 
 // "van der Meer" -> "vandermeer"; for addresses.
 std::string slug(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+    if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out += c;
   }
   return out;
 }
@@ -125,9 +141,9 @@ std::string demo_csv(std::size_t count, std::uint64_t seed, std::size_t duplicat
       email.insert(at, std::to_string(k));
       used.insert(email);
     }
-    std::string line = csv_quoted(std::string(first) + " " + capitalised(surname)) + ";" + csv_quoted(organisation) + ";" +
-                       email + ";" + std::string(dice.pick(kTowns)) + ";" + csv_quoted(dice.pick(kDisciplines)) + ";" +
-                       std::string(dice.pick(kSources));
+    std::string line = csv_quoted(std::string(first) + " " + capitalised(surname)) + ";" +
+                       csv_quoted(organisation) + ";" + email + ";" + std::string(dice.pick(kTowns)) + ";" +
+                       csv_quoted(dice.pick(kDisciplines)) + ";" + std::string(dice.pick(kSources));
     lines.push_back(std::move(line));
   }
   // Extra rows go in at random places: (place among the originals, row), merged in one pass.
@@ -146,17 +162,20 @@ std::string demo_csv(std::size_t count, std::uint64_t seed, std::size_t duplicat
     extra.emplace_back(dice.below(lines.size() + 1), ";;" + email + ";;;");
   }
   // Invalid rows: addresses typed wrong, or missing.
-  constexpr std::array<std::string_view, 4> kBroken = {"jan.peeters(at)ziggo.nl", "info@", "m.verhoeven@@kpnmail.nl",
-                                                       ""};
+  constexpr std::array<std::string_view, 4> kBroken = {"jan.peeters(at)ziggo.nl", "info@",
+                                                       "m.verhoeven@@kpnmail.nl", ""};
   for (std::size_t k = 0; k < invalid; ++k) {
-    extra.emplace_back(dice.below(lines.size() + 1), "Onbekend;;" + std::string(kBroken[k % kBroken.size()]) + ";Breda;;");
+    extra.emplace_back(dice.below(lines.size() + 1),
+                       "Onbekend;;" + std::string(kBroken[k % kBroken.size()]) + ";Breda;;");
   }
-  std::stable_sort(extra.begin(), extra.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(extra.begin(), extra.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> rows;
   rows.reserve(lines.size() + extra.size());
   std::size_t next_extra = 0;
   for (std::size_t k = 0; k <= lines.size(); ++k) {
-    while (next_extra < extra.size() && extra[next_extra].first == k) rows.push_back(std::move(extra[next_extra++].second));
+    while (next_extra < extra.size() && extra[next_extra].first == k)
+      rows.push_back(std::move(extra[next_extra++].second));
     if (k < lines.size()) rows.push_back(std::move(lines[k]));
   }
   for (const std::string& row : rows) csv += row + "\r\n";
@@ -182,7 +201,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
     if (!network) throw std::runtime_error("contacts demo: run the regions seed first");
     s.network_id = network->int64(0);
     auto coordinator = session.query_one(
-        "SELECT account_id FROM memberships WHERE network_id = ? AND role = 'coordinator' ORDER BY account_id LIMIT 1",
+        "SELECT account_id FROM memberships WHERE network_id = ? AND role = 'coordinator' ORDER BY "
+        "account_id LIMIT 1",
         {s.network_id});
     if (coordinator) s.coordinator = coordinator->int64(0);
     // The members who came to the first meeting came through the mailing: their contacts link to them.
@@ -212,8 +232,8 @@ void seed_demo(db::Database& database, std::int64_t now) {
   request.max_rows = 1000000;
   const ImportReport report = run_import(database, csv, request, &places, kDemoImportedAt);
   if (report.added != static_cast<std::int64_t>(listed)) {
-    throw std::runtime_error("contacts demo: the list added " + std::to_string(report.added) + " contacts, not " +
-                             std::to_string(listed));
+    throw std::runtime_error("contacts demo: the list added " + std::to_string(report.added) +
+                             " contacts, not " + std::to_string(listed));
   }
 
   Dice dice(45);
@@ -222,19 +242,21 @@ void seed_demo(db::Database& database, std::int64_t now) {
       const std::string town(dice.pick(kTowns));
       const members::Place* place = places.find(town);
       session.execute(
-          "INSERT INTO contacts (network_id, email, name, organisation, town, region, discipline, source, legal_basis, "
+          "INSERT INTO contacts (network_id, email, name, organisation, town, region, discipline, source, "
+          "legal_basis, "
           "language, created_at, updated_at, import_id, account_id, became_member_at) "
           "VALUES (?, ?, ?, '', ?, ?, ?, 'KvK-lijst', 'gerechtvaardigd belang', 'nl', ?, ?, ?, ?, ?)",
           {setup.network_id, member.email, member.name, town, place ? place->region : std::string(),
-           std::string(dice.pick(kDisciplines)), kDemoImportedAt, kDemoImportedAt, report.import_id, member.account_id,
-           member.attended_at + static_cast<std::int64_t>(dice.below(14) + 1) * 86400});
+           std::string(dice.pick(kDisciplines)), kDemoImportedAt, kDemoImportedAt, report.import_id,
+           member.account_id, member.attended_at + static_cast<std::int64_t>(dice.below(14) + 1) * 86400});
     }
     session.execute(
         "INSERT INTO contact_import_links (contact_id, import_id, outcome, line) "
         "SELECT id, import_id, 'added', 0 FROM contacts WHERE import_id = ? AND account_id IS NOT NULL",
         {report.import_id});
-    session.execute("UPDATE contact_imports SET rows_added = rows_added + ?, rows_total = rows_total + ? WHERE id = ?",
-                    {static_cast<std::int64_t>(linked), static_cast<std::int64_t>(linked), report.import_id});
+    session.execute(
+        "UPDATE contact_imports SET rows_added = rows_added + ?, rows_total = rows_total + ? WHERE id = ?",
+        {static_cast<std::int64_t>(linked), static_cast<std::int64_t>(linked), report.import_id});
     session.execute(
         "INSERT INTO recruitment_settings (network_id, retention_days) VALUES (?, ?) "
         "ON CONFLICT (network_id) DO UPDATE SET retention_days = excluded.retention_days",

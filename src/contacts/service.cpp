@@ -17,7 +17,8 @@ namespace contacts {
 std::string fill(std::string text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
   for (const auto& [name, value] : values) {
     const std::string marker = "{" + std::string(name) + "}";
-    for (std::size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at + value.size())) {
+    for (std::size_t at = text.find(marker); at != std::string::npos;
+         at = text.find(marker, at + value.size())) {
       text.replace(at, marker.size(), value);
     }
   }
@@ -105,34 +106,39 @@ std::vector<HistoryItem> Service::history(const Contact& contact, std::string_vi
   std::vector<HistoryItem> items = database_.read([&](db::Session& session) {
     std::vector<HistoryItem> found;
     for (const ImportSummary& import : store::imports_of_contact(session, contact.id)) {
-      const std::string key =
-          import.outcome == "added" ? "contacts.detail.history_import_added" : "contacts.detail.history_import_merged";
+      const std::string key = import.outcome == "added" ? "contacts.detail.history_import_added"
+                                                        : "contacts.detail.history_import_merged";
       found.push_back({import.created_at, fill(text(key), {{"file", import.file_name}}), ""});
     }
     // The campaigns that reached them (the campaigns feature's recipients, migration 0015): mailed,
     // bounced, answered and registered through each campaign's personal link.
     for (const db::Row& row : session.query(
-             "SELECT c.id, c.name, r.handed_at, r.outcome, r.outcome_at, r.responded_at, r.response, r.registered_at "
+             "SELECT c.id, c.name, r.handed_at, r.outcome, r.outcome_at, r.responded_at, r.response, "
+             "r.registered_at "
              "FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id WHERE r.contact_id = ? "
              "ORDER BY c.id",
              {contact.id})) {
       const std::string path = "/campagnes/" + std::to_string(row.int64(0));
       const std::string campaign = row.text(1);
       if (const auto handed = row.optional_int64(2)) {
-        found.push_back({*handed, fill(text("contacts.detail.history_mailed"), {{"campaign", campaign}}), path});
+        found.push_back(
+            {*handed, fill(text("contacts.detail.history_mailed"), {{"campaign", campaign}}), path});
       }
       if (row.text(3) == "bounced" && row.optional_int64(4)) {
-        found.push_back({*row.optional_int64(4), fill(text("contacts.detail.history_bounced"), {{"campaign", campaign}}),
-                         path});
+        found.push_back({*row.optional_int64(4),
+                         fill(text("contacts.detail.history_bounced"), {{"campaign", campaign}}), path});
       }
       if (const auto responded = row.optional_int64(5)) {
-        const std::string response = response_from(row.text(6)) ? text("contacts.status." + row.text(6)) : row.text(6);
+        const std::string response =
+            response_from(row.text(6)) ? text("contacts.status." + row.text(6)) : row.text(6);
         found.push_back({*responded,
-                         fill(text("contacts.detail.history_responded"), {{"campaign", campaign}, {"response", response}}),
+                         fill(text("contacts.detail.history_responded"),
+                              {{"campaign", campaign}, {"response", response}}),
                          path});
       }
       if (const auto registered = row.optional_int64(7)) {
-        found.push_back({*registered, fill(text("contacts.detail.history_registered"), {{"campaign", campaign}}), path});
+        found.push_back(
+            {*registered, fill(text("contacts.detail.history_registered"), {{"campaign", campaign}}), path});
       }
     }
     if (contact.account_id && contact.became_member_at) {
@@ -144,15 +150,18 @@ std::vector<HistoryItem> Service::history(const Contact& contact, std::string_vi
     }
     return found;
   });
-  std::stable_sort(items.begin(), items.end(), [](const HistoryItem& a, const HistoryItem& b) { return a.at > b.at; });
+  std::stable_sort(items.begin(), items.end(),
+                   [](const HistoryItem& a, const HistoryItem& b) { return a.at > b.at; });
   return items;
 }
 
 std::int64_t Service::run_retention(std::int64_t now) {
-  const std::int64_t erased = database_.write([&](db::Session& session) { return erase_expired(session, now); });
+  const std::int64_t erased =
+      database_.write([&](db::Session& session) { return erase_expired(session, now); });
   // Uploads nobody mapped within a day go too.
   std::error_code error;
-  const auto cutoff = std::filesystem::file_time_type::clock::now() - std::chrono::seconds(kUploadLifetimeSeconds);
+  const auto cutoff =
+      std::filesystem::file_time_type::clock::now() - std::chrono::seconds(kUploadLifetimeSeconds);
   for (const auto& entry : std::filesystem::directory_iterator(uploads_directory_, error)) {
     std::error_code ignored;
     if (entry.is_regular_file(ignored) && entry.last_write_time(ignored) < cutoff) {

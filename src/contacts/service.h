@@ -38,8 +38,8 @@ struct HistoryItem {
   std::string text;  // plain text in the reader's language
   std::string path;  // a link, or ""
 };
-using HistorySource =
-    std::function<std::vector<HistoryItem>(db::Session& session, const Contact& contact, std::string_view language)>;
+using HistorySource = std::function<std::vector<HistoryItem>(db::Session& session, const Contact& contact,
+                                                             std::string_view language)>;
 
 // An upload waits this long for its column map.
 inline constexpr std::int64_t kUploadLifetimeSeconds = 24 * 60 * 60;

@@ -51,9 +51,12 @@ std::string where_clause(const Filter& filter, db::Params& params) {
   equal_ignoring_case("region", filter.region);
   equal_ignoring_case("discipline", filter.discipline);
   equal_ignoring_case("source", filter.source);
-  if (filter.responded) sql += *filter.responded ? " AND c.responded_at IS NOT NULL" : " AND c.responded_at IS NULL";
+  if (filter.responded)
+    sql += *filter.responded ? " AND c.responded_at IS NOT NULL" : " AND c.responded_at IS NULL";
   if (filter.status == "mailable") {
-    sql += " AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL AND (c.response IS NULL OR c.response <> 'never')";
+    sql +=
+        " AND c.unsubscribed_at IS NULL AND c.bounced_at IS NULL AND (c.response IS NULL OR c.response <> "
+        "'never')";
   } else if (filter.status == "unsubscribed") {
     sql += " AND c.unsubscribed_at IS NOT NULL";
   } else if (filter.status == "bounced") {
@@ -68,8 +71,9 @@ std::string where_clause(const Filter& filter, db::Params& params) {
       pattern += ch;
     }
     pattern += '%';
-    sql += " AND (LOWER(c.email) LIKE LOWER(?) ESCAPE '\\' OR LOWER(c.name) LIKE LOWER(?) ESCAPE '\\' "
-           "OR LOWER(c.organisation) LIKE LOWER(?) ESCAPE '\\')";
+    sql +=
+        " AND (LOWER(c.email) LIKE LOWER(?) ESCAPE '\\' OR LOWER(c.name) LIKE LOWER(?) ESCAPE '\\' "
+        "OR LOWER(c.organisation) LIKE LOWER(?) ESCAPE '\\')";
     params.emplace_back(pattern);
     params.emplace_back(pattern);
     params.emplace_back(pattern);
@@ -81,8 +85,8 @@ std::string where_clause(const Filter& filter, db::Params& params) {
 
 std::vector<Contact> list(db::Session& session, const Filter& filter) {
   db::Params params;
-  std::string sql = std::string("SELECT ") + kContactColumns + " FROM contacts c" + where_clause(filter, params) +
-                    " ORDER BY c.name, c.email, c.id LIMIT ? OFFSET ?";
+  std::string sql = std::string("SELECT ") + kContactColumns + " FROM contacts c" +
+                    where_clause(filter, params) + " ORDER BY c.name, c.email, c.id LIMIT ? OFFSET ?";
   params.emplace_back(filter.limit);
   params.emplace_back(filter.offset);
   std::vector<Contact> contacts;
@@ -98,7 +102,8 @@ std::int64_t count(db::Session& session, const Filter& filter) {
 
 Totals totals(db::Session& session, std::int64_t network_id) {
   const auto row = session.query_one(
-      "SELECT COUNT(*), COUNT(responded_at), COALESCE(SUM(CASE WHEN response = 'interested' THEN 1 ELSE 0 END), 0), "
+      "SELECT COUNT(*), COUNT(responded_at), COALESCE(SUM(CASE WHEN response = 'interested' THEN 1 ELSE 0 "
+      "END), 0), "
       "COUNT(unsubscribed_at), COUNT(bounced_at), COUNT(account_id) FROM contacts WHERE network_id = ?",
       {network_id});
   Totals t;
@@ -117,9 +122,10 @@ std::vector<std::pair<std::string, std::int64_t>> facet(db::Session& session, st
     throw std::invalid_argument("contacts::store::facet: unknown column " + column);
   }
   std::vector<std::pair<std::string, std::int64_t>> values;
-  const auto rows = session.query("SELECT " + column + ", COUNT(*) FROM contacts WHERE network_id = ? AND " + column +
-                                      " <> '' GROUP BY " + column + " ORDER BY COUNT(*) DESC, " + column + " LIMIT ?",
-                                  {network_id, static_cast<std::int64_t>(limit)});
+  const auto rows =
+      session.query("SELECT " + column + ", COUNT(*) FROM contacts WHERE network_id = ? AND " + column +
+                        " <> '' GROUP BY " + column + " ORDER BY COUNT(*) DESC, " + column + " LIMIT ?",
+                    {network_id, static_cast<std::int64_t>(limit)});
   for (const db::Row& row : rows) values.emplace_back(row.text(0), row.int64(1));
   return values;
 }
@@ -151,17 +157,19 @@ ImportSummary import_from(const db::Row& row) {
 }  // namespace
 
 std::optional<ImportSummary> find_import(db::Session& session, std::int64_t import_id) {
-  auto row = session.query_one(std::string("SELECT ") + kImportColumns + " FROM contact_imports i WHERE i.id = ?",
-                               {import_id});
+  auto row = session.query_one(
+      std::string("SELECT ") + kImportColumns + " FROM contact_imports i WHERE i.id = ?", {import_id});
   if (!row) return std::nullopt;
   return import_from(*row);
 }
 
-std::vector<ImportSummary> imports_of_network(db::Session& session, std::int64_t network_id, std::size_t limit) {
+std::vector<ImportSummary> imports_of_network(db::Session& session, std::int64_t network_id,
+                                              std::size_t limit) {
   std::vector<ImportSummary> imports;
   // The report itself is left out of the list: it can be large.
   const auto rows = session.query(
-      "SELECT i.id, i.network_id, i.created_by, i.created_at, i.file_name, i.source, i.legal_basis, i.rows_total, "
+      "SELECT i.id, i.network_id, i.created_by, i.created_at, i.file_name, i.source, i.legal_basis, "
+      "i.rows_total, "
       "i.rows_added, i.rows_merged, i.rows_refused, '' FROM contact_imports i WHERE i.network_id = ? "
       "ORDER BY i.id DESC LIMIT ?",
       {network_id, static_cast<std::int64_t>(limit)});
@@ -172,7 +180,8 @@ std::vector<ImportSummary> imports_of_network(db::Session& session, std::int64_t
 std::vector<ImportSummary> imports_of_contact(db::Session& session, std::int64_t contact_id) {
   std::vector<ImportSummary> imports;
   const auto rows = session.query(
-      "SELECT i.id, i.network_id, i.created_by, i.created_at, i.file_name, i.source, i.legal_basis, i.rows_total, "
+      "SELECT i.id, i.network_id, i.created_by, i.created_at, i.file_name, i.source, i.legal_basis, "
+      "i.rows_total, "
       "i.rows_added, i.rows_merged, i.rows_refused, '', l.outcome FROM contact_import_links l "
       "JOIN contact_imports i ON i.id = l.import_id WHERE l.contact_id = ? ORDER BY i.id",
       {contact_id});

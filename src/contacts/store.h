@@ -19,13 +19,13 @@ Contact contact_from(const db::Row& row);
 // What the list and the API filter on; empty strings and nothing mean "any".
 struct Filter {
   std::int64_t network_id = 0;
-  std::string town;        // exact, ignoring case
+  std::string town;  // exact, ignoring case
   std::string region;
   std::string discipline;
   std::string source;
   std::optional<bool> responded;
-  std::string status;      // "", "mailable", "unsubscribed", "bounced", "member"
-  std::string query;       // part of e-mail, name or organisation, ignoring case
+  std::string status;  // "", "mailable", "unsubscribed", "bounced", "member"
+  std::string query;   // part of e-mail, name or organisation, ignoring case
   std::int64_t offset = 0;
   std::int64_t limit = 50;
 };
@@ -48,7 +48,8 @@ std::vector<std::pair<std::string, std::int64_t>> facet(db::Session& session, st
                                                         const std::string& column, std::size_t limit);
 
 std::optional<ImportSummary> find_import(db::Session& session, std::int64_t import_id);
-std::vector<ImportSummary> imports_of_network(db::Session& session, std::int64_t network_id, std::size_t limit);
+std::vector<ImportSummary> imports_of_network(db::Session& session, std::int64_t network_id,
+                                              std::size_t limit);
 // The imports the contact came through (added or merged), oldest first.
 std::vector<ImportSummary> imports_of_contact(db::Session& session, std::int64_t contact_id);
 

@@ -29,19 +29,19 @@ constexpr std::int64_t kDay = 86400;
 
 // A Windows-1252 list with semicolons: "é" is 0xE9 and "€" 0x80 (which Latin-1 does not have).
 const std::string kDirtyWindows1252 =
-    "Naam;Organisatie;E-mailadres;Woonplaats;Vakgebied\r\n"                          // 1
-    "Jeroen de Vries;Van Dijk Advies;jeroen@vandijk.nl;Roosendaal;financieel\r\n"    // 2
+    "Naam;Organisatie;E-mailadres;Woonplaats;Vakgebied\r\n"                                // 1
+    "Jeroen de Vries;Van Dijk Advies;jeroen@vandijk.nl;Roosendaal;financieel\r\n"          // 2
     "\"Ans Mertens\";\"Mertens & Zn; Bouw\";ANS@MERTENS.NL ;bergen op zoom;technisch\r\n"  // 3
-    "\"Willem \"\"Wim\"\" Bakker\";\"Bakker\r\nOnderhoud\";wim@bakker.nl;Goes;ICT\r\n"  // 4-5
-    "Piet;;piet(at)example.nl;Breda;\r\n"                                            // 6
-    ";;;;\r\n"                                                                       // 7
-    "\"Broken;\"Org\" x;broken@example.nl;;\r\n"                                     // 8
-    "Jeroen de Vries;;jeroen@vandijk.nl;;\r\n"                                       // 9
-    "Caf\xE9 Zeeuws;Zeeuwse Koffie \x80 Co;info@cafe-zeeuws.nl;Middelburg;horeca\r\n"  // 10
-    "Lid Bestaand;;lid@example.nl;;\r\n"                                             // 11
-    "=cmd|' /C calc'!A0;Formule BV;formule@example.nl;Breda;ICT\r\n"                 // 12
-    "Uit Geschreven;;weg@example.nl;;\r\n"                                           // 13
-    "=cmd|' /C calc'!A0;;=cmd|' /C calc'!A0;;\r\n";                                  // 14
+    "\"Willem \"\"Wim\"\" Bakker\";\"Bakker\r\nOnderhoud\";wim@bakker.nl;Goes;ICT\r\n"     // 4-5
+    "Piet;;piet(at)example.nl;Breda;\r\n"                                                  // 6
+    ";;;;\r\n"                                                                             // 7
+    "\"Broken;\"Org\" x;broken@example.nl;;\r\n"                                           // 8
+    "Jeroen de Vries;;jeroen@vandijk.nl;;\r\n"                                             // 9
+    "Caf\xE9 Zeeuws;Zeeuwse Koffie \x80 Co;info@cafe-zeeuws.nl;Middelburg;horeca\r\n"      // 10
+    "Lid Bestaand;;lid@example.nl;;\r\n"                                                   // 11
+    "=cmd|' /C calc'!A0;Formule BV;formule@example.nl;Breda;ICT\r\n"                       // 12
+    "Uit Geschreven;;weg@example.nl;;\r\n"                                                 // 13
+    "=cmd|' /C calc'!A0;;=cmd|' /C calc'!A0;;\r\n";                                        // 14
 
 class ContactsImportTest : public ::testing::TestWithParam<db::Backend> {
  protected:
@@ -75,7 +75,8 @@ class ContactsImportTest : public ::testing::TestWithParam<db::Backend> {
       account.verified = true;
       account.created_at = kNow;
       const std::int64_t id = auth::create_account(session, account);
-      auth::add_membership(session, id, network, auth::Role::Member, auth::MembershipStatus::Active, kNow + 5);
+      auth::add_membership(session, id, network, auth::Role::Member, auth::MembershipStatus::Active,
+                           kNow + 5);
       return id;
     });
   }
@@ -129,9 +130,9 @@ TEST_P(ContactsImportTest, DirtyWindows1252FileGivesTheExactReport) {
   EXPECT_EQ(report.merged, 1);
   EXPECT_EQ(report.refused, 6);
   EXPECT_EQ(report.rows_total, 12);
-  EXPECT_EQ(refused(report), (std::vector<std::string>{"6:invalid_email", "7:no_email", "8:broken_quotes",
-                                                       "11:member", "13:suppressed_unsubscribed",
-                                                       "14:invalid_email"}));
+  EXPECT_EQ(refused(report),
+            (std::vector<std::string>{"6:invalid_email", "7:no_email", "8:broken_quotes", "11:member",
+                                      "13:suppressed_unsubscribed", "14:invalid_email"}));
   EXPECT_EQ(merged(report), (std::vector<std::string>{"9<2"}));
   EXPECT_EQ(report.refused_rows[0].email, "piet(at)example.nl");
   EXPECT_EQ(report.refused_rows[5].email, "=cmd|' /C calc'!A0");
@@ -156,7 +157,8 @@ TEST_P(ContactsImportTest, DirtyWindows1252FileGivesTheExactReport) {
   EXPECT_EQ(contact_count(), 6) << "five added and the unsubscribed one";
 
   // The report kept with the import reads back the same.
-  const auto stored = db_->read([&](db::Session& s) { return contacts::store::find_import(s, report.import_id); });
+  const auto stored =
+      db_->read([&](db::Session& s) { return contacts::store::find_import(s, report.import_id); });
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->rows_added, 5);
   EXPECT_EQ(stored->rows_refused, 6);
@@ -171,8 +173,9 @@ TEST_P(ContactsImportTest, ReportCsvNeverCarriesAFormulaUnescaped) {
   EXPECT_NE(csv.find("'=cmd|' /C calc'!A0"), std::string::npos) << csv;
   EXPECT_EQ(csv.find(",=cmd"), std::string::npos) << csv;
   EXPECT_EQ(csv.find("\n=cmd"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("6,contacts.report.outcome.refused,contacts.reason.invalid_email,piet(at)example.nl\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      csv.find("6,contacts.report.outcome.refused,contacts.reason.invalid_email,piet(at)example.nl\r\n"),
+      std::string::npos)
       << csv;
 }
 
@@ -182,12 +185,14 @@ TEST_P(ContactsImportTest, RunningTheSameFileAgainAddsNothing) {
   const ImportReport second = import(kDirtyWindows1252);
   EXPECT_EQ(second.added, 0);
   EXPECT_EQ(second.merged, 8) << "seven known contacts and the duplicate line";
-  EXPECT_EQ(merged(second), (std::vector<std::string>{"2<0", "3<0", "4<0", "9<2", "10<0", "11<0", "12<0", "13<0"}));
+  EXPECT_EQ(merged(second),
+            (std::vector<std::string>{"2<0", "3<0", "4<0", "9<2", "10<0", "11<0", "12<0", "13<0"}));
   EXPECT_EQ(refused(second), refused(first));
   EXPECT_EQ(contact_count(), 7);
   // The contact's history names both imports.
   const auto jeroen = contact("jeroen@vandijk.nl");
-  const auto history = db_->read([&](db::Session& s) { return contacts::store::imports_of_contact(s, jeroen->id); });
+  const auto history =
+      db_->read([&](db::Session& s) { return contacts::store::imports_of_contact(s, jeroen->id); });
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[0].outcome, "added");
   EXPECT_EQ(history[1].outcome, "merged");
@@ -195,8 +200,8 @@ TEST_P(ContactsImportTest, RunningTheSameFileAgainAddsNothing) {
 
 TEST_P(ContactsImportTest, MergeFillsEmptyFieldsAndNeverOverwritesWithEmpty) {
   import("Naam,E-mail,Plaats,Vakgebied\nJeroen de Vries,jeroen@vandijk.nl,,juridisch\n");
-  const ImportReport report =
-      import("Naam,E-mail,Plaats,Vakgebied\n,jeroen@vandijk.nl,Breda,ICT\nJ. de Vries,jeroen@vandijk.nl,Goes,\n");
+  const ImportReport report = import(
+      "Naam,E-mail,Plaats,Vakgebied\n,jeroen@vandijk.nl,Breda,ICT\nJ. de Vries,jeroen@vandijk.nl,Goes,\n");
   EXPECT_EQ(merged(report), (std::vector<std::string>{"2<0 changed", "3<2"}));
   const auto jeroen = contact("jeroen@vandijk.nl");
   EXPECT_EQ(jeroen->name, "Jeroen de Vries");
@@ -233,11 +238,14 @@ TEST_P(ContactsImportTest, WholeFileRefusalsWriteNothing) {
   EXPECT_TRUE(no_email.missing_email_column);
   ImportRequest request = request_for("email\na@example.nl\nb@example.nl\nc@example.nl\n");
   request.max_rows = 2;
-  EXPECT_EQ(contacts::run_import(*db_, "email\na@example.nl\nb@example.nl\nc@example.nl\n", request, nullptr, kNow)
-                .file_problem,
-            FileProblem::TooManyRows);
+  EXPECT_EQ(
+      contacts::run_import(*db_, "email\na@example.nl\nb@example.nl\nc@example.nl\n", request, nullptr, kNow)
+          .file_problem,
+      FileProblem::TooManyRows);
   EXPECT_EQ(contact_count(), 0);
-  EXPECT_EQ(db_->read([](db::Session& s) { return s.query_one("SELECT COUNT(*) FROM contact_imports")->int64(0); }), 0);
+  EXPECT_EQ(
+      db_->read([](db::Session& s) { return s.query_one("SELECT COUNT(*) FROM contact_imports")->int64(0); }),
+      0);
 }
 
 TEST_P(ContactsImportTest, AFailingImportWritesNothing) {
@@ -245,18 +253,24 @@ TEST_P(ContactsImportTest, AFailingImportWritesNothing) {
   db_->write([&](db::Session& s) {
     if (GetParam() == db::Backend::Sqlite) {
       s.execute_script(
-          "CREATE TRIGGER fail_links BEFORE INSERT ON contact_import_links BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+          "CREATE TRIGGER fail_links BEFORE INSERT ON contact_import_links BEGIN SELECT RAISE(ABORT, "
+          "'boom'); END;");
     } else {
       s.execute_script(
-          "CREATE FUNCTION fail_links() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$ LANGUAGE plpgsql;"
-          "CREATE TRIGGER fail_links BEFORE INSERT ON contact_import_links FOR EACH ROW EXECUTE FUNCTION fail_links();");
+          "CREATE FUNCTION fail_links() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'boom'; END $$ LANGUAGE "
+          "plpgsql;"
+          "CREATE TRIGGER fail_links BEFORE INSERT ON contact_import_links FOR EACH ROW EXECUTE FUNCTION "
+          "fail_links();");
     }
   });
   std::string file = "email,naam\n";
-  for (int k = 0; k < 900; ++k) file += "persoon" + std::to_string(k) + "@example.nl,Persoon " + std::to_string(k) + "\n";
+  for (int k = 0; k < 900; ++k)
+    file += "persoon" + std::to_string(k) + "@example.nl,Persoon " + std::to_string(k) + "\n";
   EXPECT_THROW(import(file), db::Error);
   EXPECT_EQ(contact_count(), 0);
-  EXPECT_EQ(db_->read([](db::Session& s) { return s.query_one("SELECT COUNT(*) FROM contact_imports")->int64(0); }), 0);
+  EXPECT_EQ(
+      db_->read([](db::Session& s) { return s.query_one("SELECT COUNT(*) FROM contact_imports")->int64(0); }),
+      0);
 }
 
 TEST_P(ContactsImportTest, ColumnSpecMapsByHeaderNameOrNumber) {
@@ -295,7 +309,8 @@ TEST_P(ContactsImportTest, ContactFunctionsSuppressAndEraseKeepsOnlyAHash) {
     EXPECT_TRUE(contacts::mark_bounced(s, kNetwork, "Bounce@example.nl", "550 no such user", kNow));
     EXPECT_TRUE(contacts::mark_mailed(s, contact("stil@example.nl")->id, kNow));
   });
-  const nlohmann::json exported = db_->read([&](db::Session& s) { return contacts::export_contact(s, never->id); });
+  const nlohmann::json exported =
+      db_->read([&](db::Session& s) { return contacts::export_contact(s, never->id); });
   EXPECT_EQ(exported["email"], "nooit@example.nl");
   EXPECT_EQ(exported["response"], "never");
   EXPECT_EQ(exported["imports"].size(), 1u);
@@ -317,14 +332,16 @@ TEST_P(ContactsImportTest, ContactFunctionsSuppressAndEraseKeepsOnlyAHash) {
 TEST_P(ContactsImportTest, RetentionErasesOnlyContactsWhoNeverRespondedAndAreNotMembers) {
   db_->write([&](db::Session& s) { contacts::set_retention_days(s, kNetwork, 30); });
   const std::int64_t then = kNow - 40 * kDay;
-  contacts::run_import(*db_, "email\noud@example.nl\nantwoord@example.nl\nlid@example.nl\ngemaild@example.nl\n",
+  contacts::run_import(*db_,
+                       "email\noud@example.nl\nantwoord@example.nl\nlid@example.nl\ngemaild@example.nl\n",
                        request_for("email\n"), nullptr, then);
   contacts::run_import(*db_, "email\nnieuw@example.nl\n", request_for("email\n"), nullptr, kNow - 10 * kDay);
   contacts::run_import(*db_, "email\noud@example.nl\n", request_for("email\n", kOtherNetwork), nullptr, then);
   db_->write([&](db::Session& s) {
     contacts::record_response(s, contacts::find_contact_by_email(s, kNetwork, "antwoord@example.nl")->id,
                               contacts::Response::NotNow, then + kDay);
-    contacts::mark_mailed(s, contacts::find_contact_by_email(s, kNetwork, "gemaild@example.nl")->id, kNow - 5 * kDay);
+    contacts::mark_mailed(s, contacts::find_contact_by_email(s, kNetwork, "gemaild@example.nl")->id,
+                          kNow - 5 * kDay);
   });
   add_member("lid@example.nl");
   const std::int64_t erased = db_->write([&](db::Session& s) { return contacts::erase_expired(s, kNow); });
@@ -335,7 +352,8 @@ TEST_P(ContactsImportTest, RetentionErasesOnlyContactsWhoNeverRespondedAndAreNot
   EXPECT_TRUE(contact("gemaild@example.nl"));
   EXPECT_TRUE(contact("nieuw@example.nl"));
   EXPECT_TRUE(contact("oud@example.nl", kOtherNetwork));
-  EXPECT_FALSE(db_->read([&](db::Session& s) { return contacts::is_suppressed(s, kNetwork, "oud@example.nl"); }));
+  EXPECT_FALSE(
+      db_->read([&](db::Session& s) { return contacts::is_suppressed(s, kNetwork, "oud@example.nl"); }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContactsImportTest, ::testing::ValuesIn(testing_support::test_backends()),
