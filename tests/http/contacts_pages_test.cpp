@@ -32,7 +32,9 @@ constexpr const char* kMemberEmail = "lid@kkp-demo.nl";
 constexpr const char* kOtherCoordinatorEmail = "coordinator@midden.example.nl";
 const std::string kContacts = "/netwerken/west-brabant-zeeland/contacten";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+bool contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
 
 // Windows-1252 with semicolons: "é" is 0xE9, "€" 0x80.
 const std::string kList =
@@ -60,8 +62,10 @@ class ContactsOverHttp : public ::testing::TestWithParam<db::Backend> {
       account.verified = true;
       account.created_at = 1748865600;
       const std::int64_t id = auth::create_account(session, account);
-      const auto midden = session.query_one("SELECT id FROM networks WHERE slug = 'midden-brabant'")->int64(0);
-      auth::add_membership(session, id, midden, auth::Role::Coordinator, auth::MembershipStatus::Active, 1748865600);
+      const auto midden =
+          session.query_one("SELECT id FROM networks WHERE slug = 'midden-brabant'")->int64(0);
+      auth::add_membership(session, id, midden, auth::Role::Coordinator, auth::MembershipStatus::Active,
+                           1748865600);
     });
   }
   void TearDown() override {
@@ -76,7 +80,8 @@ class ContactsOverHttp : public ::testing::TestWithParam<db::Backend> {
     return browser;
   }
 
-  HttpResponse upload(WebBrowser& browser, const std::string& bytes, const std::string& network = "west-brabant-zeeland") {
+  HttpResponse upload(WebBrowser& browser, const std::string& bytes,
+                      const std::string& network = "west-brabant-zeeland") {
     return browser.post_multipart("/contacten/importeren", {{"netwerk", network}},
                                   {FilePart{"bestand", "adressen.csv", "text/csv", bytes}});
   }
@@ -99,7 +104,14 @@ class ContactsOverHttp : public ::testing::TestWithParam<db::Backend> {
 TEST_P(ContactsOverHttp, CoordinatorUploadsMapsAndReadsTheReport) {
   auto coordinator = signed_in(kCoordinatorEmail);
   const std::int64_t before = count("SELECT COUNT(*) FROM contacts");
-  EXPECT_GE(before, 1650) << "the demo list of 1,700 (less those the campaign demo erased)";
+  EXPECT_EQ(before, 1700) << "the demo list";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM contacts WHERE account_id IS NOT NULL"), 45)
+      << "the first meeting's 45, linked to their accounts";
+  EXPECT_EQ(
+      count(
+          "SELECT COUNT(*) FROM contacts c JOIN accounts a ON a.email = c.email WHERE c.account_id IS NULL"),
+      0)
+      << "no other member is a plain contact";
   const auto list = coordinator->get(kContacts);
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_TRUE(contains(list.body, std::to_string(before) + " contacten gevonden"));
@@ -116,19 +128,29 @@ TEST_P(ContactsOverHttp, CoordinatorUploadsMapsAndReadsTheReport) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), before) << "nothing is written before the map";
 
   // Without the e-mail column and without a source: 422 with both messages, nothing written.
-  const auto unmapped = coordinator->post(kContacts + "/importeren/koppelen",
-                                          {{"token", token}, {"bestandsnaam", "adressen.csv"}, {"veld_email", ""},
-                                           {"veld_name", "0"}, {"bron", " "}, {"grondslag", "gerechtvaardigd belang"}});
+  const auto unmapped =
+      coordinator->post(kContacts + "/importeren/koppelen", {{"token", token},
+                                                             {"bestandsnaam", "adressen.csv"},
+                                                             {"veld_email", ""},
+                                                             {"veld_name", "0"},
+                                                             {"bron", " "},
+                                                             {"grondslag", "gerechtvaardigd belang"}});
   EXPECT_EQ(unmapped.status, 422);
   EXPECT_TRUE(contains(unmapped.body, "Koppel een kolom aan het e-mailadres"));
   EXPECT_TRUE(contains(unmapped.body, "Vul de bron van de adressen in."));
   EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), before);
 
-  const auto imported = coordinator->post(
-      kContacts + "/importeren/koppelen",
-      {{"token", token}, {"bestandsnaam", "adressen.csv"}, {"veld_email", "2"}, {"veld_name", "0"},
-       {"veld_organisation", "1"}, {"veld_town", "3"}, {"veld_discipline", "4"}, {"veld_source", ""},
-       {"bron", "Netwerk Ondernemers Goes"}, {"grondslag", "gerechtvaardigd belang"}});
+  const auto imported =
+      coordinator->post(kContacts + "/importeren/koppelen", {{"token", token},
+                                                             {"bestandsnaam", "adressen.csv"},
+                                                             {"veld_email", "2"},
+                                                             {"veld_name", "0"},
+                                                             {"veld_organisation", "1"},
+                                                             {"veld_town", "3"},
+                                                             {"veld_discipline", "4"},
+                                                             {"veld_source", ""},
+                                                             {"bron", "Netwerk Ondernemers Goes"},
+                                                             {"grondslag", "gerechtvaardigd belang"}});
   ASSERT_EQ(imported.status, 303) << imported.body;
   const std::string report_url = imported.header("location");
   ASSERT_TRUE(contains(report_url, kContacts + "/importen/"));
@@ -137,7 +159,8 @@ TEST_P(ContactsOverHttp, CoordinatorUploadsMapsAndReadsTheReport) {
   const auto report = coordinator->get(report_url);
   ASSERT_EQ(report.status, 200);
   EXPECT_TRUE(contains(report.body, "6 regels: 2 toegevoegd, 1 samengevoegd, 3 geweigerd.")) << report.body;
-  EXPECT_TRUE(contains(report.body, "<th scope=\"row\">5</th><td>Ongeldig e-mailadres</td><td>geen-adres</td>"));
+  EXPECT_TRUE(
+      contains(report.body, "<th scope=\"row\">5</th><td>Ongeldig e-mailadres</td><td>geen-adres</td>"));
   EXPECT_TRUE(contains(report.body, "<th scope=\"row\">7</th><td>Al lid van het netwerk</td>"));
   EXPECT_TRUE(contains(report.body, "<th scope=\"row\">4</th><td>Dubbel met regel 2</td>"));
 
@@ -155,23 +178,35 @@ TEST_P(ContactsOverHttp, CoordinatorUploadsMapsAndReadsTheReport) {
   ASSERT_EQ(filtered.status, 200);
   EXPECT_TRUE(contains(filtered.body, "rene@oomen-test.nl"));
   EXPECT_TRUE(contains(filtered.body, "1 contacten gevonden"));
-  const std::int64_t rene =
-      count("SELECT id FROM contacts WHERE email = 'rene@oomen-test.nl'");
+  const std::int64_t rene = count("SELECT id FROM contacts WHERE email = 'rene@oomen-test.nl'");
   const auto page = coordinator->get(kContacts + "/" + std::to_string(rene));
   ASSERT_EQ(page.status, 200);
   EXPECT_TRUE(contains(page.body, "Oomen \u20ac Zn"));
   EXPECT_TRUE(contains(page.body, "Toegevoegd door import van adressen.csv"));
   EXPECT_TRUE(contains(page.body, "Netwerk Ondernemers Goes"));
+  // A contact who came to the first meeting: mailed by the demo campaign, then a member.
+  const std::int64_t became = count("SELECT MIN(id) FROM contacts WHERE account_id IS NOT NULL");
+  const auto member_page = coordinator->get(kContacts + "/" + std::to_string(became));
+  ASSERT_EQ(member_page.status, 200);
+  EXPECT_TRUE(contains(member_page.body, "Lid geworden")) << member_page.body;
+  EXPECT_TRUE(contains(member_page.body, "href=\"/leden/"));
+  EXPECT_GT(count("SELECT COUNT(*) FROM campaign_recipients WHERE contact_id = " + std::to_string(became) +
+                  " AND handed_at IS NOT NULL"),
+            0);
+  EXPECT_TRUE(contains(member_page.body, "Gemaild voor campagne")) << member_page.body;
   const auto scripted = coordinator->get(kContacts + "?q=script");
   EXPECT_TRUE(contains(scripted.body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
   EXPECT_FALSE(contains(scripted.body, "<script>alert"));
 
   // The same file again adds nothing.
   const auto again = upload(*coordinator, kList);
-  const auto again_imported = coordinator->post(
-      kContacts + "/importeren/koppelen",
-      {{"token", token_in(again.body)}, {"bestandsnaam", "adressen.csv"}, {"veld_email", "2"}, {"veld_name", "0"},
-       {"bron", "Netwerk Ondernemers Goes"}, {"grondslag", "gerechtvaardigd belang"}});
+  const auto again_imported =
+      coordinator->post(kContacts + "/importeren/koppelen", {{"token", token_in(again.body)},
+                                                             {"bestandsnaam", "adressen.csv"},
+                                                             {"veld_email", "2"},
+                                                             {"veld_name", "0"},
+                                                             {"bron", "Netwerk Ondernemers Goes"},
+                                                             {"grondslag", "gerechtvaardigd belang"}});
   ASSERT_EQ(again_imported.status, 303);
   EXPECT_EQ(count("SELECT COUNT(*) FROM contacts"), before + 2);
   EXPECT_TRUE(contains(coordinator->get(again_imported.header("location")).body, "0 toegevoegd"));
@@ -188,7 +223,8 @@ TEST_P(ContactsOverHttp, BadFilesGetClearMessages) {
   const auto letter = upload(*coordinator, "Beste lezer\nDit is een brief.\n");
   EXPECT_EQ(letter.status, 422);
   EXPECT_TRUE(contains(letter.body, "de eerste regel heeft geen komma"));
-  const auto none = coordinator->post_multipart("/contacten/importeren", {{"netwerk", "west-brabant-zeeland"}}, {});
+  const auto none =
+      coordinator->post_multipart("/contacten/importeren", {{"netwerk", "west-brabant-zeeland"}}, {});
   EXPECT_EQ(none.status, 422);
   EXPECT_TRUE(contains(none.body, "Kies een CSV-bestand."));
   std::string big = "email\n";
@@ -199,9 +235,9 @@ TEST_P(ContactsOverHttp, BadFilesGetClearMessages) {
   EXPECT_TRUE(contains(too_large.body, "knooppunt import contacts"));
   EXPECT_EQ(count("SELECT COUNT(*) FROM contact_imports"), 1) << "only the demo's import";
   // An expired or forged upload token.
-  const auto forged = coordinator->post(kContacts + "/importeren/koppelen",
-                                        {{"token", std::string(64, 'a')}, {"veld_email", "0"}, {"bron", "x"},
-                                         {"grondslag", "toestemming"}});
+  const auto forged = coordinator->post(
+      kContacts + "/importeren/koppelen",
+      {{"token", std::string(64, 'a')}, {"veld_email", "0"}, {"bron", "x"}, {"grondslag", "toestemming"}});
   EXPECT_EQ(forged.status, 422);
   EXPECT_TRUE(contains(forged.body, "niet meer beschikbaar"));
 }
@@ -210,7 +246,8 @@ TEST_P(ContactsOverHttp, OnlyThisNetworksCoordinatorsGetIn) {
   const std::int64_t before = count("SELECT COUNT(*) FROM contacts");
   const std::int64_t contact = count("SELECT MIN(id) FROM contacts");
   const std::int64_t import = count("SELECT MIN(id) FROM contact_imports");
-  const std::vector<std::string> pages = {kContacts, kContacts + "/importeren", kContacts + "/" + std::to_string(contact),
+  const std::vector<std::string> pages = {kContacts, kContacts + "/importeren",
+                                          kContacts + "/" + std::to_string(contact),
                                           kContacts + "/importen/" + std::to_string(import),
                                           kContacts + "/importen/" + std::to_string(import) + "/rapport.csv"};
   WebBrowser visitor(server_->port());
@@ -239,7 +276,8 @@ TEST_P(ContactsOverHttp, OnlyThisNetworksCoordinatorsGetIn) {
 
   // The coordinator's retention form: CSRF, 422 with the message, 303 with the value stored.
   auto coordinator = signed_in(kCoordinatorEmail);
-  EXPECT_EQ(coordinator->post_with_token(kContacts + "/bewaartermijn", {{"dagen", "90"}}, "vervalst").status, 403);
+  EXPECT_EQ(coordinator->post_with_token(kContacts + "/bewaartermijn", {{"dagen", "90"}}, "vervalst").status,
+            403);
   const auto invalid = coordinator->post(kContacts + "/bewaartermijn", {{"dagen", "0"}});
   EXPECT_EQ(invalid.status, 422);
   EXPECT_TRUE(contains(invalid.body, "Vul een aantal dagen in van 1 tot 3650."));
@@ -279,12 +317,14 @@ TEST_P(ContactsOverHttp, ApiForCoordinatorsTokensAndTheCommandLine) {
             count("SELECT COUNT(*) FROM contacts WHERE account_id IS NOT NULL"));
   EXPECT_EQ(api("/api/v1/contacts?network=west-brabant-zeeland", "").status, 401);
   EXPECT_EQ(api("/api/v1/contacts?network=west-brabant-zeeland", token_for(kMemberEmail)).status, 403);
-  EXPECT_EQ(api("/api/v1/contacts?network=west-brabant-zeeland", token_for(kOtherCoordinatorEmail)).status, 403);
+  EXPECT_EQ(api("/api/v1/contacts?network=west-brabant-zeeland", token_for(kOtherCoordinatorEmail)).status,
+            403);
   EXPECT_EQ(api("/api/v1/contacts", coordinator).status, 400);
   EXPECT_EQ(api("/api/v1/contacts?network=bestaat-niet", coordinator).status, 404);
 
   // The command line, against the same database.
-  const std::string path = std::filesystem::temp_directory_path() / ("contacts-" + std::to_string(getpid()) + ".csv");
+  const std::string path =
+      std::filesystem::temp_directory_path() / ("contacts-" + std::to_string(getpid()) + ".csv");
   {
     std::ofstream file(path, std::ios::binary);
     file << kList;
@@ -295,8 +335,9 @@ TEST_P(ContactsOverHttp, ApiForCoordinatorsTokensAndTheCommandLine) {
   EXPECT_TRUE(contains(first.output, "6 regels: 2 toegevoegd, 1 samengevoegd, 3 geweigerd.")) << first.output;
   EXPECT_TRUE(contains(first.output, "Regel 5: Ongeldig e-mailadres (geen-adres)")) << first.output;
   EXPECT_TRUE(contains(first.output, "Regel 7: Al lid van het netwerk (lid@kkp-demo.nl)")) << first.output;
-  const auto again = testing_support::run_knooppunt({"import", "contacts", path, "--network", "west-brabant-zeeland",
-                                                     "--database", database_->url(), "--language", "en"});
+  const auto again =
+      testing_support::run_knooppunt({"import", "contacts", path, "--network", "west-brabant-zeeland",
+                                      "--database", database_->url(), "--language", "en"});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_TRUE(contains(again.output, "6 lines: 0 added, 3 merged, 3 refused.")) << again.output;
   {
