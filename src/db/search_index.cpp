@@ -263,7 +263,9 @@ class SqliteSearchIndex final : public SearchIndex {
         clear_sql_("DELETE FROM " + table),
         match_sql_("SELECT rowid AS id, -bm25(" + table + ", 10.0, 4.0, 2.0, 1.0) AS score FROM " + table +
                    " WHERE " + table + " MATCH ?"),
-        top_sql_(match_sql_ + " ORDER BY score DESC, rowid LIMIT ?") {}
+        top_sql_(match_sql_ + " ORDER BY score DESC, rowid LIMIT ?"),
+        // FTS5 walks a match newest-first and stops: bm25 runs for the N rows returned only.
+        window_sql_(match_sql_ + " ORDER BY rowid DESC LIMIT ?") {}
 
   void put(Session& session, std::int64_t id, const SearchDocument& document) const override {
     session.execute(delete_sql_, {id});
@@ -279,16 +281,19 @@ class SqliteSearchIndex final : public SearchIndex {
     const std::vector<std::string> words = query_words(user_query);
     if (words.empty()) return std::nullopt;
     std::string expression;
+    std::string exact;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::string quoted = "\"" + words[i] + "\"";  // words hold only letters and digits
       if (i > 0) expression += " AND ";
+      if (i > 0) exact += " AND ";
+      exact += quoted;
       if (i + 1 == words.size() && words[i].size() >= kMinPrefixLength) {
         expression += "(" + quoted + " OR " + quoted + "*)";
       } else {
         expression += quoted;
       }
     }
-    return SearchMatch{match_sql_, {expression}, top_sql_};
+    return SearchMatch{match_sql_, {expression}, top_sql_, window_sql_, {exact}};
   }
 
  private:
@@ -297,6 +302,7 @@ class SqliteSearchIndex final : public SearchIndex {
   std::string clear_sql_;
   std::string match_sql_;
   std::string top_sql_;
+  std::string window_sql_;
 };
 
 // PostgreSQL: a tsvector built with the knooppunt_dutch configuration, fields labelled A..D.
@@ -325,7 +331,11 @@ class PostgresSearchIndex final : public SearchIndex {
             " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query) "
             "SELECT c.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, c.query) AS score FROM (SELECT * "
             "FROM c LIMIT " +
-            std::to_string(kMaxRankedMatches) + ") c ORDER BY score DESC, c.id LIMIT ?") {}
+            std::to_string(kMaxRankedMatches) + ") c ORDER BY score DESC, c.id LIMIT ?"),
+        window_sql_("WITH c AS MATERIALIZED (SELECT t.id, t.document, q.query FROM " + table +
+                    " t, to_tsquery('knooppunt_dutch', ?) AS q(query) WHERE t.document @@ q.query) "
+                    "SELECT c.id AS id, ts_rank('{0.1, 0.2, 0.4, 1.0}', c.document, c.query) AS score FROM (SELECT * "
+                    "FROM c LIMIT ?) c") {}
 
   void put(Session& session, std::int64_t id, const SearchDocument& document) const override {
     session.execute(upsert_sql_, {id, document.a, document.b, document.c, document.d});
@@ -341,16 +351,19 @@ class PostgresSearchIndex final : public SearchIndex {
     const std::vector<std::string> words = query_words(user_query);
     if (words.empty()) return std::nullopt;
     std::string expression;
+    std::string exact;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const std::string quoted = "'" + words[i] + "'";
       if (i > 0) expression += " & ";
+      if (i > 0) exact += " & ";
+      exact += quoted;
       if (i + 1 == words.size() && words[i].size() >= kMinPrefixLength) {
         expression += "(" + quoted + " | " + quoted + ":*)";
       } else {
         expression += quoted;
       }
     }
-    return SearchMatch{match_sql_, {expression}, top_sql_};
+    return SearchMatch{match_sql_, {expression}, top_sql_, window_sql_, {exact}};
   }
 
  private:
@@ -359,6 +372,7 @@ class PostgresSearchIndex final : public SearchIndex {
   std::string clear_sql_;
   std::string match_sql_;
   std::string top_sql_;
+  std::string window_sql_;
 };
 
 }  // namespace

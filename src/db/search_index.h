@@ -50,6 +50,15 @@ struct SearchMatch {
   // the first 3,000 matches found: for a word more members use, the best of those (the ranking of
   // `sql` is exact).
   std::string top_sql;
+  // At most N matching documents with their scores, unordered, chosen without ranking all the others:
+  // on SQLite the N newest (highest ids), on PostgreSQL the first N found. N is one more parameter,
+  // after `params`. For a caller that ranks a bounded candidate set and widens when it was too small.
+  std::string window_sql;
+  // The same query with the last word matched whole only (equal to `params` when it was not expanded,
+  // e.g. too short). Expanding a common word's prefix reads every index entry that starts with it and
+  // merges their document lists (on 1,000,000 posts: 30-60 ms of a 40-70 ms search on either backend),
+  // so a search page may ask this first and expand only when it finds too few documents.
+  Params exact_params;
 };
 
 struct SearchHit {

@@ -140,7 +140,7 @@ std::string cut(std::string_view text, std::size_t bytes) {
 
 constexpr std::size_t kExcerptBytes = 200;
 // The most matches a search ranks before filtering (see search()).
-constexpr std::int64_t kSearchWindow = 3000;
+constexpr std::int64_t kSearchWindow = 1000;
 
 // Plain text around the first word that starts like one of the query's words.
 std::string excerpt_for(std::string_view html, const std::vector<std::string>& query_words) {
@@ -503,43 +503,50 @@ std::vector<SearchHit> search(db::Session& session, std::string_view query, cons
 
   std::string in_list;
   for (std::size_t i = 0; i < group_ids.size(); ++i) in_list += i == 0 ? "?" : ", ?";
+  // Narrow rows first (ids, score, where the post is), the title and body for the page's hits only.
   const std::string filter =
       ") m JOIN replies r ON r.id = m.id JOIN topics t ON t.id = r.topic_id "
       "WHERE r.hidden_at IS NULL AND t.hidden_at IS NULL AND t.group_id IN (" + in_list + ") ";
-  const auto params_with = [&](std::optional<std::int64_t> window) {
-    db::Params params = match->params;
-    if (window) params.emplace_back(*window);
-    for (const std::int64_t id : group_ids) params.emplace_back(id);
-    params.emplace_back(static_cast<std::int64_t>(limit));
-    return params;
+  const auto hits_of = [&](bool with_total, const std::string& matches) {
+    return std::string("SELECT x.id, x.topic_id, x.post_number, x.group_id, t.title, r.body_html, x.score") +
+           (with_total ? ", x.total" : "") + " FROM (SELECT r.id, r.topic_id, r.post_number, t.group_id, m.score" +
+           (with_total ? ", m.total" : "") + " FROM (" + matches + filter +
+           "ORDER BY m.score DESC, r.id LIMIT ?) x JOIN replies r ON r.id = x.id "
+           "JOIN topics t ON t.id = x.topic_id ORDER BY x.score DESC, x.id";
   };
-  // Ranking every match of a common word is the expensive part (bm25 / ts_rank per row): rank a window
-  // of at most kSearchWindow matches (SQLite: the newest posts; PostgreSQL: the first found) and filter
-  // those. A window that was not full held every match, so its answer is exact; only a full window
-  // with too few hits in the searcher's groups falls back to ranking everything.
-  const bool sqlite = db::backend_of(session) == db::Backend::Sqlite;
-  const std::string window_sql =
-      sqlite ? "SELECT rowid AS id, -bm25(discussion_search, 10.0, 4.0, 2.0, 1.0) AS score FROM discussion_search "
-               "WHERE discussion_search MATCH ? ORDER BY rowid DESC LIMIT ?"
-             : match->top_sql;
-  const std::string columns = "SELECT r.id, r.topic_id, r.post_number, t.group_id, t.title, r.body_html, m.score";
-  db::Rows rows = session.query(columns + ", m.total FROM (SELECT w.id, w.score, COUNT(*) OVER () AS total FROM (" +
-                                    window_sql + ") w" + filter + "ORDER BY m.score DESC, r.id LIMIT ?",
-                                params_with(kSearchWindow));
-  if (rows.size() < limit) {
-    std::int64_t window_size = 0;
-    if (!rows.empty()) {
-      window_size = rows.front().int64(7);
-    } else {
-      db::Params count_params = match->params;
-      count_params.emplace_back(kSearchWindow);
-      window_size = session.query_one("SELECT COUNT(*) FROM (" + window_sql + ") w", count_params)->int64(0);
+  // Ranking every match of a common word is the expensive part (bm25 / ts_rank, each reading the
+  // post's entry): rank a window of at most kSearchWindow matches (SQLite: the newest posts;
+  // PostgreSQL: the first found, see db::SearchMatch::window_sql) and filter those. A window that was
+  // not full held every match, so its answer is exact; only a full window with too few hits in the
+  // searcher's groups falls back to ranking everything.
+  const auto run = [&](const db::Params& match_params) {
+    const auto params_with = [&](std::optional<std::int64_t> window) {
+      db::Params params = match_params;
+      if (window) params.emplace_back(*window);
+      for (const std::int64_t id : group_ids) params.emplace_back(id);
+      params.emplace_back(static_cast<std::int64_t>(limit));
+      return params;
+    };
+    db::Rows rows = session.query(
+        hits_of(true, "SELECT w.id, w.score, COUNT(*) OVER () AS total FROM (" + match->window_sql + ") w"),
+        params_with(kSearchWindow));
+    if (rows.size() < limit) {
+      std::int64_t window_size = 0;
+      if (!rows.empty()) {
+        window_size = rows.front().int64(7);
+      } else {
+        db::Params count_params = match_params;
+        count_params.emplace_back(kSearchWindow);
+        window_size = session.query_one("SELECT COUNT(*) FROM (" + match->window_sql + ") w", count_params)->int64(0);
+      }
+      if (window_size >= kSearchWindow) rows = session.query(hits_of(false, match->sql), params_with(std::nullopt));
     }
-    if (window_size >= kSearchWindow) {
-      rows = session.query(columns + " FROM (" + match->sql + filter + "ORDER BY m.score DESC, r.id LIMIT ?",
-                           params_with(std::nullopt));
-    }
-  }
+    return rows;
+  };
+  // The last word whole first; as a prefix too ("verzek" finds "verzekering") only when that finds too
+  // few: expanding a common word's prefix costs more than the rest of the search (db/search_index.h).
+  db::Rows rows = run(match->exact_params);
+  if (rows.size() < limit && match->exact_params != match->params) rows = run(match->params);
 
   std::vector<std::string> words;
   for (const std::string& word : db::search_words(query)) words.push_back(word);

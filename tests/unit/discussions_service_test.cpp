@@ -514,6 +514,18 @@ TEST_P(DiscussionsServiceTest, SearchFindsDutchStemsInTitlesAndRepliesWithExcerp
   EXPECT_EQ(service_->search(as(host_), "cybersch", std::nullopt, 10).size(), 1u);
 }
 
+TEST_P(DiscussionsServiceTest, TheLastWordIsWidenedToAPrefixOnlyWhenTheWholeWordFindsTooFew) {
+  const auto longer = topic(piet_, "Factuurnummers", "Hoe nummert u ze?");
+  const auto exact = topic(anna_, "Factuur kwijt", "Wat nu?");
+  const auto one = service_->search(as(host_), "factuur", std::nullopt, 1);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].topic_id, exact.id);  // enough whole-word hits: no prefix scan
+  const auto both = service_->search(as(host_), "factuur", std::nullopt, 10);
+  ASSERT_EQ(both.size(), 2u);  // too few: "factuur" also as the start of "factuurnummers"
+  EXPECT_EQ(service_->search(as(host_), "factuurn", std::nullopt, 10).size(), 1u);
+  EXPECT_EQ(service_->search(as(host_), "factuurn", std::nullopt, 10)[0].topic_id, longer.id);
+}
+
 TEST_P(DiscussionsServiceTest, SimultaneousRepliesGetDistinctPostNumbers) {
   const auto created = topic(piet_, "Druk", "Begin");
   std::vector<std::thread> threads;
