@@ -538,6 +538,10 @@ class Pages {
     set_if(page, "signed_out", !request.viewer.has_value());
     set_if(page, "not_member", request.viewer.has_value() && !access.can_post && !access.archived);
     if (access.can_moderate) page.set("flags_url", group.path() + "/discussies/meldingen");
+    if (access.visibility == groups::Visibility::Public) {  // the group's Atom feed, in the page's head
+      page.set("head_feed_url", group.path() + "/feed.atom");
+      page.set("head_feed_title", group.name);
+    }
     (void)language;
     return page;
   }

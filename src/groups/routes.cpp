@@ -107,6 +107,10 @@ data group_page(const GroupHeader& header, std::string_view active_tab) {
   page.set("group_header", header_data(header, active_tab));
   page.set("group_url", header.group.url());
   page.set("group_id", std::to_string(header.group.id));
+  if (header.group.visibility == Visibility::Public) {  // the group's Atom feed, in the page's head
+    page.set("head_feed_url", header.group.url() + "/feed.atom");
+    page.set("head_feed_title", header.group.name);
+  }
   return page;
 }
 

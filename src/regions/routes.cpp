@@ -5,6 +5,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "web/language_routes.h"
@@ -62,7 +63,8 @@ class NetworkBodyCache {
  public:
   std::shared_ptr<const std::string> body(const web::Site& site, std::string_view language,
                                           const NetworkOverview& overview) {
-    const Key key{overview.network.id, std::string(language)};
+    // Visitors and members see different groups: a body for each list (the source check decides).
+    const Key key{overview.network.id, std::string(language), overview.groups.size()};
     {
       std::shared_lock lock(mutex_);
       auto found = entries_.find(key);
@@ -76,13 +78,13 @@ class NetworkBodyCache {
   }
 
  private:
-  using Key = std::pair<std::int64_t, std::string>;  // network id, language
+  using Key = std::tuple<std::int64_t, std::string, std::size_t>;  // network id, language, groups shown
   struct Entry {
     NetworkOverview source;
     std::shared_ptr<const std::string> html;
   };
   std::shared_mutex mutex_;
-  std::map<Key, Entry> entries_;  // bounded: networks x languages
+  std::map<Key, Entry> entries_;  // bounded: networks x languages x group lists
 };
 
 http::Response network_page(const web::Site& site, NetworkBodyCache& cache, const http::Request& request,
@@ -100,7 +102,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   auto cache = std::make_shared<NetworkBodyCache>();
 
   router.get("/", [&site, &service, cache](http::Request& request) {
-    auto overview = service.primary_overview();
+    auto overview = service.page_overview(std::nullopt, request.viewer);
     if (!overview) {
       data page;
       page.set("title", std::string(site.text(site.language_of(request), "networks.empty_home_title")));
@@ -121,7 +123,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   });
 
   router.get("/netwerken/{slug}", [&site, &service, cache](http::Request& request) {
-    auto overview = service.overview(request.path_param("slug"));
+    auto overview = service.page_overview(request.path_param("slug"), request.viewer);
     if (!overview) return site.error_page(&request, 404);
     return network_page(site, *cache, request, *overview);
   });

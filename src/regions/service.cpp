@@ -1,5 +1,6 @@
 #include "regions/service.h"
 
+#include "groups/access.h"
 #include "regions/store.h"
 
 namespace regions {
@@ -48,6 +49,20 @@ std::optional<NetworkOverview> Service::primary_overview() {
 std::optional<NetworkOverview> Service::overview(std::string_view slug) {
   if (!is_valid_slug(slug)) return std::nullopt;
   return database_.read([slug](db::Session& session) { return load_overview(session, slug); });
+}
+
+std::optional<NetworkOverview> Service::page_overview(std::optional<std::string_view> slug,
+                                                      const std::optional<http::Viewer>& viewer) {
+  if (slug && !is_valid_slug(*slug)) return std::nullopt;
+  return database_.read([&](db::Session& session) {
+    std::optional<NetworkOverview> overview = load_overview(session, slug);
+    if (!overview) return overview;
+    std::erase_if(overview->groups, [&](const KnowledgeGroup& group) {
+      const groups::GroupAccess access = groups::access(session, viewer, group.id);
+      return access.archived || !(access.can_view || access.network_member || access.coordinator);
+    });
+    return overview;
+  });
 }
 
 std::vector<Network> Service::networks() {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "http/request.h"
 #include "regions/types.h"
 
 namespace regions {
@@ -20,6 +21,12 @@ class Service {
   std::optional<NetworkOverview> primary_overview();
   // The home page of the network with this slug, or nothing (unknown or malformed slug).
   std::optional<NetworkOverview> overview(std::string_view slug);
+  // What the network's page shows this viewer (nothing for a visitor): the network (slug empty: the
+  // primary one) with only the knowledge groups groups::access lets the viewer know of (public ones
+  // for everybody, every group of the network for its members) that are not archived (those are
+  // listed apart on the network's groups page).
+  std::optional<NetworkOverview> page_overview(std::optional<std::string_view> slug,
+                                               const std::optional<http::Viewer>& viewer);
   // Every network, oldest first.
   std::vector<Network> networks();
 

@@ -327,6 +327,12 @@ std::string Site::render(std::string_view language, std::string_view template_na
 http::Response Site::page(const http::Request& request, std::string_view template_name,
                           kainjow::mustache::data data, int status) const {
   RequestState state = request_state(&request, &data);
+  const auto text_of = [&](const char* key) {
+    const auto* value = data.get(key);
+    return value != nullptr && value->is_string() ? value->string_value() : std::string();
+  };
+  state.feed_url = text_of("head_feed_url");
+  state.feed_title = text_of("head_feed_title");
   data.set("lang", std::string(state.language));
   data.set("csrf", state.csrf_token);
   data.set("next", state.next);
@@ -371,6 +377,7 @@ void Site::build_layout_frames() {
             layout.set("lang", std::string(language));
             layout.set("title", slot_marker(Slot::Title));
             layout.set("body", slot_marker(Slot::Body));
+            layout.set("head", slot_marker(Slot::Head));
             layout.set("stylesheet", assets_.stylesheet);
             layout.set("logo", assets_.logo);
             layout.set("favicon", assets_.favicon);
@@ -448,6 +455,15 @@ http::Response Site::assemble(const http::Request* request, const RequestState& 
       case Slot::Body:
         html += body_html;
         break;  // rendered by our templates: already escaped
+      case Slot::Head:
+        if (!state.feed_url.empty()) {
+          html += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"";
+          append_html_escaped(html, state.feed_title);
+          html += "\" href=\"";
+          append_html_escaped(html, state.feed_url);
+          html += "\">";
+        }
+        break;
       case Slot::Csrf:
         append_html_escaped(html, state.csrf_token);
         break;

@@ -83,7 +83,8 @@ class Site {
 
   // Renders `template_name` with `data`, then the layout around it. Adds to the body's data:
   // "lang", "csrf" (the token for hidden fields) and "next" (the current path, unless data has it).
-  // data "title" becomes the page title. Sets Content-Type, Content-Language and Cache-Control, the
+  // data "title" becomes the page title; "head_feed_url" and "head_feed_title" (plain text), when set,
+  // become a <link rel="alternate" type="application/atom+xml"> in the page's head. Sets Content-Type, Content-Language and Cache-Control, the
   // CSRF cookie when the browser has none, and clears a flash message after showing it.
   // `data` must hold no mustache lambdas (see templates.h).
   http::Response page(const http::Request& request, std::string_view template_name,
@@ -143,7 +144,7 @@ class Site {
   http::SetCookie cookie(std::string_view name, std::string value) const;
   enum class NavItem { None, Home, Members, Agenda, Networks, Language };
   static constexpr std::size_t kNavItems = 6;
-  enum class Slot { Title, Body, Csrf, Next, Flash, AccountName, AccountId, UnreadBadge };
+  enum class Slot { Title, Body, Csrf, Next, Flash, AccountName, AccountId, UnreadBadge, Head };
   // The layout pre-rendered for one combination of language, current nav item, flash, language
   // switch and signed-in user menu: literal HTML with per-request slots between the pieces
   // (literals.size() == slots.size() + 1).
@@ -165,6 +166,9 @@ class Site {
     std::string account_name;
     std::int64_t account_id = 0;
     std::int64_t unread = 0;  // unread notifications (the badge)
+    // The page's Atom feed for the head (see page()); empty: none.
+    std::string feed_url;
+    std::string feed_title;
   };
 
   RequestState request_state(const http::Request* request, const kainjow::mustache::data* body_data) const;

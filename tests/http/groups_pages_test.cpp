@@ -9,6 +9,7 @@
 #include <set>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "db/database.h"
 #include "support/web_browser.h"
@@ -132,6 +133,57 @@ TEST_P(GroupsOverHttp, VisitorsSeePublicGroupsOnlyAndUnknownSlugsAre404) {
     EXPECT_FALSE(item["member"].get<bool>());
   }
   EXPECT_EQ(slugs, (std::set<std::string>{"ict", "marketing-communicatie", "digitaal"}));
+}
+
+TEST_P(GroupsOverHttp, TheNetworkPageNamesOnlyTheGroupsTheViewerMayKnowOf) {
+  const auto card = [&](const std::string& slug) {
+    return db_->read([&](db::Session& s) {
+      return "<h3>" + s.query_one("SELECT name FROM knowledge_groups WHERE network_id = 1 AND slug = ?", {slug})->text(0) +
+             "</h3>";
+    });
+  };
+  db_->write([&](db::Session& s) {
+    s.execute("UPDATE knowledge_groups SET archived_at = 1 WHERE network_id = 1 AND slug = 'organisatieadvies'");
+  });
+  ASSERT_FALSE(card("organisatieadvies").empty());
+  WebBrowser visitor(server_->port());
+  for (const std::string& path : std::vector<std::string>{"/", "/netwerken/west-brabant-zeeland"}) {
+    const auto page = visitor.get(path);
+    ASSERT_EQ(page.status, 200) << path;
+    EXPECT_TRUE(contains(page.body, card("ict"))) << path;
+    EXPECT_FALSE(contains(page.body, card("techniek"))) << path;  // members of the network
+    EXPECT_FALSE(contains(page.body, card("hrm"))) << path;       // the group's own members
+    EXPECT_FALSE(contains(page.body, card("organisatieadvies"))) << path;  // archived
+  }
+  // A member of the network may know every active group of it (as on the groups page).
+  const auto member = signed_in("lid@kkp-demo.nl");
+  const auto page = member->get("/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, card("techniek")));
+  EXPECT_TRUE(contains(page.body, card("hrm")));
+  EXPECT_TRUE(contains(page.body, card("grafisch-ontwerp")));
+  EXPECT_FALSE(contains(page.body, card("organisatieadvies")));
+  // And the visitor's copy still names the public groups only.
+  EXPECT_FALSE(contains(visitor.get("/").body, card("techniek")));
+}
+
+TEST_P(GroupsOverHttp, APublicGroupAnnouncesItsAtomFeedInThePagesHead) {
+  const std::string link = "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"ICT\" href=\"" + kNetwork +
+                           "/ict/feed.atom\">";
+  WebBrowser visitor(server_->port());
+  for (const std::string& path : std::vector<std::string>{kNetwork + "/ict", kNetwork + "/ict/discussies"}) {
+    const auto page = visitor.get(path);
+    ASSERT_EQ(page.status, 200) << path;
+    const auto at = page.body.find(link);
+    ASSERT_NE(at, std::string::npos) << path;
+    EXPECT_LT(at, page.body.find("</head>")) << path;
+  }
+  // A group for members of the network has no feed, so its pages announce none.
+  const auto member = signed_in("lid@kkp-demo.nl");
+  const auto techniek = member->get(kNetwork + "/techniek");
+  ASSERT_EQ(techniek.status, 200);
+  EXPECT_FALSE(contains(techniek.body, "application/atom+xml"));
+  EXPECT_EQ(visitor.get(kNetwork + "/techniek/feed.atom").status, 404);
 }
 
 TEST_P(GroupsOverHttp, AMemberJoinsAndLeavesAnOpenGroupWithCsrfOnEveryForm) {
