@@ -325,7 +325,12 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   contacts::register_api_routes(router_, *site_, *contacts_, [this](const http::Viewer& viewer, std::int64_t network) {
     return viewer.administrator || auth_->is_coordinator(viewer.account_id, network);
   });
-  groups::register_routes(router_, *site_, *groups_);
+  // The watch-level control on group and topic pages (read in notifications' own transaction).
+  const notifications::WatchForm watch_form = [this](const http::Viewer& viewer, notifications::Target target,
+                                                     std::int64_t target_id, std::string_view return_to) {
+    return notifications_->watch_form(viewer, target, target_id, return_to);
+  };
+  groups::register_routes(router_, *site_, *groups_, watch_form);
   groups::register_api_routes(router_, *site_, *groups_);
   notifications::register_routes(router_, *site_, *notifications_, *groups_);
   // The groups feature's header (image, join button, tabs) on every library, wiki and group search page.
@@ -345,7 +350,7 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   atlas::register_page_routes(router_, *site_, *auth_, *regions_, atlas::page_sources(*atlas_),
                               atlas::PageOptions{assets_.url_for("atlas.css"), assets_.url_for("atlas.js")});
   discussions::register_routes(router_, *site_, *discussions_,
-                                discussions::RouteOptions{assets_.url_for("discussions.css")});
+                                discussions::RouteOptions{assets_.url_for("discussions.css"), watch_form});
   // Visitors read public topics as often as the home page: their copy comes from memory for a few seconds.
   for (const char* route : {"/onderwerpen/{id}", "/groepen/{network}/{group}/discussies"}) page_cache_->allow_route(route);
   discussions::register_api_routes(router_, *site_, *discussions_, *regions_, *database_,

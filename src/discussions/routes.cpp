@@ -665,6 +665,10 @@ class Pages {
     page.set("posts", posts);
     add_pagination(page, topic_path(view.topic.id), view.page, view.page_count, language);
     add_errors(page, site_, language, errors);
+    if (request.viewer && options_.watch_form && !view.access.archived) {
+      page.set("watch_level", options_.watch_form(*request.viewer, notifications::Target::Topic, view.topic.id,
+                                                  topic_path(view.topic.id)));
+    }
     return site_.page(request, "discussions/topic", std::move(page), status);
   }
 

@@ -7,12 +7,15 @@
 
 #include "discussions/service.h"
 #include "http/router.h"
+#include "notifications/watch.h"
 #include "web/site.h"
 
 namespace discussions {
 
 struct RouteOptions {
   std::string stylesheet_url;  // the fingerprinted /assets/discussions.css
+  // The watch-level control on topic pages for signed-in viewers (none when empty).
+  notifications::WatchForm watch_form;
 };
 
 // Registers every page. Throws std::runtime_error at start-up when a template is missing.

@@ -10,6 +10,7 @@
 #include "auth/seed.h"
 #include "discussions/service.h"
 #include "discussions/store.h"
+#include "notifications/activity.h"
 #include "util/resources.h"
 
 namespace discussions {
@@ -228,6 +229,9 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
     // counts of topics and posts stay the same whether or not the groups seed ran first.
     Dice dice(kSeed);
     Dice people(kSeed + 1);
+    // Every topic and reply goes to its group's activity stream as the service records it; recorded
+    // after all groups, oldest first, so streams and "Nieuw in uw groepen" run in time order.
+    std::vector<notifications::Activity> history;
     for (const auto& [slug, group_content] : content["groups"].items()) {
       const auto group = store::find_group_by_slugs(session, kNetworkSlug, slug);
       if (!group) throw std::runtime_error("discussions demo: no group " + slug + " in the demo network");
@@ -294,16 +298,32 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
         const std::int64_t topic_id =
             store::insert_topic(session, store::NewTopicRow{group->id, author.id, title, planned.kind, at});
         auto add_post = [&](const Person& who, const std::string& markdown, std::optional<std::int64_t> quote_of,
-                            std::int64_t when, std::string_view indexed_title) {
+                            std::int64_t when, std::string_view indexed_title, std::int64_t answered) {
           const RenderedPost rendered = render_post(session, group->network_id, markdown);
           const Post post = store::append_post(
               session, store::NewPostRow{topic_id, who.id, markdown, rendered.html, quote_of, when});
           store::index_post(session, post.id, indexed_title, markdown);
           counts.mentions += static_cast<std::int64_t>(store::replace_mentions(session, post.id, rendered.mentioned).size());
           ++counts.posts;
+          notifications::Activity activity;
+          activity.network_id = group->network_id;
+          activity.group_id = group->id;
+          const bool opening = post.post_number == 1;
+          activity.kind = opening ? "topic.created" : "reply.created";
+          activity.actor_id = who.id;
+          activity.subject_type = opening ? "topic" : "reply";
+          activity.subject_id = opening ? topic_id : post.id;
+          activity.topic_id = topic_id;
+          activity.title = title;
+          activity.excerpt = excerpt_of(markdown);
+          activity.path = opening ? topic_path(topic_id) : post_path(topic_id, post.post_number, post.id);
+          activity.mentioned = rendered.mentioned;
+          if (!opening && answered != 0) activity.replied_to.push_back(answered);
+          activity.created_at = when;
+          history.push_back(std::move(activity));
           return post;
         };
-        const Post opening = add_post(author, fill(planned.body), std::nullopt, at, title);
+        const Post opening = add_post(author, fill(planned.body), std::nullopt, at, title, 0);
         std::vector<Post> posts{opening};
         std::vector<std::string> markdowns{fill(planned.body)};
         std::optional<std::int64_t> accepted;
@@ -312,15 +332,17 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
           at = awake(at + dice.between(1, 40) * 3600 + dice.between(0, 59) * 60, dice);
           std::string markdown = fill(reply.body);
           std::optional<std::int64_t> quote_of;
+          std::int64_t answered = author.id;  // the quoted author, or else the topic's (as the service)
           if (!reply.quote.empty()) {
             const std::size_t source = reply.quote == "op" ? 0 : static_cast<std::size_t>(std::stoi(reply.quote));
             if (source < posts.size()) {
               const Person quoted = source == 0 ? author : authors[source - 1];
               markdown = quote_block(quoted, posts[source], markdowns[source]) + markdown;
               quote_of = posts[source].id;
+              answered = quoted.id;
             }
           }
-          const Post post = add_post(authors[r], markdown, quote_of, at, "");
+          const Post post = add_post(authors[r], markdown, quote_of, at, "", answered);
           posts.push_back(post);
           markdowns.push_back(markdown);
           if (reply.accepted && planned.kind == Kind::Question) accepted = post.id;
@@ -356,6 +378,20 @@ DemoCounts seed_demo(db::Database& database, std::int64_t now) {
         ++counts.topics;
       }
     }
+    std::stable_sort(history.begin(), history.end(), [](const notifications::Activity& a,
+                                                        const notifications::Activity& b) {
+      return a.created_at < b.created_at;
+    });
+    std::int64_t first_activity = 0;
+    for (const notifications::Activity& activity : history) {
+      const std::int64_t id = notifications::record(session, activity);
+      if (first_activity == 0) first_activity = id;
+    }
+    // Members have read (and been mailed about) what is older than a month, as with their topics.
+    session.execute(
+        "UPDATE notifications SET read_at = created_at + ?, mail_state = CASE WHEN mail_state = 'pending' "
+        "THEN 'skipped' ELSE mail_state END WHERE activity_id >= ? AND created_at < ?",
+        {kDay, first_activity, today - 30 * kDay});
     return counts;
   });
 }

@@ -7,6 +7,7 @@
 #include "audit/audit.h"
 #include "discussions/store.h"
 #include "notifications/activity.h"
+#include "notifications/watch.h"
 #include "web/markdown.h"
 
 namespace discussions {
@@ -135,7 +136,8 @@ void withhold_hidden(Post& post, bool moderator) {
   }
 }
 
-// A short plain-text excerpt of Markdown for activity items.
+}  // namespace
+
 std::string excerpt_of(std::string_view markdown) {
   std::string out;
   for (const char c : markdown.substr(0, 600)) {
@@ -147,6 +149,8 @@ std::string excerpt_of(std::string_view markdown) {
   }
   return trimmed(out);
 }
+
+namespace {
 
 // A topic with its group and the viewer's access, loaded in one transaction.
 struct Loaded {
@@ -212,8 +216,12 @@ Result<TopicList> Service::topics(const Viewer& viewer, std::int64_t group_id, s
     list.total = store::count_topics(session, group_id, access.can_moderate);
     list.page_count = std::max<std::int64_t>(1, (list.total + kTopicsPerPage - 1) / kTopicsPerPage);
     list.page = std::clamp<std::int64_t>(page, 1, list.page_count);
-    list.topics = store::list_topics(session, group_id, account_of(viewer), access.can_moderate, kTopicsPerPage,
-                                     (list.page - 1) * kTopicsPerPage);
+    // Unread counts for what the member tracks or watches (the group's level, or each topic's own).
+    const std::int64_t account = account_of(viewer);
+    const notifications::Level group_level =
+        account != 0 ? notifications::level_in_force(session, account, group_id, 0) : notifications::Level::Normal;
+    list.topics = store::list_topics(session, group_id, account, access.can_moderate, kTopicsPerPage,
+                                     (list.page - 1) * kTopicsPerPage, group_level);
     return Result<TopicList>::of(std::move(list));
   });
 }

@@ -233,4 +233,7 @@ struct RenderedPost {
 };
 RenderedPost render_post(db::Session& session, std::int64_t network_id, std::string_view markdown);
 
+// A short plain-text excerpt of a post's Markdown for its activity item (seeds use it too).
+std::string excerpt_of(std::string_view markdown);
+
 }  // namespace discussions

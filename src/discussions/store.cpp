@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "db/search_index.h"
+#include "notifications/watch.h"
 
 namespace discussions::store {
 
@@ -274,10 +275,13 @@ void lock_topic(db::Session& session, std::int64_t topic_id) {
 }
 
 std::vector<TopicSummary> list_topics(db::Session& session, std::int64_t group_id, std::int64_t viewer_account_id,
-                                      bool include_hidden, std::int64_t limit, std::int64_t offset) {
+                                      bool include_hidden, std::int64_t limit, std::int64_t offset,
+                                      notifications::Level group_level) {
   static const std::string base = "SELECT " + std::string(kTopicColumns) +
-                                  ", tr.last_read_post_number FROM topics t " + std::string(kTopicJoins) +
+                                  ", tr.last_read_post_number, wl.level FROM topics t " + std::string(kTopicJoins) +
                                   "LEFT JOIN topic_reads tr ON tr.topic_id = t.id AND tr.account_id = ? "
+                                  "LEFT JOIN watch_levels wl ON wl.account_id = tr.account_id AND "
+                                  "wl.target_type = 'topic' AND wl.target_id = t.id "
                                   "WHERE t.group_id = ? ";
   static const std::string order = "ORDER BY t.pinned DESC, t.last_posted_at DESC, t.id DESC LIMIT ? OFFSET ?";
   static const std::string all_sql = base + order;
@@ -289,7 +293,12 @@ std::vector<TopicSummary> list_topics(db::Session& session, std::int64_t group_i
     summary.topic = topic_from(row);
     if (const auto place = row.optional_int64(kTopicColumnCount)) {
       summary.visited = true;
-      summary.unread = std::max<std::int64_t>(0, summary.topic.last_post_number - *place);
+      const auto topic_level = row.is_null(kTopicColumnCount + 1)
+                                   ? std::nullopt
+                                   : notifications::level_from(row.text(kTopicColumnCount + 1));
+      if (notifications::shows_unread(topic_level.value_or(group_level))) {
+        summary.unread = std::max<std::int64_t>(0, summary.topic.last_post_number - *place);
+      }
     }
     topics.push_back(std::move(summary));
   }

@@ -11,6 +11,7 @@
 
 #include "db/database.h"
 #include "discussions/types.h"
+#include "notifications/types.h"
 
 namespace discussions::store {
 
@@ -64,8 +65,12 @@ Post append_post(db::Session& session, const NewPostRow& row);
 void lock_topic(db::Session& session, std::int64_t topic_id);
 
 // Group topics, pinned first, then by last activity. Hidden topics only when include_hidden.
+// Unread counts (posts after the viewer's place) for the topics whose level in force shows them
+// (notifications::shows_unread): the viewer's topic level, else `group_level` (the viewer's level
+// for the group, notifications::level_in_force with topic 0).
 std::vector<TopicSummary> list_topics(db::Session& session, std::int64_t group_id, std::int64_t viewer_account_id,
-                                      bool include_hidden, std::int64_t limit, std::int64_t offset);
+                                      bool include_hidden, std::int64_t limit, std::int64_t offset,
+                                      notifications::Level group_level = notifications::Level::Normal);
 std::int64_t count_topics(db::Session& session, std::int64_t group_id, bool include_hidden);
 
 // Moves the viewer's place forward to `post_number` (never back).

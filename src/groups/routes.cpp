@@ -142,7 +142,8 @@ void add_choices(const web::Site& site, std::string_view language, data& page, s
 
 class Pages {
  public:
-  Pages(const web::Site& site, Service& service) : site_(site), service_(service) {}
+  Pages(const web::Site& site, Service& service, notifications::WatchForm watch_form)
+      : site_(site), service_(service), watch_form_(std::move(watch_form)) {}
 
   http::Response root(const http::Request& request) {
     const auto networks = service_.networks();
@@ -216,6 +217,9 @@ class Pages {
              std::string(site_.text(language, "groups.visibility." + std::string(to_string(group.visibility)))));
     page.set("content_hidden", !header->access.can_view);
     page.set("archived", group.archived());
+    if (request.viewer && watch_form_ && header->access.can_view && !group.archived()) {
+      page.set("watch_level", watch_form_(*request.viewer, notifications::Target::Group, group.id, group.url()));
+    }
     return private_page(site_.page(request, kHomeTemplate, std::move(page)));
   }
 
@@ -566,14 +570,16 @@ class Pages {
  private:
   const web::Site& site_;
   Service& service_;
+  notifications::WatchForm watch_form_;
 };
 
 }  // namespace
 
-void register_routes(http::Router& router, const web::Site& site, Service& service) {
+void register_routes(http::Router& router, const web::Site& site, Service& service,
+                     notifications::WatchForm watch_form) {
   site.require_templates({kIndexTemplate, kHomeTemplate, kMembersTemplate, kNewTemplate, kSettingsTemplate,
                           kRequestTemplate, kLeaveTemplate, "groups/refused"});
-  auto pages = std::make_shared<Pages>(site, service);
+  auto pages = std::make_shared<Pages>(site, service, std::move(watch_form));
   router.get("/groepen", [pages](http::Request& r) { return pages->root(r); });
   router.post(kSettingsFormPath, [pages](http::Request& r) { return pages->save_settings(r); });
   router.get("/groepen/{network}", [pages](http::Request& r) { return pages->index(r); });

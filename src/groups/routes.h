@@ -9,6 +9,7 @@
 
 #include "groups/service.h"
 #include "http/router.h"
+#include "notifications/watch.h"
 #include "web/site.h"
 
 namespace groups {
@@ -19,7 +20,10 @@ inline constexpr std::string_view kSettingsFormPath = "/groepen/instellingen";
 // An image of at most members::kMaxPhotoBytes plus the form's text fields.
 inline constexpr std::size_t kMaxSettingsFormBytes = 6 * 1024 * 1024;
 
-void register_routes(http::Router& router, const web::Site& site, Service& service);
+// watch_form: the watch-level control on a group's home page for signed-in viewers who may see the
+// group (none when empty).
+void register_routes(http::Router& router, const web::Site& site, Service& service,
+                     notifications::WatchForm watch_form = {});
 // GET /api/v1/groups (JSON errors, documented in api/openapi.cpp).
 void register_api_routes(http::Router& router, const web::Site& site, Service& service);
 

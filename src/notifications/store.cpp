@@ -230,25 +230,6 @@ std::vector<std::int64_t> muted_groups(db::Session& session, std::int64_t accoun
   return ids;
 }
 
-void mark_seen(db::Session& session, std::int64_t account_id, Target target, std::int64_t target_id,
-               std::int64_t activity_id, std::int64_t now) {
-  session.execute(
-      "UPDATE watch_levels SET seen_activity_id = ?, updated_at = ? WHERE account_id = ? AND target_type = ? AND "
-      "target_id = ? AND seen_activity_id < ?",
-      {activity_id, now, account_id, std::string(to_string(target)), target_id, activity_id});
-}
-
-std::int64_t unread_since_seen(db::Session& session, std::int64_t account_id, Target target, std::int64_t target_id) {
-  const std::string column = target == Target::Topic ? "a.topic_id" : "a.group_id";
-  const auto row = session.query_one(
-      "SELECT COUNT(*) FROM watch_levels w JOIN activities a ON " + column +
-          " = w.target_id AND a.id > w.seen_activity_id AND a.retracted_at IS NULL AND "
-          "(a.actor_id IS NULL OR a.actor_id <> w.account_id) "
-          "WHERE w.account_id = ? AND w.target_type = ? AND w.target_id = ?",
-      {account_id, std::string(to_string(target)), target_id});
-  return row ? row->int64(0) : 0;
-}
-
 // --- notifications
 
 bool insert_notification(db::Session& session, std::int64_t account_id, std::int64_t activity_id, Reason reason,

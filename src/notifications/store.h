@@ -61,10 +61,6 @@ void clear_level(db::Session& session, std::int64_t account_id, Target target, s
 std::vector<std::int64_t> watchers(db::Session& session, std::int64_t group_id, std::int64_t topic_id);
 // The groups (among `group_ids`) the account muted.
 std::vector<std::int64_t> muted_groups(db::Session& session, std::int64_t account_id);
-// Tracking: the last activity of a target the member has seen, and the newer ones since.
-void mark_seen(db::Session& session, std::int64_t account_id, Target target, std::int64_t target_id,
-               std::int64_t activity_id, std::int64_t now);
-std::int64_t unread_since_seen(db::Session& session, std::int64_t account_id, Target target, std::int64_t target_id);
 
 // --- notifications
 // Inserts unless the account was told about the activity already; true when inserted.

@@ -21,20 +21,6 @@ void set_watch_level(db::Session& session, std::int64_t account_id, Target targe
   store::set_level(session, account_id, target, target_id, level, now);
 }
 
-std::int64_t unread_in_topic(db::Session& session, std::int64_t account_id, std::int64_t topic_id) {
-  return store::unread_since_seen(session, account_id, Target::Topic, topic_id);
-}
-
-void mark_topic_seen(db::Session& session, std::int64_t account_id, std::int64_t topic_id, std::int64_t activity_id,
-                     std::int64_t now) {
-  if (activity_id <= 0) {
-    const auto row = session.query_one("SELECT COALESCE(MAX(id), 0) FROM activities WHERE topic_id = ?", {topic_id});
-    activity_id = row ? row->int64(0) : 0;
-    if (activity_id == 0) return;
-  }
-  store::mark_seen(session, account_id, Target::Topic, topic_id, activity_id, now);
-}
-
 std::optional<std::int64_t> group_of_topic(db::Session& session, std::int64_t topic_id) {
   return store::group_of_topic(session, topic_id);
 }

@@ -16,11 +16,14 @@
 // groups::access, then redirects (303) back to next with a flash message. A topic's group is known
 // from its "topic.created" activity: call move_topic() when a topic changes group.
 //
-// Tracking shows unread counts: unread_in_topic() counts a topic's new activity (others' posts)
-// since mark_topic_seen(); the discussions page calls mark_topic_seen when a member reads a topic.
+// Tracking shows unread counts: a group's topic list counts the posts after the member's place in
+// each topic they track or watch (the level in force). The place is discussions' own (topic_reads:
+// how far the member has read, also the unread marker and resume point), the one record of what a
+// member has read; watch_levels.seen_activity_id (0011) is no longer written or read.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <kainjow/mustache.hpp>
 #include <optional>
 #include <string_view>
@@ -30,6 +33,12 @@
 #include "notifications/types.h"
 
 namespace notifications {
+
+// How a page that is not notifications' own gets the control's data for a signed-in viewer (app/
+// binds it to Service::watch_form, which reads in its own transaction): groups' and discussions'
+// routes take one, so they need no notifications::Service.
+using WatchForm = std::function<kainjow::mustache::data(const http::Viewer& viewer, Target target,
+                                                        std::int64_t target_id, std::string_view return_to)>;
 
 // The form action of the control.
 inline constexpr std::string_view kWatchPath = "/meldingen/volgen";
@@ -42,11 +51,8 @@ Level level_in_force(db::Session& session, std::int64_t account_id, std::int64_t
 void set_watch_level(db::Session& session, std::int64_t account_id, Target target, std::int64_t target_id,
                      Level level, std::int64_t now);
 
-// Tracking: others' new activity in the topic since the member last saw it (0 without a level for the topic).
-std::int64_t unread_in_topic(db::Session& session, std::int64_t account_id, std::int64_t topic_id);
-// The member has seen the topic's activity up to `activity_id` (0: up to its newest).
-void mark_topic_seen(db::Session& session, std::int64_t account_id, std::int64_t topic_id, std::int64_t activity_id,
-                     std::int64_t now);
+// Whether the level shows unread counts (watching and tracking do).
+inline bool shows_unread(Level level) { return level == Level::Watching || level == Level::Tracking; }
 
 // The group the topic's activity was recorded in (nothing when no activity names the topic).
 std::optional<std::int64_t> group_of_topic(db::Session& session, std::int64_t topic_id);

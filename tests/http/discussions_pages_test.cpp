@@ -354,6 +354,62 @@ TEST_P(DiscussionsOverHttp, UsefulAndAcceptedAnswerWorkFromTheTopicPage) {
   EXPECT_LT(page.body.find("class=\"accepted-answer\""), page.body.find("Tips?"));
 }
 
+TEST_P(DiscussionsOverHttp, TheWatchControlOnTopicAndGroupPagesChangesWhatAMemberIsToldOf) {
+  const auto told = [&](const Member& who) {
+    return db_->read([&](db::Session& session) {
+      return session.query_one("SELECT COUNT(*) FROM notifications WHERE account_id = ?", {who.id()})->int64(0);
+    });
+  };
+  const auto first = topic(*piet_, "Wachtwoordbeheer", "Welke kluis gebruikt u?");
+  const std::string path = "/onderwerpen/" + std::to_string(first.id);
+  const auto page = anna_->get(path + "?pagina=1");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "action=\"/meldingen/volgen\""));
+  EXPECT_TRUE(contains(page.body, "name=\"doel\" value=\"topic\""));
+  EXPECT_TRUE(contains(page.body, "name=\"id\" value=\"" + std::to_string(first.id) + "\""));
+  EXPECT_TRUE(contains(page.body, "<option value=\"normal\" selected>"));
+  // At Normal, an ordinary reply tells Anna nothing.
+  ASSERT_TRUE(service_->reply(as(*host_), first.id, discussions::NewReply{"Bitwarden.", {}}).ok());
+  EXPECT_EQ(told(*anna_), 0);
+  const auto watched = anna_->post("/meldingen/volgen", {{"doel", "topic"}, {"id", std::to_string(first.id)},
+                                                          {"niveau", "watching"}, {"next", path}});
+  ASSERT_EQ(watched.status, 303) << watched.body;
+  EXPECT_EQ(watched.header("location"), path);
+  EXPECT_TRUE(contains(anna_->get(path + "?pagina=1").body, "<option value=\"watching\" selected>"));
+  ASSERT_TRUE(service_->reply(as(*host_), first.id, discussions::NewReply{"Of KeePassXC.", {}}).ok());
+  EXPECT_EQ(told(*anna_), 1);
+  EXPECT_TRUE(contains(anna_->get("/meldingen").body, "Wachtwoordbeheer"));
+
+  // The group page carries the group's control: watching the group tells of every new topic.
+  const auto group_page = anna_->get(kGroupPath);
+  ASSERT_EQ(group_page.status, 200);
+  EXPECT_TRUE(contains(group_page.body, "name=\"doel\" value=\"group\""));
+  ASSERT_EQ(anna_->post("/meldingen/volgen", {{"doel", "group"}, {"id", std::to_string(ict_)}, {"niveau", "watching"},
+                                              {"next", kGroupPath}})
+                .status,
+            303);
+  const auto second = topic(*piet_, "Back-ups testen", "Hoe vaak zet u een back-up terug?");
+  EXPECT_EQ(told(*anna_), 2);
+  // Muting that topic on its page overrides the group's level.
+  ASSERT_EQ(anna_->post("/meldingen/volgen", {{"doel", "topic"}, {"id", std::to_string(second.id)}, {"niveau", "muted"},
+                                              {"next", "/onderwerpen/" + std::to_string(second.id)}})
+                .status,
+            303);
+  ASSERT_TRUE(service_->reply(as(*host_), second.id, discussions::NewReply{"Elk kwartaal.", {}}).ok());
+  EXPECT_EQ(told(*anna_), 2);
+  // Visitors get no control (on a public group's pages).
+  db_->write([&](db::Session& session) {
+    session.execute("UPDATE knowledge_groups SET visibility = 'public' WHERE id = ?", {ict_});
+  });
+  Member visitor(server_->port(), 0, "");
+  const auto visitor_group = visitor.get(kGroupPath);
+  const auto visitor_topic = visitor.get(path + "?pagina=1");
+  ASSERT_EQ(visitor_group.status, 200);
+  ASSERT_EQ(visitor_topic.status, 200);
+  EXPECT_FALSE(contains(visitor_group.body, "/meldingen/volgen"));
+  EXPECT_FALSE(contains(visitor_topic.body, "/meldingen/volgen"));
+}
+
 std::string backend_name(const ::testing::TestParamInfo<db::Backend>& info) {
   return std::string(db::to_string(info.param));
 }

@@ -158,6 +158,35 @@ TEST_P(DiscussionsSeedTest, EveryGroupHasAYearOfTopicsWithConsistentCounters) {
   });
 }
 
+TEST_P(DiscussionsSeedTest, EveryDemoPostIsInItsGroupsActivityStreamInTimeOrder) {
+  testing_support::TestDatabase holder(GetParam());
+  auto database = seeded_database(holder);
+  const auto counts = discussions::seed_demo(*database, kNow);
+  database->read([&](db::Session& session) {
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM activities WHERE kind = 'topic.created'")->int64(0), counts.topics);
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM activities WHERE kind IN ('topic.created', 'reply.created')")
+                  ->int64(0),
+              counts.posts);
+    // Each item sits in its topic's group, and a later id never has an earlier time.
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM activities a JOIN topics t ON t.id = a.topic_id "
+                                "WHERE a.group_id <> t.group_id")
+                  ->int64(0),
+              0);
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM activities a JOIN activities b ON b.id > a.id "
+                                "WHERE b.created_at < a.created_at AND a.topic_id IS NOT NULL AND b.topic_id IS NOT NULL")
+                  ->int64(0),
+              0);
+    // Mentions reached the members mentioned; what is older than a month is read and never mailed.
+    EXPECT_GE(session.query_one("SELECT COUNT(*) FROM notifications WHERE reason = 'mention'")->int64(0), 10);
+    EXPECT_EQ(session.query_one("SELECT COUNT(*) FROM notifications WHERE created_at < ? AND "
+                                "(read_at IS NULL OR mail_state = 'pending')",
+                                {kNow - 31 * 86400})
+                  ->int64(0),
+              0);
+    EXPECT_GT(session.query_one("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL")->int64(0), 0);
+  });
+}
+
 TEST_P(DiscussionsSeedTest, SearchFindsTheDemoSubjectsWithDutchStemming) {
   testing_support::TestDatabase holder(GetParam());
   auto database = seeded_database(holder);

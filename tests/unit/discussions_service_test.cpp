@@ -13,6 +13,7 @@
 #include "auth/service.h"
 #include "db/migrations.h"
 #include "discussions/service.h"
+#include "notifications/watch.h"
 #include "regions/seed.h"
 #include "support/test_databases.h"
 
@@ -289,9 +290,42 @@ TEST_P(DiscussionsServiceTest, TheTopicListShowsPinnedFirstThenLatestActivityWit
   EXPECT_EQ(list.value->topics[1].topic.id, old_topic.id);
   EXPECT_EQ(list.value->topics[2].topic.id, fresh.id);
   EXPECT_TRUE(list.value->topics[2].visited);
-  EXPECT_EQ(list.value->topics[2].unread, 2);
-  EXPECT_EQ(list.value->topics[1].unread, 1);  // his own topic, read up to his post; Anna replied since
+  EXPECT_EQ(list.value->topics[2].unread, 0) << "read only: Normal, which shows no counts";
+  // His own topic he watches (the author's automatic level): read up to his post, Anna replied since.
+  EXPECT_EQ(list.value->topics[1].unread, 1);
   EXPECT_FALSE(list.value->topics[0].visited);
+}
+
+TEST_P(DiscussionsServiceTest, TrackingShowsUnreadCountsFromTheMembersReadPlace) {
+  const auto subject = topic(anna_, "Offertes", "Hoe lang geldig?");
+  ASSERT_TRUE(service_->topic_page(as(piet_), subject.id, 1).ok());  // Piet reads post 1
+  reply(anna_, subject.id, "Dertig dagen.");
+  reply(host_, subject.id, "Of zestig.");
+  const auto unread = [&] {
+    const auto list = service_->topics(as(piet_), ict_, 1);
+    EXPECT_TRUE(list.ok());
+    for (const auto& summary : list.value->topics)
+      if (summary.topic.id == subject.id) return summary.unread;
+    ADD_FAILURE() << "topic not listed";
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(unread(), 0);  // Normal
+  db_->write([&](db::Session& session) {
+    notifications::set_watch_level(session, piet_, notifications::Target::Group, ict_, notifications::Level::Tracking,
+                                   now_);
+  });
+  EXPECT_EQ(unread(), 2);  // tracking the group
+  // Reading the topic moves the one place that counts: the count, the unread marker and the resume point.
+  ASSERT_TRUE(service_->topic_page(as(piet_), subject.id, 1).ok());
+  EXPECT_EQ(unread(), 0);
+  reply(host_, subject.id, "Afhankelijk van de klant.");
+  EXPECT_EQ(unread(), 1);
+  // A topic's own level overrides the group's: muted, no count.
+  db_->write([&](db::Session& session) {
+    notifications::set_watch_level(session, piet_, notifications::Target::Topic, subject.id,
+                                   notifications::Level::Muted, now_);
+  });
+  EXPECT_EQ(unread(), 0);
 }
 
 TEST_P(DiscussionsServiceTest, PagesHoldFiftyPostsAndKeepTheMembersPlace) {
