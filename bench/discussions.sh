@@ -11,7 +11,9 @@
 # interleaved rounds so that a noisy neighbour hurts every target alike:
 #  1. latency: each target with 2 connections; the server's own duration of every request comes from
 #     its access log (the time from the parsed request to the written response), p50/p95 per target;
-#  2. throughput: the home page and the topic page with 64 connections, access log off, requests/s.
+#  2. throughput: the home page and the topic page with 64 connections, access log off, requests/s;
+#     the topic page both as a visitor (the anonymous page cache serves it) and as the signed-in demo
+#     member (rendered for every request: the cache is for visitors only).
 # Targets: `/` (home), `/onderwerpen/ID` and `?pagina=4` of a topic with 200 replies (the page shows
 # 50 posts), the topic list `/groepen/N/G/discussies`, and search `/zoeken?q=...` as a visitor
 # (the groups are public in the bench database) and the topic page as a signed-in member.
@@ -130,12 +132,15 @@ stop_server
 
 # --- phase 2: requests/s, access log off
 start_server "--no-access-log"
+cookie="$(sign_in)"
 echo
 echo "phase 2: throughput, wrk -t2 -c64 -d${duration}, ${rounds} interleaved round(s)"
 printf '%-6s %-14s %12s %8s\n' round target requests/s errors
 for round in $(seq 1 "${rounds}"); do
-  for target in home topic_page; do
-    wrk -t2 -c64 -d"${duration}" "${base}${paths[${target}]}" >"${work}/wrk.txt" 2>&1 ||
+  for target in home topic_page topic_member; do
+    header=()
+    [[ "${target}" == topic_member ]] && header=(-H "Cookie: ${cookie}")
+    wrk -t2 -c64 -d"${duration}" "${header[@]}" "${base}${paths[${target}]}" >"${work}/wrk.txt" 2>&1 ||
       { cat "${work}/wrk.txt" >&2; die "wrk failed"; }
     rps="$(awk '/^Requests\/sec:/ { print $2 }' "${work}/wrk.txt")"
     errors="$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
@@ -156,6 +161,8 @@ for target in "${latency_targets[@]}"; do
 done
 home_rps="$(median <"${work}/rps-home")"
 topic_rps="$(median <"${work}/rps-topic_page")"
+member_rps="$(median <"${work}/rps-topic_member")"
 echo
-echo "requests/s: home ${home_rps}, topic page ${topic_rps}"
+echo "requests/s: home ${home_rps}, topic page ${topic_rps} (visitor), ${member_rps} (signed-in member)"
 awk -v a="${topic_rps}" -v b="${home_rps}" 'BEGIN { printf "ratio topic page / home: %.2f  (goal: at least 0.40)\n", a / b }'
+awk -v a="${member_rps}" -v b="${home_rps}" 'BEGIN { printf "ratio member topic page / home: %.2f\n", a / b }'
