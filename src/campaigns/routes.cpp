@@ -400,7 +400,10 @@ class Routes {
   }
 
   void set_chart(data& page) {
-    if (!options_.chart_script_url.empty()) page.set("chart_script", options_.chart_script_url);
+    if (options_.chart_script_url.empty()) return;
+    // Inside the funnel section's {{#funnel}} block the page's own values are still in reach.
+    page.set("chart_script", options_.chart_script_url);
+    page.set("chart_style", options_.chart_style_url);
   }
 
   http::Response form_page(const http::Request& request, const regions::Network& network,

@@ -16,6 +16,7 @@ namespace campaigns {
 
 struct RouteOptions {
   std::string chart_script_url;  // the fingerprinted /assets/campaigns.js (uPlot, bundled); empty: no chart
+  std::string chart_style_url;   // its stylesheet, /assets/campaigns.css
 };
 
 void register_routes(http::Router& router, const web::Site& site, Service& campaigns, regions::Service& regions,

@@ -101,53 +101,45 @@ void seed_demo(db::Database& database, std::int64_t now) {
     store::set_status(session, campaign_id, Status::Done, mailed_at.empty() ? kSentAt : mailed_at.back());
     session.execute("UPDATE campaigns SET started_at = ? WHERE id = ?", {kSentAt, campaign_id});
 
-    // Who responded, in a fixed random order: the interested first, then "not now", then "never".
+    // The 45 who came to the first meeting are the contacts the contacts seed linked to their member
+    // accounts: each answered "interested", registered through the link and came. The other answers
+    // fall, in a fixed random order, on the rest of the list.
+    std::vector<std::size_t> came, others;
+    std::vector<bool> linked(contacts.size(), false);
+    for (const db::Row& row : session.query(
+             "SELECT r.contact_id FROM campaign_recipients r JOIN contacts c ON c.id = r.contact_id "
+             "WHERE r.campaign_id = ? AND c.account_id IS NOT NULL ORDER BY r.contact_id",
+             {campaign_id})) {
+      const auto at = std::lower_bound(contacts.begin(), contacts.end(), row.int64(0));
+      linked[static_cast<std::size_t>(at - contacts.begin())] = true;
+    }
+    for (std::size_t i = 0; i < contacts.size(); ++i) (linked[i] ? came : others).push_back(i);
     Dice dice(20250512);
-    std::vector<std::size_t> order(contacts.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    dice.shuffle(order);
+    dice.shuffle(others);
+    std::vector<std::size_t> order = came;
+    order.insert(order.end(), others.begin(), others.end());
+
     const std::size_t responders = std::min<std::size_t>(order.size(), kResponses);
     std::vector<std::pair<std::size_t, std::int64_t>> interested;  // index, responded_at
     for (std::size_t n = 0; n < responders; ++n) {
       const std::size_t i = order[n];
-      // Most answer within two days, some after a week or two.
-      const std::int64_t delay = dice.between(0, 9) < 7 ? dice.between(20 * 60, 2 * 86400) : dice.between(3 * 86400, 16 * 86400);
-      const std::int64_t at = mailed_at[i] + delay;
-      const contacts::Response response = n < kInterested                 ? contacts::Response::Interested
-                                          : n < kInterested + kNotNow ? contacts::Response::NotNow
-                                                                      : contacts::Response::Never;
+      // Most answer within two days, some after a week or two; those who came answered in time.
+      std::int64_t delay = dice.between(0, 9) < 7 ? dice.between(20 * 60, 2 * 86400) : dice.between(3 * 86400, 16 * 86400);
+      std::int64_t at = std::min(mailed_at[i] + delay, meeting_at - 2 * 86400);
+      const contacts::Response response = n < static_cast<std::size_t>(kInterested) ? contacts::Response::Interested
+                                          : n < static_cast<std::size_t>(kInterested + kNotNow)
+                                              ? contacts::Response::NotNow
+                                              : contacts::Response::Never;
       contacts::record_response(session, contacts[i], response, at);
       store::record_response(session, campaign_id, contacts[i], std::string(contacts::to_string(response)), at);
       if (response == contacts::Response::Interested) interested.emplace_back(i, at);
     }
-
-    // The 45 who came are the events demo's attendees of the first meeting: each was one of the
-    // interested contacts, registered through the link, came, and became a member within two months.
-    std::vector<std::pair<std::int64_t, std::string>> attendees;  // account, name
-    for (const db::Row& row : session.query(
-             "SELECT a.id, a.name FROM event_rsvps v JOIN accounts a ON a.id = v.account_id "
-             "WHERE v.occurrence_id = ? AND v.attended = 1 ORDER BY a.id",
-             {occurrence_id})) {
-      attendees.push_back({row.int64(0), row.text(1)});
-    }
-    std::size_t next = 0;
-    for (const auto& [account_id, name] : attendees) {
-      if (next >= interested.size()) break;
-      const auto [i, responded_at] = interested[next++];
-      // The contact was this person all along (the list had their business address; the account may
-      // have another): the name is theirs, and the link to the account is what the funnel follows.
-      const std::int64_t registered_at = responded_at + dice.between(5 * 60, 36 * 3600);
-      const std::int64_t member_at = meeting_at + dice.between(3 * 86400, 60 * 86400);
-      session.execute(
-          "UPDATE contacts SET name = ?, account_id = ?, became_member_at = ? WHERE id = ?",
-          {name, account_id, member_at, contacts[i]});
-      store::record_registration(session, campaign_id, contacts[i], occurrence_id, std::min(registered_at, meeting_at - 3600));
-    }
-    // Some registered and did not come.
-    for (std::int64_t k = 0; k < kRegisteredNotCome && next < interested.size(); ++k) {
-      const auto [i, responded_at] = interested[next++];
-      store::record_registration(session, campaign_id, contacts[i], occurrence_id,
-                                 std::min(responded_at + dice.between(5 * 60, 36 * 3600), meeting_at - 3600));
+    // Those who came registered, and some more who did not come after all.
+    const std::size_t registering = std::min(interested.size(), came.size() + static_cast<std::size_t>(kRegisteredNotCome));
+    for (std::size_t k = 0; k < registering; ++k) {
+      const auto [i, responded_at] = interested[k];
+      const std::int64_t registered_at = std::min(responded_at + dice.between(5 * 60, 36 * 3600), meeting_at - 3600);
+      store::record_registration(session, campaign_id, contacts[i], occurrence_id, registered_at);
     }
   });
 }

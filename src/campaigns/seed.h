@@ -1,7 +1,7 @@
 // The demo's first campaign for `knooppunt seed --demo`: the letter to the 1,700 contacts of
-// West-Brabant & Zeeland in May 2025, 230 responses (interested / not now / never), about 60 who
-// registered for the first meeting through their link, the 45 who came (the events demo's attendees of
-// that meeting, linked to the contacts they were) and became members. Deterministic: fixed dates and
+// West-Brabant & Zeeland in May 2025, 230 responses (interested / not now / never), 61 who registered
+// for the first meeting through their link, and the 45 who came (the events demo's attendees of that
+// meeting, whom the contacts seed linked to their member accounts). Deterministic: fixed dates and
 // a fixed random sequence. Runs in one write transaction, after the contacts and events seeds.
 #pragma once
 

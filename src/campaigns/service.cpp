@@ -48,13 +48,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string replace_all(std::string text, std::string_view from, std::string_view to) {
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
-
 std::optional<std::int64_t> median(std::vector<std::int64_t> values) {
   if (values.empty()) return std::nullopt;
   std::sort(values.begin(), values.end());
