@@ -318,7 +318,8 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   api::register_account_routes(router_, *site_, *api_tokens_, *personal_data_, config_.served_over_tls());
   events::register_routes(router_, *site_, *events_, *regions_, events::RouteOptions{assets_.url_for("events.css")});
   events::register_api_routes(router_, *site_, *events_, *regions_);
-  campaigns::register_routes(router_, *site_, *campaigns_, *regions_, campaigns::RouteOptions{});
+  campaigns::register_routes(router_, *site_, *campaigns_, *regions_,
+                             campaigns::RouteOptions{assets_.url_for("campaigns.js"), assets_.url_for("campaigns.css")});
   campaigns::register_api_routes(router_, *site_, *campaigns_, *regions_);
   contacts::register_routes(router_, *site_, *contacts_);
   // The API is for coordinators' tokens too (can_coordinate refuses tokens: it guards browser forms).
