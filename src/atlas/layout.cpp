@@ -40,24 +40,47 @@ std::optional<Point> place_near_neighbours(const std::vector<Point>& neighbours,
   return mean;
 }
 
-void normalise(std::vector<Point>& points) {
+void normalise(std::vector<Point>& points, const std::vector<bool>& tied) {
   if (points.empty()) return;
+  std::vector<std::size_t> body;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    if (i < tied.size() && tied[i]) body.push_back(i);
+  }
+  if (body.empty()) {
+    body.resize(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) body[i] = i;
+  }
   Point centre;
-  for (const Point& p : points) {
-    centre.x += p.x;
-    centre.y += p.y;
+  for (const std::size_t i : body) {
+    centre.x += points[i].x;
+    centre.y += points[i].y;
   }
-  centre.x /= static_cast<double>(points.size());
-  centre.y /= static_cast<double>(points.size());
-  double extent = 0;
-  for (Point& p : points) {
-    p.x -= centre.x;
-    p.y -= centre.y;
-    extent = std::max({extent, std::abs(p.x), std::abs(p.y)});
-  }
-  for (Point& p : points) {
-    p.x = extent > 0 ? std::clamp(p.x / extent, -1.0, 1.0) : 0.0;
-    p.y = extent > 0 ? std::clamp(p.y / extent, -1.0, 1.0) : 0.0;
+  centre.x /= static_cast<double>(body.size());
+  centre.y /= static_cast<double>(body.size());
+  std::vector<double> distances;
+  distances.reserve(body.size());
+  for (const std::size_t i : body) distances.push_back(std::hypot(points[i].x - centre.x, points[i].y - centre.y));
+  const std::size_t at = std::min(distances.size() - 1, distances.size() * 98 / 100);
+  std::nth_element(distances.begin(), distances.begin() + static_cast<std::ptrdiff_t>(at), distances.end());
+  const double body_radius = distances[at];
+  constexpr double kBodyRadius = 0.9;  // leaves a margin between the tied members and the rim
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const double dx = points[i].x - centre.x;
+    const double dy = points[i].y - centre.y;
+    const double distance = std::hypot(dx, dy);
+    const bool on_rim = !body.empty() && body.size() < points.size() && !(i < tied.size() && tied[i]);
+    if (body_radius <= 0 && !on_rim) {
+      points[i] = Point{};
+      continue;
+    }
+    double radius = on_rim ? 1.0 : std::min(1.0, distance / body_radius * kBodyRadius);
+    if (distance <= 0) {
+      // No direction to keep: a fixed one per member, so they do not pile up.
+      const double angle = static_cast<double>(i) * std::numbers::pi * (3.0 - std::sqrt(5.0));
+      points[i] = Point{radius * std::cos(angle), radius * std::sin(angle)};
+      continue;
+    }
+    points[i] = Point{dx / distance * radius, dy / distance * radius};
   }
 }
 
@@ -155,7 +178,9 @@ std::vector<Point> compute_layout(const WorkGraph& graph, const std::vector<std:
     }
   }
   check_deadline("layout");
-  normalise(result);
+  std::vector<bool> tied(n);
+  for (std::size_t i = 0; i < n; ++i) tied[i] = graph.offsets[i + 1] > graph.offsets[i];
+  normalise(result, tied);
   return result;
 }
 

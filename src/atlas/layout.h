@@ -26,12 +26,17 @@ std::optional<Point> place_near_neighbours(const std::vector<Point>& neighbours,
 
 // The layout of `graph`. `previous[i]` is member i's earlier position (in [-1, 1]) or nothing;
 // `cluster[i]` its cluster, used to group members that have no earlier position nor positioned
-// neighbour. Returns one point per member, normalised to [-1, 1] (centred, largest |coordinate| = 1
-// when there is more than one member).
+// neighbour. Returns one point per member in [-1, 1] (see normalise: members with ties fill the map,
+// members without any sit on its rim).
 std::vector<Point> compute_layout(const WorkGraph& graph, const std::vector<std::optional<Point>>& previous,
                                   const std::vector<std::int64_t>& cluster, const AnalyticsOptions& options);
 
-// Centres the points and scales them so the largest |coordinate| is 1 (a single point goes to 0,0).
-void normalise(std::vector<Point>& points);
+// Fits the points into the unit disc. The members with ties (`tied[i]`) decide centre and scale: the
+// 98th percentile of their distances from their centre becomes radius 0.9, and the few beyond it are
+// drawn in to the rim. Members without any tie keep their direction and go on the rim, radius 1:
+// Fruchterman-Reingold pushes them far out, and scaling by them would shrink everyone else to a dot
+// (the demo had 95% of its members within radius 0.03 before). Without tied members, every point
+// counts. A single point goes to (0, 0).
+void normalise(std::vector<Point>& points, const std::vector<bool>& tied);
 
 }  // namespace atlas

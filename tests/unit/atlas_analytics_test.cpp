@@ -10,6 +10,7 @@
 
 #include "atlas/analytics.h"
 #include "atlas/engine.h"
+#include "atlas/layout.h"
 #include "atlas/snapshot.h"
 
 namespace {
@@ -109,21 +110,47 @@ TEST(AtlasAnalytics, ClustersCountTheirDisciplines) {
   }
 }
 
-TEST(AtlasAnalytics, PositionsLieWithinTheUnitSquareAndTiedMembersSitCloser) {
+TEST(AtlasAnalytics, PositionsLieWithinTheUnitDiscAndTiedMembersSitCloser) {
   const atlas::Snapshot snapshot = analyse(two_triangles());
-  double extent = 0;
-  for (const auto& metrics : snapshot.metrics) {
-    EXPECT_GE(metrics.x, -1.0);
-    EXPECT_LE(metrics.x, 1.0);
-    EXPECT_GE(metrics.y, -1.0);
-    EXPECT_LE(metrics.y, 1.0);
-    extent = std::max({extent, std::abs(metrics.x), std::abs(metrics.y)});
-  }
-  EXPECT_NEAR(extent, 1.0, 1e-9);
+  for (const auto& metrics : snapshot.metrics) EXPECT_LE(std::hypot(metrics.x, metrics.y), 1.0 + 1e-9);
+  auto radius = [&](std::int64_t id) { return std::hypot(of(snapshot, id).x, of(snapshot, id).y); };
+  EXPECT_NEAR(radius(8), 1.0, 1e-9);  // no tie at all: on the rim
   auto distance = [&](std::int64_t a, std::int64_t b) {
     return std::hypot(of(snapshot, a).x - of(snapshot, b).x, of(snapshot, a).y - of(snapshot, b).y);
   };
   EXPECT_LT(distance(1, 2), distance(1, 6));
+}
+
+// Fruchterman-Reingold pushes members without ties far out; the map must not shrink everyone else
+// to a dot to make room for them (the demo once had 95% of its members within radius 0.03).
+TEST(AtlasAnalytics, MembersWithoutTiesGoOnTheRimAndTheOthersFillTheMap) {
+  GraphInput input;
+  input.network_id = 1;
+  for (std::int64_t id = 1; id <= 43; ++id) input.nodes.push_back(member(id));
+  for (std::int64_t id = 1; id <= 40; ++id) {
+    input.edges.push_back(tie(id, id % 40 + 1));        // a ring of 40
+    input.edges.push_back(tie(id, (id + 6) % 40 + 1));  // with chords
+  }
+  const atlas::Snapshot snapshot = analyse(input);
+  std::vector<double> tied;
+  for (std::int64_t id = 1; id <= 40; ++id) tied.push_back(std::hypot(of(snapshot, id).x, of(snapshot, id).y));
+  std::sort(tied.begin(), tied.end());
+  EXPECT_GT(tied[tied.size() / 2], 0.3) << "the tied members are squeezed into the middle";
+  EXPECT_LE(tied.back(), 1.0 + 1e-9);
+  for (std::int64_t loner : {41, 42, 43}) {
+    EXPECT_NEAR(std::hypot(of(snapshot, loner).x, of(snapshot, loner).y), 1.0, 1e-9) << loner;
+  }
+}
+
+TEST(AtlasAnalytics, NormalisingALonePointOrPointsWithoutTiesStaysInTheDisc) {
+  std::vector<atlas::Point> one{{5, 7}};
+  atlas::normalise(one, {false});
+  EXPECT_EQ(one[0].x, 0);
+  EXPECT_EQ(one[0].y, 0);
+  std::vector<atlas::Point> loose{{0, 0}, {10, 0}, {0, 20}, {-30, 0}};
+  atlas::normalise(loose, {false, false, false, false});
+  for (const auto& p : loose) EXPECT_LE(std::hypot(p.x, p.y), 1.0 + 1e-9);
+  EXPECT_GT(std::hypot(loose[3].x, loose[3].y), std::hypot(loose[1].x, loose[1].y));
 }
 
 TEST(AtlasAnalytics, TheSameInputGivesTheSameAnswer) {
