@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "atlas/graph_source.h"
@@ -172,6 +173,18 @@ TEST_P(AtlasTiesTest, EitherSideEndsAConfirmedTieAndItLeavesTheAtlas) {
   EXPECT_EQ(ended->state, TieState::Ended);
   EXPECT_EQ(ended->ended_by, bram_);
   EXPECT_EQ(ended->ended_at, kNow);
+  // Gone from today's network, kept apart with its end for the map's time slider.
+  const atlas::GraphInput input = graph(network_);
+  std::set<std::int64_t> ended_ids;
+  for (const atlas::EndedEdge& tie : input.ended) {
+    ended_ids.insert(tie.edge.tie_id);
+    EXPECT_EQ(tie.until, kNow);
+  }
+  EXPECT_EQ(ended_ids, (std::set<std::int64_t>{first.id, second.id}));
+  // A member hidden from the atlas takes their ended ties along.
+  ties_->save_settings(cor_, atlas::PrivacySettings{atlas::TieVisibility::Network, true});
+  ASSERT_EQ(graph(network_).ended.size(), 1u);
+  EXPECT_EQ(graph(network_).ended[0].edge.tie_id, first.id);
 }
 
 TEST_P(AtlasTiesTest, DuplicatesAreRefusedPerKindAndDirection) {
@@ -286,6 +299,23 @@ TEST_P(AtlasTiesTest, SharedKnowledgeGroupsBecomeOneWeightedTieDatedWhenBothWere
   const auto anna_node = std::find_if(input.nodes.begin(), input.nodes.end(),
                                       [&](const atlas::Node& node) { return node.account_id == anna_; });
   EXPECT_EQ(anna_node->group_ids, (std::vector<std::int64_t>{tax, ict}));
+}
+
+TEST_P(AtlasTiesTest, AGroupLargerThanACircleTiesNobodyToEverybody) {
+  const std::int64_t crowd = world_->add_group(network_, "iedereen");
+  const std::int64_t circle = world_->add_group(network_, "kring");
+  world_->join_group(crowd, anna_, 1000);
+  world_->join_group(crowd, bram_, 1000);
+  for (std::size_t extra = 0; extra + 2 < atlas::kLargestCircle + 1; ++extra) {
+    world_->join_group(crowd, world_->add_member("Lid " + std::to_string(extra), {network_}), 1000);
+  }
+  EXPECT_TRUE(graph(network_).edges.empty()) << "a crowd of " << atlas::kLargestCircle + 1 << " made ties";
+  world_->join_group(circle, anna_, 2000);
+  world_->join_group(circle, bram_, 2000);
+  const atlas::GraphInput input = graph(network_);
+  ASSERT_EQ(input.edges.size(), 1u);
+  EXPECT_EQ(input.edges[0].kind, TieKind::SharedGroup);
+  EXPECT_EQ(input.edges[0].weight, 1);  // the crowd does not count
 }
 
 TEST_P(AtlasTiesTest, AttendingTheSameEventsBecomesOneWeightedTieDatedFromTheFirst) {
