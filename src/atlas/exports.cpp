@@ -226,6 +226,28 @@ std::string atlas_json(const VisibleGraph& graph) {
     }
     out += '}';
   }
+  // Ties that ended: apart, so that whoever reads "edges" reads today's network.
+  out += "],\"ended\":[";
+  first = true;
+  for (const std::size_t e : graph.ended) {
+    const EndedEdge& ended = input.ended[e];
+    out += first ? "{\"source\":" : ",{\"source\":";
+    first = false;
+    append_number(out, ended.edge.a);
+    out += ",\"target\":";
+    append_number(out, ended.edge.b);
+    out += ",\"kind\":";
+    append_json_string(out, to_string(ended.edge.kind));
+    out += ",\"since\":";
+    append_number(out, ended.edge.since);
+    out += ",\"until\":";
+    append_number(out, ended.until);
+    if (ended.edge.from != 0) {
+      out += ",\"from\":";
+      append_number(out, ended.edge.from);
+    }
+    out += '}';
+  }
   out += "],\"clusters\":[";
   first = true;
   for (const VisibleCluster& cluster : visible_clusters(graph)) {

@@ -35,6 +35,7 @@ struct VisibleGraph {
   std::string network_name;
   std::vector<std::size_t> nodes;  // positions in snapshot->input->nodes, by account id
   std::vector<std::size_t> edges;  // positions in snapshot->input->edges
+  std::vector<std::size_t> ended;  // positions in snapshot->input->ended (atlas_json only)
   std::map<std::int64_t, std::string> cluster_names;  // set by coordinators
   std::vector<std::int64_t> brokers;   // of the visible nodes
   std::vector<std::int64_t> isolated;  // of the visible nodes

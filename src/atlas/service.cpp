@@ -291,6 +291,9 @@ VisibleGraph Service::visible_graph(std::shared_ptr<const Snapshot> snapshot, co
   for (std::size_t e = 0; e < input.edges.size(); ++e) {
     if (may_see_edge(scope, input.edges[e])) graph.edges.push_back(e);
   }
+  for (std::size_t e = 0; e < input.ended.size(); ++e) {
+    if (may_see_edge(scope, input.ended[e].edge)) graph.ended.push_back(e);
+  }
   for (const std::int64_t id : snapshot->brokers) {
     if (may_see_node(scope, id)) graph.brokers.push_back(id);
   }

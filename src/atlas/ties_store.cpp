@@ -128,6 +128,17 @@ std::vector<Tie> confirmed_ties(db::Session& session, std::int64_t network_id) {
   return result;
 }
 
+std::vector<Tie> ended_ties(db::Session& session, std::int64_t network_id) {
+  std::vector<Tie> result;
+  for (const db::Row& row : session.query("SELECT " + std::string(kTieColumns) +
+                                              " FROM atlas_ties t WHERE t.network_id = ? AND t.state = 'ended' "
+                                              "AND t.ended_at IS NOT NULL ORDER BY t.id",
+                                          {network_id})) {
+    result.push_back(tie_from(row));
+  }
+  return result;
+}
+
 std::vector<std::int64_t> connections_of(db::Session& session, std::int64_t account_id, std::int64_t network_id) {
   std::vector<std::int64_t> result;
   for (const db::Row& row : session.query(

@@ -43,6 +43,8 @@ std::vector<TieListing> live_ties_of(db::Session& session, std::int64_t account_
 std::vector<Tie> all_ties_of(db::Session& session, std::int64_t account_id);
 // Confirmed ties of one network, by id.
 std::vector<Tie> confirmed_ties(db::Session& session, std::int64_t network_id);
+// Every tie of the network that was confirmed and then ended, oldest first.
+std::vector<Tie> ended_ties(db::Session& session, std::int64_t network_id);
 // The members with a confirmed tie to this member in the network (either direction, any kind).
 std::vector<std::int64_t> connections_of(db::Session& session, std::int64_t account_id, std::int64_t network_id);
 // Erasure: every tie the member declared or received.

@@ -91,10 +91,18 @@ struct Tie {
   bool operator==(const Tie&) const = default;
 };
 
+// A declared tie that was confirmed and later ended: not part of the network today (no metrics, no
+// chains), but the map's time slider shows it on the days it lasted.
+struct EndedEdge {
+  Edge edge;
+  std::int64_t until = 0;  // unix seconds: when it ended
+};
+
 struct GraphInput {
   std::int64_t network_id = 0;
   std::vector<Node> nodes;  // sorted by account_id
   std::vector<Edge> edges;  // sorted by (a, b, kind); both endpoints are in nodes
+  std::vector<EndedEdge> ended;  // by (a, b, kind, until); both endpoints are in nodes
 };
 
 }  // namespace atlas

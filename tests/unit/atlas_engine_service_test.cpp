@@ -156,6 +156,40 @@ TEST_P(AtlasEngineServiceTest, ATieKeptPrivateShowsOnlyToItsOwnEnds) {
   EXPECT_TRUE(has_edge(atlas_for(b1_), a3_, b1_));
 }
 
+TEST_P(AtlasEngineServiceTest, AnEndedTieLeavesTodaysMapAndStaysForTheTimeSliderUnderTheSamePrivacy) {
+  const auto tie_between = [&](std::int64_t x, std::int64_t y) {
+    return db_->read([&](db::Session& session) {
+      return session
+          .query_one("SELECT id FROM atlas_ties WHERE key_a = ? AND key_b = ? AND state = 'confirmed'",
+                     {std::min(x, y), std::max(x, y)})
+          ->int64(0);
+    });
+  };
+  const auto ended_between = [](const nlohmann::json& atlas, std::int64_t x, std::int64_t y) -> std::int64_t {
+    for (const auto& tie : atlas["ended"]) {
+      const auto s = tie["source"].get<std::int64_t>();
+      const auto t = tie["target"].get<std::int64_t>();
+      if ((s == x && t == y) || (s == y && t == x)) return tie["until"].get<std::int64_t>();
+    }
+    return 0;
+  };
+  EXPECT_TRUE(atlas_for(a1_)["ended"].empty());
+  ASSERT_TRUE(ties_->end(b2_, tie_between(b2_, b3_)).ok());
+  ASSERT_TRUE(ties_->end(pim_, tie_between(pim_, a2_)).ok());
+  service_->refresh(network_);
+  engine_->flush();
+
+  const nlohmann::json seen_by_anna = atlas_for(a1_);
+  EXPECT_FALSE(has_edge(seen_by_anna, b2_, b3_));
+  EXPECT_EQ(ended_between(seen_by_anna, b2_, b3_), kNow);
+  // Pim keeps his ties to himself, ended ones too.
+  EXPECT_EQ(ended_between(seen_by_anna, pim_, a2_), 0);
+  EXPECT_EQ(ended_between(atlas_for(coordinator_), pim_, a2_), 0);
+  EXPECT_EQ(ended_between(atlas_for(pim_), pim_, a2_), kNow);
+  // Ended ties count for nothing today.
+  EXPECT_EQ(service_->history(network_).back().figures.ties, 6);
+}
+
 TEST_P(AtlasEngineServiceTest, VisitorsAndOutsidersGetNoAtlas) {
   atlas::Refusal refusal{};
   EXPECT_FALSE(service_->atlas_json_for(std::nullopt, network_, &refusal));

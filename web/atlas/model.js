@@ -32,6 +32,17 @@ export function buildGraph(data, { withEdges = true } = {}) {
       kind: edge.kind, since: edge.since ?? 0, weight: edge.weight ?? 1, size: 1, color: '#c5ccd3',
     });
   }
+  // Ties that ended: only shown on the days they lasted (edgePasses).
+  for (const edge of data.ended ?? []) {
+    const source = String(edge.source);
+    const target = String(edge.target);
+    if (!graph.hasNode(source) || !graph.hasNode(target) || source === target) continue;
+    const key = `${source}-${target}-${edge.kind}-until-${edge.until}`;
+    if (graph.hasEdge(key)) continue;
+    graph.addEdgeWithKey(key, source, target, {
+      kind: edge.kind, since: edge.since ?? 0, until: edge.until, weight: 1, size: 1, color: '#c5ccd3',
+    });
+  }
   return graph;
 }
 
@@ -50,7 +61,7 @@ export function facets(data) {
     (node.groups ?? []).forEach((id) => groups.add(id));
     if (node.since) { first = Math.min(first, node.since); last = Math.max(last, node.since); }
   }
-  for (const edge of data.edges) {
+  for (const edge of [...data.edges, ...(data.ended ?? [])]) {
     kinds.add(edge.kind);
     if (edge.since) { first = Math.min(first, edge.since); last = Math.max(last, edge.since); }
   }
@@ -79,6 +90,8 @@ export function nodePasses(member, filters) {
 export function edgePasses(attributes, filters) {
   if (filters.hiddenKinds.has(attributes.kind)) return false;
   if (filters.day !== null && attributes.since && attributes.since > (filters.day + 1) * kDay) return false;
+  // An ended tie existed until `until`: not today, and on an earlier day only if it had not ended yet.
+  if (attributes.until && (filters.day === null || attributes.until <= filters.day * kDay)) return false;
   return true;
 }
 
