@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
+#include <limits>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -27,39 +30,46 @@ std::string iso_day(std::int64_t unix_seconds) {
 // Breadth-first search from both ends at once over the declared ties the scope may see, avoiding
 // banned members and banned pairs (Yen's spur searches). Level by level: when the two searches meet,
 // the rest of that level is finished and the shortest meeting chosen.
+//
+// Per member and per tie it keeps flat arrays instead of hash maps (a 100k-member network made every
+// step a hash lookup: 10 ms a query), and remembers what privacy decided for each member and tie, so
+// the k searches of one request ask may_see_node / may_see_edge once per member and tie at most.
 class ChainSearch {
  public:
   ChainSearch(const Snapshot& snapshot, const ViewerScope& scope)
-      : snapshot_(snapshot), input_(*snapshot.input), ties_(*snapshot.ties), scope_(scope) {}
+      : input_(*snapshot.input),
+        ties_(*snapshot.ties),
+        scope_(scope),
+        depth_{std::vector<std::uint32_t>(input_.nodes.size(), kUnseen),
+               std::vector<std::uint32_t>(input_.nodes.size(), kUnseen)},
+        parent_{std::vector<std::uint32_t>(input_.nodes.size(), 0), std::vector<std::uint32_t>(input_.nodes.size(), 0)},
+        node_allowed_(input_.nodes.size(), kUnknown),
+        edge_allowed_(input_.edges.size(), kUnknown) {}
 
   std::vector<std::size_t> shortest(std::size_t from, std::size_t to, const std::unordered_set<std::size_t>& banned_nodes,
                                     const std::vector<std::pair<std::size_t, std::size_t>>& banned_pairs) {
     if (from == to) return {from};
-    struct Visit {
-      std::size_t parent;
-      std::uint32_t depth;
-    };
-    std::unordered_map<std::size_t, Visit> forward{{from, {from, 0}}};
-    std::unordered_map<std::size_t, Visit> backward{{to, {to, 0}}};
+    reset();
+    visit(kForward, from, from, 0);
+    visit(kBackward, to, to, 0);
     std::vector<std::size_t> forward_frontier{from};
     std::vector<std::size_t> backward_frontier{to};
     while (!forward_frontier.empty() && !backward_frontier.empty()) {
-      const bool expand_forward = forward_frontier.size() <= backward_frontier.size();
-      auto& mine = expand_forward ? forward : backward;
-      auto& other = expand_forward ? backward : forward;
-      auto& frontier = expand_forward ? forward_frontier : backward_frontier;
+      const int side = forward_frontier.size() <= backward_frontier.size() ? kForward : kBackward;
+      const int other = 1 - side;
+      auto& frontier = side == kForward ? forward_frontier : backward_frontier;
       std::vector<std::size_t> next;
       std::optional<std::size_t> meeting;
       std::uint32_t best = std::numeric_limits<std::uint32_t>::max();
       for (const std::size_t u : frontier) {
-        const std::uint32_t depth = mine.at(u).depth;
+        const std::uint32_t depth = depth_[side][u];
         for (std::uint32_t at = ties_.offsets[u]; at < ties_.offsets[u + 1]; ++at) {
           const std::size_t v = ties_.neighbours[at];
-          if (mine.contains(v) || banned_nodes.contains(v) || is_banned(banned_pairs, u, v)) continue;
+          if (depth_[side][v] != kUnseen || banned_nodes.contains(v) || is_banned(banned_pairs, u, v)) continue;
           if (!usable(v, ties_.edges[at])) continue;
-          mine.emplace(v, Visit{u, depth + 1});
-          if (const auto found = other.find(v); found != other.end()) {
-            const std::uint32_t length = depth + 1 + found->second.depth;
+          visit(side, v, u, depth + 1);
+          if (depth_[other][v] != kUnseen) {
+            const std::uint32_t length = depth + 1 + depth_[other][v];
             if (length < best) {
               best = length;
               meeting = v;
@@ -70,11 +80,11 @@ class ChainSearch {
       }
       if (meeting) {
         std::vector<std::size_t> chain;
-        for (std::size_t at = *meeting; at != from; at = forward.at(at).parent) chain.push_back(at);
+        for (std::size_t at = *meeting; at != from; at = parent_[kForward][at]) chain.push_back(at);
         chain.push_back(from);
         std::reverse(chain.begin(), chain.end());
         for (std::size_t at = *meeting; at != to;) {
-          at = backward.at(at).parent;
+          at = parent_[kBackward][at];
           chain.push_back(at);
         }
         return chain;
@@ -84,37 +94,71 @@ class ChainSearch {
     return {};
   }
 
-  // The visible declared kinds between two members.
-  std::vector<TieKind> kinds_between(std::size_t u, std::size_t v) const {
-    std::vector<TieKind> kinds;
-    for (std::uint32_t at = ties_.offsets[u]; at < ties_.offsets[u + 1]; ++at) {
-      if (ties_.neighbours[at] != v) continue;
-      const Edge& edge = input_.edges[ties_.edges[at]];
-      if (may_see_edge(scope_, edge) && std::find(kinds.begin(), kinds.end(), edge.kind) == kinds.end()) {
-        kinds.push_back(edge.kind);
-      }
-    }
-    return kinds;
+  bool visible_node(std::size_t node) {
+    return remembered(node_allowed_[node], [&] { return may_see_node(scope_, input_.nodes[node].account_id); });
   }
 
-  bool visible_node(std::size_t node) const { return may_see_node(scope_, input_.nodes[node].account_id); }
-
  private:
+  static constexpr std::uint32_t kUnseen = std::numeric_limits<std::uint32_t>::max();
+  static constexpr int kForward = 0;
+  static constexpr int kBackward = 1;
+  static constexpr std::uint8_t kUnknown = 0;
+  static constexpr std::uint8_t kAllowed = 1;
+  static constexpr std::uint8_t kRefused = 2;
+
+  template <typename Decide>
+  static bool remembered(std::uint8_t& slot, Decide decide) {
+    if (slot == kUnknown) slot = decide() ? kAllowed : kRefused;
+    return slot == kAllowed;
+  }
+
+  void visit(int side, std::size_t node, std::size_t parent, std::uint32_t depth) {
+    depth_[side][node] = depth;
+    parent_[side][node] = static_cast<std::uint32_t>(parent);
+    touched_.push_back(node);
+  }
+
+  // Only the members the previous search reached are cleared, not every member.
+  void reset() {
+    for (const std::size_t node : touched_) depth_[kForward][node] = depth_[kBackward][node] = kUnseen;
+    touched_.clear();
+  }
+
   static bool is_banned(const std::vector<std::pair<std::size_t, std::size_t>>& pairs, std::size_t u, std::size_t v) {
     for (const auto& [a, b] : pairs) {
       if ((a == u && b == v) || (a == v && b == u)) return true;
     }
     return false;
   }
-  bool usable(std::size_t node, std::uint32_t edge) const {
-    return visible_node(node) && may_see_edge(scope_, input_.edges[edge]);
+  bool usable(std::size_t node, std::uint32_t edge) {
+    return visible_node(node) &&
+           remembered(edge_allowed_[edge], [&] { return may_see_edge(scope_, input_.edges[edge]); });
   }
 
-  const Snapshot& snapshot_;
   const GraphInput& input_;
   const TieAdjacency& ties_;
   const ViewerScope& scope_;
+  std::vector<std::uint32_t> depth_[2];   // per member, from each end; kUnseen: not reached
+  std::vector<std::uint32_t> parent_[2];  // per member reached: where it was reached from
+  std::vector<std::size_t> touched_;      // the members reached by the last search
+  std::vector<std::uint8_t> node_allowed_;
+  std::vector<std::uint8_t> edge_allowed_;
 };
+
+// The visible declared kinds between two members (node positions).
+std::vector<TieKind> visible_kinds_between(const Snapshot& snapshot, const ViewerScope& scope, std::size_t u,
+                                           std::size_t v) {
+  const TieAdjacency& ties = *snapshot.ties;
+  std::vector<TieKind> kinds;
+  for (std::uint32_t at = ties.offsets[u]; at < ties.offsets[u + 1]; ++at) {
+    if (ties.neighbours[at] != v) continue;
+    const Edge& edge = snapshot.input->edges[ties.edges[at]];
+    if (may_see_edge(scope, edge) && std::find(kinds.begin(), kinds.end(), edge.kind) == kinds.end()) {
+      kinds.push_back(edge.kind);
+    }
+  }
+  return kinds;
+}
 
 bool precedes(const GraphInput& input, const std::vector<std::size_t>& l, const std::vector<std::size_t>& r) {
   if (l.size() != r.size()) return l.size() < r.size();
@@ -360,13 +404,12 @@ PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_
     return answer;
   }
   const std::size_t wanted = std::clamp<std::size_t>(k, 1, kMaxChains);
-  ChainSearch kinds(snapshot, seen.scope);
   for (const auto& chain : shortest_chains(snapshot, seen.scope, from_at->second, to_at->second, wanted)) {
     std::vector<ChainStep> steps;
     for (std::size_t i = 0; i < chain.size(); ++i) {
       const Node& node = snapshot.input->nodes[chain[i]];
       ChainStep step{node.account_id, node.name, node.profile_path, {}};
-      if (i + 1 < chain.size()) step.kinds_to_next = kinds.kinds_between(chain[i], chain[i + 1]);
+      if (i + 1 < chain.size()) step.kinds_to_next = visible_kinds_between(snapshot, seen.scope, chain[i], chain[i + 1]);
       steps.push_back(std::move(step));
     }
     answer.chains.push_back(std::move(steps));
