@@ -14,6 +14,9 @@ rounds=${5:-3}
 budget=${6:-600}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 edges=$(mktemp /tmp/atlas-edges.XXXXXX)
+# NetworkX with SciPy, as its own documentation expects (see networkx_scipy.sh for why it is unpacked).
+PYTHONPATH="$("$here/networkx_scipy.sh")${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
 trap 'rm -f "$edges"' EXIT
 
 "$build/bench/atlas_engine" recompute --model "$model" --members "$members" --ties "$ties" --runs 1 \

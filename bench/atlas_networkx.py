@@ -15,6 +15,12 @@ import time
 
 import networkx as nx
 
+try:
+    import scipy  # noqa: F401  (NetworkX uses it for pagerank and spring_layout when present)
+    HAVE_SCIPY = True
+except ModuleNotFoundError:
+    HAVE_SCIPY = False
+
 
 def load(path):
     graph = nx.Graph()
@@ -31,7 +37,7 @@ def load(path):
 
 
 def pagerank(graph):
-    # NetworkX 2.8's pagerank needs SciPy, which Debian's python3-networkx does not pull in; its own
+    # NetworkX 2.8's pagerank needs SciPy (bench/networkx_scipy.sh provides it); without it, its own
     # pure-Python power iteration is the same algorithm.
     try:
         return nx.pagerank(graph, alpha=0.85, weight="weight")
@@ -41,9 +47,9 @@ def pagerank(graph):
 
 
 def spring_layout(graph):
-    # Without SciPy (Debian's python3-scipy could not be installed here) spring_layout's sparse
-    # Fruchterman-Reingold is unavailable above 500 members; the dense one needs n*n memory, so it
-    # runs up to 2,000 members and the step is left out (reported as incomplete) above.
+    # Without SciPy (bench/networkx_scipy.sh provides it) spring_layout's sparse Fruchterman-Reingold
+    # is unavailable above 500 members; the dense one needs n*n memory, so it runs up to 2,000
+    # members and the step is left out (reported as incomplete) above.
     try:
         return nx.spring_layout(graph, weight="weight", seed=1)
     except ModuleNotFoundError:
@@ -99,7 +105,7 @@ def main():
     print(f"RESULT networkx {graph.number_of_nodes()}/{graph.number_of_edges()} "
           f"(betweenness {'exact' if not sources else f'from {sources} sources'}): "
           f"median {'' if complete else 'at least '}{statistics.median(totals):.2f} s "
-          f"(CPU {statistics.median(cpus):.2f} s)", flush=True)
+          f"(CPU {statistics.median(cpus):.2f} s){'' if HAVE_SCIPY else ' without SciPy'}", flush=True)
 
 
 if __name__ == "__main__":
