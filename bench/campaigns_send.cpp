@@ -119,7 +119,11 @@ double run_round(std::int64_t count, const testing_support::SmtpServer& smtp) {
 int main(int argc, char** argv) {
   const std::int64_t count = argc > 1 ? std::atoll(argv[1]) : 10000;
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
-  testing_support::SmtpServer smtp;
+  // The server accepts and forgets: parsing and filing every message in Python (what the tests need)
+  // cost the test server 63 s of CPU for 10,000 messages against 8 s for us, and became the figure.
+  testing_support::SmtpServer::Options discarding;
+  discarding.discard = true;
+  testing_support::SmtpServer smtp(discarding);
   std::vector<double> rates;
   for (int round = 0; round < rounds; ++round) {
     rates.push_back(run_round(count, smtp));

@@ -120,6 +120,7 @@ void SmtpServer::start() {
   if (!options_.tls_cert_file.empty()) {
     args.insert(args.end(), {"--tls-cert", options_.tls_cert_file, "--tls-key", options_.tls_key_file});
   }
+  if (options_.discard) args.push_back("--discard");
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
