@@ -68,8 +68,8 @@ TEST(WebSite, LayoutHasLandmarksSkipLinkAndDutchLangAttributeByDefault) {
   EXPECT_EQ(response.headers.get("content-type").value_or(""), "text/html; charset=utf-8");
   EXPECT_EQ(response.headers.get("content-language").value_or(""), "nl");
   EXPECT_TRUE(contains(html, "<html lang=\"nl\">")) << html;
-  EXPECT_TRUE(contains(html, "<a class=\"skip-link\" href=\"#inhoud\">Naar de inhoud</a>"));
-  EXPECT_TRUE(contains(html, "<main id=\"inhoud\""));
+  EXPECT_TRUE(contains(html, "<a class=\"skip-link\" href=\"#hoofdinhoud\">Naar de inhoud</a>"));
+  EXPECT_TRUE(contains(html, "<main id=\"hoofdinhoud\""));
   EXPECT_TRUE(contains(html, "<header"));
   EXPECT_TRUE(contains(html, "<nav class=\"site-nav\" aria-label=\"Hoofdmenu\">"));
   EXPECT_TRUE(contains(html, "<footer"));
