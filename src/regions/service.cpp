@@ -57,9 +57,11 @@ std::optional<NetworkOverview> Service::page_overview(std::optional<std::string_
   return database_.read([&](db::Session& session) {
     std::optional<NetworkOverview> overview = load_overview(session, slug);
     if (!overview) return overview;
+    // The network's public face names all its active knowledge groups, as the foundation promised
+    // ("its eight knowledge groups"): a group's visibility keeps its content (topics, documents,
+    // members, feed) to whom it allows, not its name and description. Archived groups are gone.
     std::erase_if(overview->groups, [&](const KnowledgeGroup& group) {
-      const groups::GroupAccess access = groups::access(session, viewer, group.id);
-      return access.archived || !(access.can_view || access.network_member || access.coordinator);
+      return groups::access(session, viewer, group.id).archived;
     });
     return overview;
   });

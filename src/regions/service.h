@@ -21,10 +21,10 @@ class Service {
   std::optional<NetworkOverview> primary_overview();
   // The home page of the network with this slug, or nothing (unknown or malformed slug).
   std::optional<NetworkOverview> overview(std::string_view slug);
-  // What the network's page shows this viewer (nothing for a visitor): the network (slug empty: the
-  // primary one) with only the knowledge groups groups::access lets the viewer know of (public ones
-  // for everybody, every group of the network for its members) that are not archived (those are
-  // listed apart on the network's groups page).
+  // What the network's page shows this viewer: the network (slug empty: the primary one) with its
+  // knowledge groups that are not archived (those are listed apart on the network's groups page).
+  // Every visitor sees their names and descriptions: visibility protects a group's content, not its
+  // name.
   std::optional<NetworkOverview> page_overview(std::optional<std::string_view> slug,
                                                const std::optional<http::Viewer>& viewer);
   // Every network, oldest first.

@@ -43,12 +43,6 @@ class RegionsOnDatabase : public ::testing::TestWithParam<db::Backend> {
     db_->write([](db::Session& session) { regions::seed_demo(session); });
   }
 
-  // Visitors are told only of public knowledge groups (groups::access); the home page tests read the
-  // groups as a visitor, so here every group is public.
-  void make_groups_public() {
-    db_->write([](db::Session& session) { session.execute("UPDATE knowledge_groups SET visibility = 'public'"); });
-  }
-
   http::Response visit(const std::string& path, const std::string& cookie = "") {
     if (!router_) {
       router_ = std::make_unique<http::Router>();
@@ -151,7 +145,6 @@ TEST_P(RegionsOnDatabase, UnknownOrMalformedSlugIsNotFound) {
 
 TEST_P(RegionsOnDatabase, HomePageShowsTheNetworkStoryGroupsAndOtherNetworksInDutch) {
   seed();
-  make_groups_public();
   const auto response = visit("/");
   EXPECT_EQ(response.status, 200);
   const std::string& html = response.body;
@@ -167,7 +160,6 @@ TEST_P(RegionsOnDatabase, HomePageShowsTheNetworkStoryGroupsAndOtherNetworksInDu
 
 TEST_P(RegionsOnDatabase, HomePageInEnglishKeepsDutchContentButTranslatesTheInterface) {
   seed();
-  make_groups_public();
   const auto response = visit("/", "taal=en");
   const std::string& html = response.body;
   EXPECT_TRUE(contains(html, "<html lang=\"en\">"));
