@@ -233,6 +233,12 @@ TEST_P(ContactsOverHttp, BadFilesGetClearMessages) {
   EXPECT_EQ(too_large.status, 413);
   EXPECT_TRUE(contains(too_large.body, "groter dan 50 MB")) << too_large.body.substr(0, 400);
   EXPECT_TRUE(contains(too_large.body, "knooppunt import contacts"));
+  // 200 MB: refused from the request's head (beyond the upload form's limit), with the plain Dutch page.
+  big.resize(200u * 1024u * 1024u, 'x');
+  const auto far_too_large = upload(*coordinator, big);
+  EXPECT_EQ(far_too_large.status, 413);
+  EXPECT_TRUE(contains(far_too_large.body, "Dat is te veel tegelijk")) << far_too_large.body.substr(0, 400);
+  big = {};
   EXPECT_EQ(count("SELECT COUNT(*) FROM contact_imports"), 1) << "only the demo's import";
   // An expired or forged upload token.
   const auto forged = coordinator->post(

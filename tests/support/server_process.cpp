@@ -183,6 +183,9 @@ void Connection::send(const std::string& bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    // The server may answer before the request is complete (a body over its limit is refused from
+    // the head) and stop reading: like a browser, stop sending and read its answer.
+    if (n < 0 && sent > 0 && (errno == EPIPE || errno == ECONNRESET)) return;
     if (n <= 0) throw std::runtime_error("send failed: " + std::string(std::strerror(errno)));
     sent += static_cast<std::size_t>(n);
   }
