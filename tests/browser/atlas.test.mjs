@@ -11,22 +11,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { binary, launchBrowser, screenshotDir, startServer, stopProcess } from './support.mjs';
+import { binary, launchBrowser, screenshotDir, signIn, startServer, stopProcess } from './support.mjs';
 import { atlasFixture } from './atlas_fixture.mjs';
 
-const kPassword = 'knooppunt-demo';
 const kNetwork = 'west-brabant-zeeland';
-
-async function signIn(page, baseUrl, email) {
-  await page.goto(`${baseUrl}/inloggen`, { waitUntil: 'load' });
-  await page.locator('form[action="/inloggen"] #email').fill(email);
-  await page.locator('form[action="/inloggen"] #password').fill(kPassword);
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form[action="/inloggen"] button[type="submit"]').click(),
-  ]);
-  assert.notEqual(new URL(page.url()).pathname, '/inloggen', `${email} is signed in`);
-}
 
 // How many different colours a PNG screenshot holds (decoded by the browser itself).
 async function distinctColours(page, png) {

@@ -7,23 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 
-import { binary, screenshotDir, startServer, stopProcess as stopServer } from './support.mjs';
+import {
+  binary, openPersonPage, screenshotDir, signIn, startServer, stopProcess as stopServer,
+} from './support.mjs';
 
-const chromiumPath = process.env.KNOOPPUNT_CHROMIUM ?? '/usr/bin/chromium';
-const kPassword = 'knooppunt-demo';
-
-async function signIn(page, baseUrl, email) {
-  await page.goto(`${baseUrl}/inloggen`, { waitUntil: 'load' });
-  await page.locator('form[action="/inloggen"] #email').fill(email);
-  await page.locator('form[action="/inloggen"] #password').fill(kPassword);
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form[action="/inloggen"] button[type="submit"]').click(),
-  ]);
-  assert.notEqual(new URL(page.url()).pathname, '/inloggen', `${email} is signed in`);
-}
 
 describe('the waiting list in the browser', { timeout: 170_000 }, () => {
   let workDir;
@@ -32,21 +20,8 @@ describe('the waiting list in the browser', { timeout: 170_000 }, () => {
   const problems = [];
 
   async function newPage(name) {
-    const context = await chromium.launchPersistentContext(path.join(workDir, `chromium-${name}`), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    });
+    const { context, page } = await openPersonPage(workDir, name, problems);
     browserContexts.push(context);
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(`${name}: ${message.text()}`); });
-    page.on('pageerror', (error) => problems.push(`${name}: uncaught ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${name}: ${response.url()} HTTP ${response.status()}`);
-    });
     return page;
   }
 

@@ -8,24 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 
-import { binary, screenshotDir, startServer, stopProcess as stopServer } from './support.mjs';
+import {
+  binary, openPersonPage, screenshotDir, signIn, startServer, stopProcess as stopServer,
+} from './support.mjs';
 
-const chromiumPath = process.env.KNOOPPUNT_CHROMIUM ?? '/usr/bin/chromium';
-const kPassword = 'knooppunt-demo';
 const kNetworkGroups = '/groepen/west-brabant-zeeland';
-
-async function signIn(page, baseUrl, email) {
-  await page.goto(`${baseUrl}/inloggen`, { waitUntil: 'load' });
-  await page.locator('form[action="/inloggen"] #email').fill(email);
-  await page.locator('form[action="/inloggen"] #password').fill(kPassword);
-  await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.locator('form[action="/inloggen"] button[type="submit"]').click(),
-  ]);
-  assert.notEqual(new URL(page.url()).pathname, '/inloggen', `${email} is signed in`);
-}
 
 // Submits the form that `button` belongs to and waits for the page it leads to.
 async function submit(page, button) {
@@ -39,21 +27,8 @@ describe('a knowledge group in the browser', { timeout: 170_000 }, () => {
   const problems = [];
 
   async function newPage(name) {
-    const context = await chromium.launchPersistentContext(path.join(workDir, `chromium-${name}`), {
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    });
+    const { context, page } = await openPersonPage(workDir, name, problems);
     contexts.push(context);
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(`${name}: ${message.text()}`); });
-    page.on('pageerror', (error) => problems.push(`${name}: uncaught ${error.message}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${name}: ${response.url()} HTTP ${response.status()}`);
-    });
     return page;
   }
 

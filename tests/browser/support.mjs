@@ -112,3 +112,39 @@ export async function launchBrowser(workDir) {
   const cspViolations = () => page.evaluate(() => window.__cspViolations ?? []);
   return { context, page, problems, cspViolations };
 }
+
+// The demo accounts' password (README).
+export const kDemoPassword = 'knooppunt-demo';
+
+// Signs `email` in through the sign-in form and checks that it worked.
+export async function signIn(page, baseUrl, email, password = kDemoPassword) {
+  await page.goto(`${baseUrl}/inloggen`, { waitUntil: 'load' });
+  await page.locator('form[action="/inloggen"] #email').fill(email);
+  await page.locator('form[action="/inloggen"] #password').fill(password);
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load' }),
+    page.locator('form[action="/inloggen"] button[type="submit"]').click(),
+  ]);
+  if (new URL(page.url()).pathname === '/inloggen') throw new Error(`${email} could not sign in`);
+}
+
+// One more person in a test: headless Chromium with a profile of its own (workDir/chromium-NAME),
+// whose console errors, uncaught exceptions and HTTP errors are pushed to `problems`, named.
+// Returns { context, page }; the caller closes the context.
+export async function openPersonPage(workDir, name, problems) {
+  const context = await chromium.launchPersistentContext(path.join(workDir, `chromium-${name}`), {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(`${name}: ${message.text()}`); });
+  page.on('pageerror', (error) => problems.push(`${name}: uncaught ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${name}: ${response.url()} HTTP ${response.status()}`);
+  });
+  return { context, page };
+}
