@@ -280,27 +280,23 @@ Result<std::int64_t> Service::start(const std::optional<http::Viewer>& viewer, s
 }
 
 Result<Done> Service::pause(const std::optional<http::Viewer>& viewer, std::int64_t campaign_id) {
-  using R = Result<Done>;
-  auto campaign = coordinated(viewer, campaign_id);
-  if (!campaign.ok()) return R::fail(*campaign.error);
-  const db::Backend backend = database_.backend();
-  return database_.write([&](db::Session& session) -> R {
-    auto locked = store::lock_campaign(session, backend, campaign_id);
-    if (!locked || locked->status != Status::Sending) return R::fail(Failure::Conflict, "", "campaigns.error.not_sending");
-    store::set_status(session, campaign_id, Status::Paused, unix_now());
-    return R::of(Done{});
-  });
+  return change_status(viewer, campaign_id, Status::Sending, Status::Paused, "campaigns.error.not_sending");
 }
 
 Result<Done> Service::resume(const std::optional<http::Viewer>& viewer, std::int64_t campaign_id) {
+  return change_status(viewer, campaign_id, Status::Paused, Status::Sending, "campaigns.error.not_paused");
+}
+
+Result<Done> Service::change_status(const std::optional<http::Viewer>& viewer, std::int64_t campaign_id, Status from,
+                                    Status to, const char* refusal) {
   using R = Result<Done>;
   auto campaign = coordinated(viewer, campaign_id);
   if (!campaign.ok()) return R::fail(*campaign.error);
   const db::Backend backend = database_.backend();
   return database_.write([&](db::Session& session) -> R {
     auto locked = store::lock_campaign(session, backend, campaign_id);
-    if (!locked || locked->status != Status::Paused) return R::fail(Failure::Conflict, "", "campaigns.error.not_paused");
-    store::set_status(session, campaign_id, Status::Sending, unix_now());
+    if (!locked || locked->status != from) return R::fail(Failure::Conflict, "", refusal);
+    store::set_status(session, campaign_id, to, unix_now());
     return R::of(Done{});
   });
 }

@@ -162,6 +162,9 @@ class Service {
   Result<Campaign> coordinated(const std::optional<http::Viewer>& viewer, std::int64_t campaign_id);
   std::optional<Error> validate(db::Session& session, std::int64_t network_id, const Draft& draft) const;
   std::int64_t send_campaign(std::int64_t campaign_id, std::int64_t now_ms);
+  // Moves a campaign from `from` to `to` under its row lock; refused with `refusal` in any other state.
+  Result<Done> change_status(const std::optional<http::Viewer>& viewer, std::int64_t campaign_id, Status from,
+                             Status to, const char* refusal);
 
   db::Database& database_;
   const web::Site& site_;
