@@ -5,7 +5,6 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
-#include <tuple>
 #include <utility>
 
 #include "web/language_routes.h"
@@ -63,8 +62,7 @@ class NetworkBodyCache {
  public:
   std::shared_ptr<const std::string> body(const web::Site& site, std::string_view language,
                                           const NetworkOverview& overview) {
-    // Visitors and members see different groups: a body for each list (the source check decides).
-    const Key key{overview.network.id, std::string(language), overview.groups.size()};
+    const Key key{overview.network.id, std::string(language)};
     {
       std::shared_lock lock(mutex_);
       auto found = entries_.find(key);
@@ -78,13 +76,13 @@ class NetworkBodyCache {
   }
 
  private:
-  using Key = std::tuple<std::int64_t, std::string, std::size_t>;  // network id, language, groups shown
+  using Key = std::pair<std::int64_t, std::string>;  // network id, language
   struct Entry {
     NetworkOverview source;
     std::shared_ptr<const std::string> html;
   };
   std::shared_mutex mutex_;
-  std::map<Key, Entry> entries_;  // bounded: networks x languages x group lists
+  std::map<Key, Entry> entries_;  // bounded: networks x languages
 };
 
 http::Response network_page(const web::Site& site, NetworkBodyCache& cache, const http::Request& request,
@@ -102,7 +100,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   auto cache = std::make_shared<NetworkBodyCache>();
 
   router.get("/", [&site, &service, cache](http::Request& request) {
-    auto overview = service.page_overview(std::nullopt, request.viewer);
+    auto overview = service.page_overview(std::nullopt);
     if (!overview) {
       data page;
       page.set("title", std::string(site.text(site.language_of(request), "networks.empty_home_title")));
@@ -123,7 +121,7 @@ void register_routes(http::Router& router, const web::Site& site, Service& servi
   });
 
   router.get("/netwerken/{slug}", [&site, &service, cache](http::Request& request) {
-    auto overview = service.page_overview(request.path_param("slug"), request.viewer);
+    auto overview = service.page_overview(request.path_param("slug"));
     if (!overview) return site.error_page(&request, 404);
     return network_page(site, *cache, request, *overview);
   });

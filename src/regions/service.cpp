@@ -1,6 +1,7 @@
 #include "regions/service.h"
 
-#include "groups/access.h"
+#include <algorithm>
+
 #include "regions/store.h"
 
 namespace regions {
@@ -51,17 +52,14 @@ std::optional<NetworkOverview> Service::overview(std::string_view slug) {
   return database_.read([slug](db::Session& session) { return load_overview(session, slug); });
 }
 
-std::optional<NetworkOverview> Service::page_overview(std::optional<std::string_view> slug,
-                                                      const std::optional<http::Viewer>& viewer) {
+std::optional<NetworkOverview> Service::page_overview(std::optional<std::string_view> slug) {
   if (slug && !is_valid_slug(*slug)) return std::nullopt;
   return database_.read([&](db::Session& session) {
     std::optional<NetworkOverview> overview = load_overview(session, slug);
     if (!overview) return overview;
-    // The network's public face names all its active knowledge groups, as the foundation promised
-    // ("its eight knowledge groups"): a group's visibility keeps its content (topics, documents,
-    // members, feed) to whom it allows, not its name and description. Archived groups are gone.
+    const std::vector<std::int64_t> archived = store::archived_group_ids(session, overview->network.id);
     std::erase_if(overview->groups, [&](const KnowledgeGroup& group) {
-      return groups::access(session, viewer, group.id).archived;
+      return std::find(archived.begin(), archived.end(), group.id) != archived.end();
     });
     return overview;
   });

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "db/database.h"
-#include "http/request.h"
 #include "regions/types.h"
 
 namespace regions {
@@ -21,12 +20,10 @@ class Service {
   std::optional<NetworkOverview> primary_overview();
   // The home page of the network with this slug, or nothing (unknown or malformed slug).
   std::optional<NetworkOverview> overview(std::string_view slug);
-  // What the network's page shows this viewer: the network (slug empty: the primary one) with its
+  // What the network's page shows everybody: the network (slug empty: the primary one) with its
   // knowledge groups that are not archived (those are listed apart on the network's groups page).
-  // Every visitor sees their names and descriptions: visibility protects a group's content, not its
-  // name.
-  std::optional<NetworkOverview> page_overview(std::optional<std::string_view> slug,
-                                               const std::optional<http::Viewer>& viewer);
+  // Names and descriptions are for every visitor: a group's visibility protects its content.
+  std::optional<NetworkOverview> page_overview(std::optional<std::string_view> slug);
   // Every network, oldest first.
   std::vector<Network> networks();
 

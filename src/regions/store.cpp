@@ -50,6 +50,15 @@ bool has_any_network(db::Session& session) {
   return session.query_one("SELECT 1 FROM networks LIMIT 1").has_value();
 }
 
+std::vector<std::int64_t> archived_group_ids(db::Session& session, std::int64_t network_id) {
+  std::vector<std::int64_t> ids;
+  for (const auto& row :
+       session.query("SELECT id FROM knowledge_groups WHERE network_id = ? AND archived_at IS NOT NULL", {network_id})) {
+    ids.push_back(row.int64(0));
+  }
+  return ids;
+}
+
 std::vector<KnowledgeGroup> groups_of(db::Session& session, std::int64_t network_id) {
   std::vector<KnowledgeGroup> groups;
   const auto rows = session.query(
