@@ -1,10 +1,8 @@
 #include "contacts/records.h"
 
-#include <sodium.h>
-
 #include <algorithm>
-#include <array>
 
+#include "auth/tokens.h"
 #include "contacts/store.h"
 
 namespace contacts {
@@ -40,13 +38,8 @@ std::string normalize_email(std::string_view email) {
 }
 
 std::string email_hash(std::string_view email) {
-  const std::string normalised = normalize_email(email);
-  std::array<unsigned char, crypto_generichash_BYTES> digest{};
-  crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(normalised.data()),
-                     normalised.size(), nullptr, 0);
-  std::array<char, crypto_generichash_BYTES * 2 + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
-  return std::string(hex.data());
+  // The same unkeyed BLAKE2b in hex that tokens are stored as: every instance and the command line agree.
+  return auth::hash_token(normalize_email(email));
 }
 
 std::optional<Contact> find_contact(db::Session& session, std::int64_t contact_id) {
