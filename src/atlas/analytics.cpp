@@ -193,7 +193,10 @@ void check_igraph(int code, const char* what) {
 
 // --- The graph
 
-WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index) {
+namespace {
+
+// The pairs and their weights, without the adjacency (index_adjacency adds it).
+WorkGraph work_graph_edges(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index) {
   struct Pair {
     std::int64_t a, b;
     double weight;
@@ -225,6 +228,12 @@ WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std
   pairs = {};  // freed before the adjacency is built: the peak of a 1M-tie network is made here
   graph.endpoints.shrink_to_fit();
   graph.weights.shrink_to_fit();
+  return graph;
+}
+
+}  // namespace
+
+void index_adjacency(WorkGraph& graph) {
   const auto n = static_cast<std::size_t>(graph.nodes);
   graph.offsets.assign(n + 1, 0);
   for (const std::int64_t endpoint : graph.endpoints) ++graph.offsets[static_cast<std::size_t>(endpoint) + 1];
@@ -237,6 +246,11 @@ WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std
     graph.adjacency[static_cast<std::size_t>(fill[a]++)] = static_cast<std::int64_t>(b);
     graph.adjacency[static_cast<std::size_t>(fill[b]++)] = static_cast<std::int64_t>(a);
   }
+}
+
+WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index) {
+  WorkGraph graph = work_graph_edges(input, index);
+  index_adjacency(graph);
   return graph;
 }
 
@@ -251,7 +265,10 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
   snapshot.input_fingerprint = fingerprint(*input);
   snapshot.next_cluster_id = previous ? previous->next_cluster_id : 1;
 
-  const WorkGraph work = build_work_graph(*input, snapshot.index);
+  // The edge list lives in igraph's graph while igraph needs it, and in `work` before and after: never
+  // both during Leiden, whose aggregate graphs were a hub-heavy 100k network's peak (+94 MiB). The
+  // adjacency is built after the igraph stages for the same reason.
+  WorkGraph work = work_graph_edges(*input, snapshot.index);
   const auto n = static_cast<std::size_t>(work.nodes);
   const std::int64_t m = work.edge_count();
   snapshot.metrics.assign(n, NodeMetrics{});
@@ -264,6 +281,7 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
     igraph_vector_int_view(&edges, work.endpoints.data(), static_cast<igraph_integer_t>(work.endpoints.size()));
     check_igraph(igraph_create(&graph.graph, &edges, work.nodes, IGRAPH_UNDIRECTED), "creating the graph");
     graph.alive = true;
+    work.endpoints = {};
   }
   igraph_vector_t weights;
   igraph_vector_view(&weights, work.weights.data(), m);
@@ -386,7 +404,19 @@ Snapshot analyse(std::shared_ptr<const GraphInput> input, const Snapshot* previo
   timer.done("coreness");
 
   // The layout makes its own igraph graph: this one goes first, so the two never take memory at once.
+  // Its edges (in creation order, so `work.weights` still lines up) come back into `work` first.
+  work.endpoints.resize(static_cast<std::size_t>(2 * m));
+  if (m > 0) {  // (a view of no data cannot be resized by igraph)
+    igraph_vector_int_t edges;
+    igraph_vector_int_view(&edges, work.endpoints.data(), static_cast<igraph_integer_t>(work.endpoints.size()));
+    check_igraph(igraph_get_edgelist(&graph.graph, &edges, false), "reading the edges back");
+  }
   graph.release();
+  for (std::size_t e = 0; e + 1 < work.endpoints.size(); e += 2) {
+    // igraph keeps an undirected edge as (larger, smaller); WorkGraph promises first < second.
+    if (work.endpoints[e] > work.endpoints[e + 1]) std::swap(work.endpoints[e], work.endpoints[e + 1]);
+  }
+  index_adjacency(work);
 
   // Layout from the previous positions.
   std::vector<std::optional<Point>> previous_position(n);

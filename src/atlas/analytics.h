@@ -57,6 +57,8 @@ struct WorkGraph {
   std::int64_t edge_count() const { return static_cast<std::int64_t>(weights.size()); }
 };
 WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index);
+// Fills offsets and adjacency from endpoints (build_work_graph does it; analyse does it late, see there).
+void index_adjacency(WorkGraph& graph);
 
 // While alive: holds the igraph lock, installs our error handler (errors become RunFailed, never an
 // abort), removes igraph's interruption handler (see analytics.cpp: igraph 0.10.2 cannot be
