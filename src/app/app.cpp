@@ -345,7 +345,9 @@ App::App(Config config, std::unique_ptr<db::Database> database)
   documents::register_routes(router_, *site_, *documents_,
                             documents::RouteOptions{group_header, assets_.url_for("documents.css")});
   search::register_routes(router_, *site_, *search_, search::RouteOptions{group_header, assets_.url_for("documents.css")});
-  atlas::register_ties_routes(router_, *site_, *database_);
+  atlas::register_ties_routes(router_, *site_, *database_, atlas::TiesOptions{.clock = {}, .changed = [this] {
+                                if (atlas_listener_) atlas_listener_();
+                              }});
   atlas::register_api_routes(router_, *site_, *atlas_);  // before the atlas pages: it serves /atlas/data.json
   // The atlas pages, fed by the engine's service.
   atlas::register_page_routes(router_, *site_, *auth_, *regions_, atlas::page_sources(*atlas_),
@@ -670,8 +672,10 @@ int serve(const Config& config) {
             [&application] { application.notifications().send_due_digests(); }});
   // The atlas: the first run serves stored snapshots (or computes them); later runs notice changed
   // ties and privacy choices (a cheap marker) and the rest of the input every 5 minutes.
+  application.on_atlas_change([&jobs] { jobs.wake("atlas.refresh"); });
   jobs.add({"atlas.refresh", std::chrono::seconds(2), [&application] { application.atlas().refresh_all(); }});
   server.run();
+  application.on_atlas_change({});
   jobs.stop();
   spdlog::info("stopped");
   return 0;

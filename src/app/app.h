@@ -2,6 +2,7 @@
 // http::Server calls for each request. The only place that knows every part.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,9 @@ class App {
   contacts::Service& contacts() { return *contacts_; }
   campaigns::Service& campaigns() { return *campaigns_; }
   atlas::Service& atlas() { return *atlas_; }
+  // Called after a committed change of ties or atlas privacy (the serve command wakes the atlas's
+  // refresh job with it, so a confirmed tie is on the map within a second). Set it before serving.
+  void on_atlas_change(std::function<void()> listener) { atlas_listener_ = std::move(listener); }
   discussions::Service& discussions() { return *discussions_; }
   notifications::Service& notifications() { return *notifications_; }
   const web::Site& site() const { return *site_; }
@@ -98,6 +102,7 @@ class App {
   void register_operations_routes();
 
   Config config_;
+  std::function<void()> atlas_listener_;
   std::unique_ptr<db::Database> database_;
   http::StaticAssets assets_;
   std::unique_ptr<web::Site> site_;

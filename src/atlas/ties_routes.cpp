@@ -412,12 +412,12 @@ class TiesApi {
 
 }  // namespace
 
-void register_ties_routes(http::Router& router, const web::Site& site, db::Database& database) {
+void register_ties_routes(http::Router& router, const web::Site& site, db::Database& database, TiesOptions options) {
   site.require_templates({"atlas/ties", "atlas/ties_new", "atlas/ties_search", "atlas/settings"});
   // Undocumented routes never ship: the OpenAPI document must describe each of these.
   const auto problems = api::openapi_problems(api::openapi_document(), ties_api_routes());
   if (!problems.empty()) throw std::runtime_error("the OpenAPI document misses a ties route: " + problems.front());
-  auto ties = std::make_shared<TiesService>(database);
+  auto ties = std::make_shared<TiesService>(database, std::move(options));
   auto pages = std::make_shared<TiesPages>(site, ties);
   router.get(kTiesPath, [pages](http::Request& request) { return pages->list(request); });
   router.post(kTiesPath, [pages](http::Request& request) { return pages->declare(request); });

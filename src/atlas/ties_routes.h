@@ -15,7 +15,9 @@ namespace atlas {
 // Registers the pages, and GET/POST /api/v1/ties and POST /api/v1/ties/{id}/{confirm,decline,withdraw,end},
 // over one TiesService of their own. Throws std::runtime_error at start-up when a template is
 // missing or the OpenAPI document does not describe each API route.
-void register_ties_routes(http::Router& router, const web::Site& site, db::Database& database);
+// `options.changed` is called after each committed change the atlas shows (see TiesOptions).
+void register_ties_routes(http::Router& router, const web::Site& site, db::Database& database,
+                          TiesOptions options = {});
 // The API routes (the OpenAPI document must describe each; tests check it).
 std::span<const api::RouteSpec> ties_api_routes();
 

@@ -245,7 +245,9 @@ Result<Tie> TiesService::transition(std::int64_t actor, std::int64_t tie_id, Tie
 }
 
 Result<Tie> TiesService::confirm(std::int64_t actor, std::int64_t tie_id) {
-  return transition(actor, tie_id, TieState::Pending, TieState::Confirmed);
+  Result<Tie> result = transition(actor, tie_id, TieState::Pending, TieState::Confirmed);
+  if (result.ok()) tell_changed();
+  return result;
 }
 Result<Tie> TiesService::decline(std::int64_t actor, std::int64_t tie_id) {
   return transition(actor, tie_id, TieState::Pending, TieState::Declined);
@@ -254,7 +256,13 @@ Result<Tie> TiesService::withdraw(std::int64_t actor, std::int64_t tie_id) {
   return transition(actor, tie_id, TieState::Pending, TieState::Withdrawn);
 }
 Result<Tie> TiesService::end(std::int64_t actor, std::int64_t tie_id) {
-  return transition(actor, tie_id, TieState::Confirmed, TieState::Ended);
+  Result<Tie> result = transition(actor, tie_id, TieState::Confirmed, TieState::Ended);
+  if (result.ok()) tell_changed();
+  return result;
+}
+
+void TiesService::tell_changed() const {
+  if (options_.changed) options_.changed();
 }
 
 MyTies TiesService::my_ties(std::int64_t actor) {
@@ -331,6 +339,7 @@ void TiesService::save_settings(std::int64_t actor, const PrivacySettings& setti
                             .details = {{"ties_visibility", std::string(to_string(settings.ties_visibility))},
                                         {"hidden", settings.hidden}}});
   });
+  tell_changed();
 }
 
 nlohmann::json TiesService::export_member(db::Session& session, std::int64_t account_id) {

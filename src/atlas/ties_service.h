@@ -81,6 +81,9 @@ struct Candidate {
 
 struct TiesOptions {
   std::function<std::int64_t()> clock;  // Unix seconds; empty: the system clock
+  // Called after a committed change the atlas shows (a tie confirmed or ended, a privacy choice), so
+  // the atlas can refresh now instead of at its next poll. Empty: nothing is told.
+  std::function<void()> changed;
 };
 
 class TiesService {
@@ -120,6 +123,7 @@ class TiesService {
  private:
   // Moves a tie the actor may move (rules above) and records it; `confirming` tells the declarer.
   Result<Tie> transition(std::int64_t actor, std::int64_t tie_id, TieState from, TieState to);
+  void tell_changed() const;  // after the change committed
 
   db::Database& database_;
   TiesOptions options_;

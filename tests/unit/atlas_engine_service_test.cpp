@@ -48,7 +48,7 @@ class AtlasEngineServiceTest : public ::testing::TestWithParam<db::Backend> {
     olaf_ = world_->add_member("Olaf", {elsewhere});
     world_->set_profile(a1_, "ict", "Breda", "West-Brabant");
     world_->set_profile(b1_, "financial legal", "Goes", "Zeeland");
-    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{[] { return kNow; }});
+    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{.clock = [] { return kNow; }, .changed = {}});
     const std::vector<std::pair<std::int64_t, std::int64_t>> ties = {
         {a1_, a2_}, {a1_, a3_}, {a2_, a3_}, {a3_, b1_}, {b1_, b2_}, {b1_, b3_}, {b2_, b3_}, {hein_, a1_}, {pim_, a2_}};
     for (const auto& [x, y] : ties) confirm(x, y);

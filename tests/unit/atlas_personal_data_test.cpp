@@ -46,7 +46,7 @@ class AtlasPersonalData : public ::testing::TestWithParam<db::Backend> {
     service_->add_exporter("atlas", [](db::Session& session, std::int64_t account) {
       return atlas::TiesService::export_member(session, account);
     });
-    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{[] { return kNow; }});
+    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{.clock = [] { return kNow; }, .changed = {}});
   }
 
   void TearDown() override {

@@ -56,7 +56,7 @@ class AtlasPrivacyTest : public ::testing::TestWithParam<db::Backend> {
     eva_ = world_->add_member("Eva", {network_});
     hein_ = world_->add_member("Hein", {network_});
     olaf_ = world_->add_member("Olaf", {elsewhere});
-    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{[] { return kNow; }});
+    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{.clock = [] { return kNow; }, .changed = {}});
     confirm(mia_, bas_, "knows");
     confirm(cas_, mia_, "worked_together");
     confirm(eva_, cas_, "knows");

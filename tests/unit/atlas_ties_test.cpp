@@ -39,7 +39,7 @@ class AtlasTiesTest : public ::testing::TestWithParam<db::Backend> {
     bram_ = world_->add_member("Bram Jansen", {network_});
     cor_ = world_->add_member("Cor Peeters", {network_});
     olga_ = world_->add_member("Olga van Oost", {other_network_});
-    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{[] { return kNow; }});
+    ties_ = std::make_unique<atlas::TiesService>(*db_, atlas::TiesOptions{.clock = [] { return kNow; }, .changed = {}});
   }
 
   atlas::Tie declared(std::int64_t from, std::int64_t to, std::string kind = "knows", std::string date = "") {
@@ -185,6 +185,24 @@ TEST_P(AtlasTiesTest, EitherSideEndsAConfirmedTieAndItLeavesTheAtlas) {
   ties_->save_settings(cor_, atlas::PrivacySettings{atlas::TieVisibility::Network, true});
   ASSERT_EQ(graph(network_).ended.size(), 1u);
   EXPECT_EQ(graph(network_).ended[0].edge.tie_id, first.id);
+}
+
+TEST_P(AtlasTiesTest, TheAtlasIsToldOfEveryCommittedChangeItShowsAndOfNothingRefused) {
+  int told = 0;
+  atlas::TiesService ties(*db_, atlas::TiesOptions{.clock = [] { return kNow; }, .changed = [&told] { ++told; }});
+  const auto pending = ties.declare(anna_, atlas::DeclareInput{bram_, "knows", "", "", std::nullopt});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(told, 0);  // a pending tie is not on the map
+  EXPECT_FALSE(ties.confirm(anna_, pending.value->id).ok());  // only the other side confirms
+  EXPECT_EQ(told, 0);
+  ASSERT_TRUE(ties.confirm(bram_, pending.value->id).ok());
+  EXPECT_EQ(told, 1);
+  ASSERT_TRUE(ties.end(anna_, pending.value->id).ok());
+  EXPECT_EQ(told, 2);
+  EXPECT_FALSE(ties.end(anna_, pending.value->id).ok());
+  EXPECT_EQ(told, 2);
+  ties.save_settings(cor_, atlas::PrivacySettings{atlas::TieVisibility::Self, false});
+  EXPECT_EQ(told, 3);
 }
 
 TEST_P(AtlasTiesTest, DuplicatesAreRefusedPerKindAndDirection) {
