@@ -4,8 +4,10 @@
 # `atlas_engine fill`; the server computes its snapshot at start; then REQUESTS requests are timed one
 # after another with curl (time to the last byte, on loopback) and the median and p95 printed.
 #
-#   bench/atlas_api.sh BUILD_DIR [sqlite|postgres] [MEMBERS] [TIES] [REQUESTS]
+#   bench/atlas_api.sh BUILD_DIR [sqlite|postgres] [MEMBERS] [TIES] [REQUESTS] [PAIRS]
 #   e.g. bench/atlas_api.sh build sqlite 10000 100000 20
+# Then bench/atlas_served_tie.py times PAIRS (default 5) confirmed ties reaching the served map through
+# the same server (goal: <= 1 s at 10k members, <= 5 s at 100k); PAIRS=0 skips it.
 # For postgres, KNOOPPUNT_BENCH_POSTGRES_URL names an empty database (e.g. one made with createdb).
 set -euo pipefail
 build=$(cd "${1:?build dir}" && pwd)
@@ -13,6 +15,7 @@ backend=${2:-sqlite}
 members=${3:-10000}
 ties=${4:-100000}
 requests=${5:-20}
+pairs=${6:-5}
 work=$(mktemp -d /tmp/knooppunt-bench-atlas-api.XXXXXX)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -45,3 +48,7 @@ printf '%s\n' "${times[@]}" | sort -g | awk -v n="$requests" -v bytes="$bytes" -
   {a[NR] = $1 * 1000}
   END {printf "RESULT api %s %d/%d: GET /api/v1/atlas median %.0f ms, p95 %.0f ms, max %.0f ms over %d requests (%.1f MB)\n",
        b, m, t, a[int((NR + 1) / 2)], a[int(NR * 0.95 + 0.999)], a[NR], n, bytes / 1e6}'
+if [ "$pairs" -gt 0 ]; then
+  python3 "$(dirname "$0")/atlas_served_tie.py" "http://127.0.0.1:$port" "$build/knooppunt" "$url" atlas-bench \
+    "$members" "$pairs"
+fi
