@@ -107,7 +107,7 @@ inline atlas::GraphInput generate(Model model, std::int64_t members, std::int64_
                 : roll < 17 ? atlas::TieKind::WorkedTogether
                 : roll < 19 ? atlas::TieKind::SharedGroup
                             : atlas::TieKind::MetAtEvents;
-    edge.weight = atlas::is_declared(edge.kind) ? 1.0 : static_cast<double>(1 + random() % 6);
+    edge.weight = atlas::is_declared(edge.kind) ? 1.0F : static_cast<float>(1 + random() % 6);
     edge.since = 1500000000 + static_cast<std::int64_t>(random() % 250000000);
     edge.tie_id = atlas::is_declared(edge.kind) ? ++tie_id : 0;
     input.edges.push_back(edge);

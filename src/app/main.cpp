@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/app.h"
+#include "atlas/engine.h"
 #include "db/database.h"
 
 namespace {
@@ -48,6 +49,7 @@ std::optional<std::string> password_from_stdin() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  atlas::return_large_blocks_to_the_system();
   app::Config config;
   CLI::App cli{"Knooppunt: the platform on which a network of independent professionals runs itself."};
   cli.name("knooppunt");

@@ -87,7 +87,7 @@ struct IntVector {
 };
 
 double pair_weight(const Edge& edge) {
-  return is_declared(edge.kind) ? 1.0 : 0.5 * std::log2(1.0 + std::max(0.0, edge.weight));
+  return is_declared(edge.kind) ? 1.0 : 0.5 * std::log2(1.0 + std::max(0.0, static_cast<double>(edge.weight)));
 }
 
 // New clusters take the id of the previous cluster they overlap most (greedy on the largest

@@ -25,7 +25,7 @@ void add_counted_pairs(std::vector<PairAt>& pairs, TieKind kind, std::vector<Edg
   for (std::size_t first = 0; first < pairs.size();) {
     std::size_t last = first;
     while (last < pairs.size() && pairs[last].a == pairs[first].a && pairs[last].b == pairs[first].b) ++last;
-    edges.push_back(Edge{pairs[first].a, pairs[first].b, kind, static_cast<double>(last - first), pairs[first].at, 0, 0});
+    edges.push_back(Edge{pairs[first].a, pairs[first].b, kind, static_cast<float>(last - first), pairs[first].at, 0, 0});
     first = last;
   }
 }

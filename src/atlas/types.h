@@ -62,13 +62,16 @@ struct Edge {
   std::int64_t a = 0;
   std::int64_t b = 0;
   TieKind kind = TieKind::Knows;
-  double weight = 1;       // declared: 1; shared_group: shared groups; met_at_events: shared events
+  // declared: 1; shared_group: shared groups; met_at_events: shared events. A float (whole numbers)
+  // keeps an Edge at 48 bytes: a million of them are most of a 100k-member network's input.
+  float weight = 1;
   std::int64_t since = 0;  // unix seconds: declared: the date given (else the confirmation time);
                            // shared_group: when both were first in one group; met_at_events: first shared event
   std::int64_t tie_id = 0;  // the declared tie's id; 0 for derived ties
   std::int64_t from = 0;    // directed kinds only: the declarer (referred the client / has the backup); else 0
   bool operator==(const Edge&) const = default;
 };
+static_assert(sizeof(Edge) <= 48, "an Edge grew: a 100k-member network holds a million of them");
 
 // A declared tie as stored, whatever its state (only confirmed ones are in GraphInput).
 enum class TieState { Pending, Confirmed, Declined, Withdrawn, Ended };
