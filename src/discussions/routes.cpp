@@ -3,8 +3,10 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 #include "discussions/diff.h"
+#include "discussions/fragment_cache.h"
 #include "http/parsers.h"
 
 namespace discussions {
@@ -132,6 +134,73 @@ std::int64_t page_param(const http::Request& request, bool& given) {
   return http::parse_id(*text).value_or(1);
 }
 
+// What one viewer may do with one post: the buttons and links under it, and whether a hidden
+// post's text shows (to moderators). With the language, all a viewer changes in a post's HTML.
+struct PostControls {
+  bool show_hidden_body = false;
+  bool found_useful = false;
+  bool react = false;
+  bool quote = false;
+  bool edit = false;
+  bool flag = false;
+  bool hide = false;
+  bool accepted = false;
+  bool accept = false;
+
+  unsigned bits() const {
+    unsigned out = 0;
+    for (const bool value : {show_hidden_body, found_useful, react, quote, edit, flag, hide, accepted, accept}) {
+      out = (out << 1) | (value ? 1u : 0u);
+    }
+    return out;
+  }
+};
+
+PostControls controls_for(const Post& post, const TopicPage& view, std::int64_t viewer_id) {
+  const bool own = viewer_id != 0 && post.author_id == viewer_id;
+  const bool visible = !post.hidden();
+  PostControls can;
+  can.show_hidden_body = !visible && view.can.moderate;
+  can.found_useful = post.viewer_found_useful;
+  can.react = visible && view.can.react && !own;
+  can.quote = visible && view.can.reply;
+  can.edit = (visible || view.can.moderate) && !view.access.archived &&
+             (view.can.moderate || (own && view.access.can_post && !view.topic.closed()));
+  can.flag = visible && view.can.flag && !own;
+  can.hide = view.can.moderate;
+  can.accepted = view.topic.accepted_reply_id == post.id;
+  can.accept = visible && view.can.accept && post.post_number > 1 && view.topic.accepted_reply_id != post.id;
+  return can;
+}
+
+// Where a post's HTML is cached for one language and set of controls.
+std::string fragment_key(const Post& post, std::string_view language, const PostControls& can) {
+  std::string key = std::to_string(post.id);
+  key += ' ';
+  key += language;
+  key += ' ';
+  key += std::to_string(can.bits());
+  return key;
+}
+
+// Everything of the post's row its HTML shows: any change (an edit bumps the revision count; hiding,
+// a reaction, the author's name or account) makes a cached fragment unusable. Compared, never shown:
+// the numbers' bytes as they are, then the name.
+std::string fragment_stamp(const Post& post) {
+  const std::array<std::int64_t, 8> numbers = {post.topic_id,         post.post_number,
+                                               post.revision_count,   post.edited_at.value_or(-1),
+                                               post.hidden() ? 1 : 0, post.useful_count,
+                                               post.author_id.value_or(-1), post.created_at};
+  std::string stamp(sizeof numbers, '\0');
+  std::memcpy(stamp.data(), numbers.data(), sizeof numbers);
+  stamp += post.author_name;
+  return stamp;
+}
+
+// The fragments a topic page found in the cache while the service asked which HTML it needs, so
+// that rendering the page does not look them up again. One per request.
+using FoundFragments = std::vector<std::pair<std::int64_t, FragmentCache::Html>>;  // post id, HTML
+
 class Pages {
  public:
   Pages(const web::Site& site, Service& discussions, RouteOptions options)
@@ -254,9 +323,10 @@ class Pages {
     }
     // Quoting answers at the end of the topic, where the reply form follows the newest posts.
     const std::int64_t shown = page_given ? page : (quote_of ? kLastPage : 1);
-    const auto view = discussions_.topic_page(request.viewer, *id, shown);
+    FoundFragments found;
+    const auto view = discussions_.topic_page(request.viewer, *id, shown, needs_html_for(request, found));
     if (!view.ok()) return refused(request, view.error());
-    return topic_response(request, *view.value, body, quote_of, {}, 200);
+    return topic_response(request, *view.value, found, body, quote_of, {}, 200);
   }
 
   http::Response reply(http::Request& request) {
@@ -271,9 +341,10 @@ class Pages {
     const auto posted = discussions_.reply(request.viewer, *id, input);
     if (!posted.ok()) {
       if (!has_field_errors(posted.errors)) return refused(request, posted.error(), topic_path(*id));
-      const auto view = discussions_.topic_page(request.viewer, *id, kLastPage);
+      FoundFragments found;
+      const auto view = discussions_.topic_page(request.viewer, *id, kLastPage, needs_html_for(request, found));
       if (!view.ok()) return refused(request, view.error());
-      return topic_response(request, *view.value, input.body, input.quote_of, posted.errors, form_status(posted.errors));
+      return topic_response(request, *view.value, found, input.body, input.quote_of, posted.errors, form_status(posted.errors));
     }
     return redirect_with_flash(site_, post_path(*id, posted.value->post_number, posted.value->id),
                                "flash.discussions.replied");
@@ -602,10 +673,10 @@ class Pages {
     row.set("when", format_moment(post.created_at, language));
     row.set("when_iso", iso_time(post.created_at));
     row.set("permalink", post_path(view.topic.id, post.post_number, post.id));
-    const bool own = viewer_id != 0 && post.author_id == viewer_id;
+    const PostControls can = controls_for(post, view, viewer_id);
     if (post.hidden()) {
       row.set("post_hidden", true);
-      if (view.can.moderate) row.set("hidden_body_html", post.body_html);
+      if (can.show_hidden_body) row.set("hidden_body_html", post.body_html);
     } else {
       row.set("body_html", post.body_html);
     }
@@ -615,22 +686,53 @@ class Pages {
     }
     row.set("useful_count", std::to_string(post.useful_count));
     set_if(row, "has_useful", post.useful_count > 0);
-    set_if(row, "viewer_found_useful", post.viewer_found_useful);
-    const bool visible = !post.hidden();
-    set_if(row, "can_react", visible && view.can.react && !own);
-    set_if(row, "can_quote", visible && view.can.reply);
-    set_if(row, "can_edit", (visible || view.can.moderate) && !view.access.archived &&
-                                (view.can.moderate || (own && view.access.can_post && !view.topic.closed())));
-    set_if(row, "can_flag", visible && view.can.flag && !own);
-    set_if(row, "can_hide", view.can.moderate);
-    set_if(row, "is_accepted", view.topic.accepted_reply_id == post.id);
-    set_if(row, "can_accept", visible && view.can.accept && post.post_number > 1 &&
-                                  view.topic.accepted_reply_id != post.id);
+    set_if(row, "viewer_found_useful", can.found_useful);
+    set_if(row, "can_react", can.react);
+    set_if(row, "can_quote", can.quote);
+    set_if(row, "can_edit", can.edit);
+    set_if(row, "can_flag", can.flag);
+    set_if(row, "can_hide", can.hide);
+    set_if(row, "is_accepted", can.accepted);
+    set_if(row, "can_accept", can.accept);
     set_if(row, "opening", post.post_number == 1);
     return row;
   }
 
-  http::Response topic_response(const http::Request& request, const TopicPage& view, const std::string& body,
+  // The topic page's question to the service: which posts' HTML it must read (not cached for this
+  // viewer's language and controls, or cached for an older state of the post).
+  // Notes in `found` what the cache holds.
+  Service::NeedsHtml needs_html_for(const http::Request& request, FoundFragments& found) const {
+    const std::string_view language = site_.language_of(request);
+    const std::int64_t viewer_id = request.viewer ? request.viewer->account_id : 0;
+    found.clear();
+    return [this, language, viewer_id, &found](const TopicPage& view, const Post& post) {
+      auto html = fragments_.find(fragment_key(post, language, controls_for(post, view, viewer_id)),
+                                  fragment_stamp(post));
+      if (html == nullptr) return true;
+      found.emplace_back(post.id, std::move(html));
+      return false;
+    };
+  }
+
+  // One post's <li>: found already, or from the cache when it holds this state of the post, else
+  // rendered and kept.
+  FragmentCache::Html post_html(const Post& post, const TopicPage& view, std::string_view language,
+                                std::int64_t viewer_id, const FoundFragments& found) const {
+    for (const auto& [id, html] : found) {
+      if (id == post.id) return html;
+    }
+    const std::string key = fragment_key(post, language, controls_for(post, view, viewer_id));
+    std::string stamp = fragment_stamp(post);
+    if (auto cached = fragments_.find(key, stamp)) return cached;
+    data row = post_data(post, view, language, viewer_id);
+    row.set("topic_url", topic_path(view.topic.id));
+    auto html = std::make_shared<const std::string>(site_.render(language, "discussions/post", row));
+    fragments_.store(key, std::move(stamp), html);
+    return html;
+  }
+
+  http::Response topic_response(const http::Request& request, const TopicPage& view, const FoundFragments& found,
+                                const std::string& body,
                                 std::optional<std::int64_t> quote_of, const std::vector<Error>& errors, int status) const {
     const std::string_view language = site_.language_of(request);
     const std::int64_t viewer_id = request.viewer ? request.viewer->account_id : 0;
@@ -656,13 +758,26 @@ class Pages {
       data accepted = post_data(*view.accepted, view, language, viewer_id);
       page.set("accepted", accepted);
     }
-    data posts(data::type::list);
+    // The posts as HTML in two runs, before and after the unread marker (its place is per viewer).
+    std::vector<FragmentCache::Html> fragments;
+    fragments.reserve(view.posts.size());
+    std::size_t bytes = 0;
     for (const Post& post : view.posts) {
-      data row = post_data(post, view, language, viewer_id);
-      set_if(row, "unread_marker", view.first_unread_post_number == post.post_number);
-      posts.push_back(row);
+      fragments.push_back(post_html(post, view, language, viewer_id, found));
+      bytes += fragments.back()->size() + 1;
     }
-    page.set("posts", posts);
+    std::string before_marker, after_marker;
+    before_marker.reserve(bytes);
+    for (std::size_t i = 0; i < fragments.size(); ++i) {
+      const std::int64_t number = view.posts[i].post_number;
+      const bool after = view.first_unread_post_number && number >= *view.first_unread_post_number;
+      std::string& run = after ? after_marker : before_marker;
+      run += *fragments[i];
+      run += '\n';
+    }
+    page.set("posts_before_marker", before_marker);
+    set_if(page, "unread_marker", view.first_unread_post_number.has_value());
+    page.set("posts_after_marker", after_marker);
     add_pagination(page, topic_path(view.topic.id), view.page, view.page_count, language);
     add_errors(page, site_, language, errors);
     if (request.viewer && options_.watch_form && !view.access.archived) {
@@ -764,6 +879,7 @@ class Pages {
   const web::Site& site_;
   Service& discussions_;
   RouteOptions options_;
+  mutable FragmentCache fragments_;
 };
 
 }  // namespace
@@ -782,7 +898,7 @@ std::string format_moment(std::int64_t utc, std::string_view language) {
 }
 
 void register_routes(http::Router& router, const web::Site& site, Service& discussions, RouteOptions options) {
-  site.require_templates({"discussions/list", "discussions/new", "discussions/topic", "discussions/edit",
+  site.require_templates({"discussions/list", "discussions/new", "discussions/topic", "discussions/post", "discussions/edit",
                           "discussions/history", "discussions/flag", "discussions/flags", "discussions/move",
                           "discussions/refused"});
   auto pages = std::make_shared<Pages>(site, discussions, std::move(options));

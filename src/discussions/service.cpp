@@ -319,6 +319,11 @@ Result<Post> Service::reply(const Viewer& viewer, std::int64_t topic_id, const N
 }
 
 Result<TopicPage> Service::topic_page(const Viewer& viewer, std::int64_t topic_id, std::int64_t page) {
+  return topic_page(viewer, topic_id, page, NeedsHtml{});
+}
+
+Result<TopicPage> Service::topic_page(const Viewer& viewer, std::int64_t topic_id, std::int64_t page,
+                                      const NeedsHtml& needs_html) {
   std::int64_t read_up_to = 0;
   auto result = database_.read([&](db::Session& session) -> Result<TopicPage> {
     auto loaded = load_topic(session, viewer, topic_id);
@@ -331,11 +336,30 @@ Result<TopicPage> Service::topic_page(const Viewer& viewer, std::int64_t topic_i
     view.page_count = page_of(view.topic.last_post_number);
     view.page = std::clamp<std::int64_t>(page, 1, view.page_count);
     const std::int64_t first = (view.page - 1) * kPostsPerPage + 1;
-    view.posts = store::posts_between(session, topic_id, first, first + kPostsPerPage - 1, account_of(viewer));
+    const std::int64_t last = first + kPostsPerPage - 1;
+    bool page_has_html = true;
+    if (!needs_html) {
+      view.posts = store::posts_between(session, topic_id, first, last, account_of(viewer));
+    } else {
+      // The texts are most of what a page reads: only those the caller lacks (none when all are cached).
+      view.posts = store::post_stamps_between(session, topic_id, first, last, account_of(viewer));
+      page_has_html = false;
+      for (const Post& post : view.posts) {  // every post is asked (the caller may note its answers)
+        if (needs_html(view, post)) page_has_html = true;
+      }
+      if (page_has_html) {
+        const auto html = store::post_html_between(session, topic_id, first, last);
+        auto next = html.begin();  // both in post order
+        for (Post& post : view.posts) {
+          while (next != html.end() && next->first != post.id) ++next;
+          if (next != html.end()) post.body_html = next->second;
+        }
+      }
+    }
     if (view.topic.kind == Kind::Question && view.topic.accepted_reply_id) {
       const auto on_page = std::find_if(view.posts.begin(), view.posts.end(),
                                         [&](const Post& p) { return p.id == *view.topic.accepted_reply_id; });
-      view.accepted = on_page != view.posts.end()
+      view.accepted = on_page != view.posts.end() && page_has_html
                           ? std::optional(*on_page)
                           : store::find_post(session, *view.topic.accepted_reply_id, account_of(viewer));
       if (view.accepted && view.accepted->hidden()) view.accepted.reset();

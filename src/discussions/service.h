@@ -175,6 +175,14 @@ class Service {
 
   // One page of a topic, for reading; moves the member's place forward to the last post shown.
   Result<TopicPage> topic_page(const Viewer& viewer, std::int64_t topic_id, std::int64_t page);
+  // The same for a caller that keeps posts' HTML (the topic page's fragment cache): the posts come
+  // without their Markdown, and with their HTML only when `needs_html(view, post)` says so for one of
+  // them (asked once per post in order, in the same read, after the access check, with the view's
+  // topic and permissions set; one yes brings the whole page's HTML). The accepted answer always has
+  // its HTML.
+  using NeedsHtml = std::function<bool(const TopicPage& view, const Post& post)>;
+  Result<TopicPage> topic_page(const Viewer& viewer, std::int64_t topic_id, std::int64_t page,
+                               const NeedsHtml& needs_html);
   // Where a member resumes: the first post they have not seen (or their last read post when all are
   // read). Nothing for visitors and first visits: they start at the top.
   std::optional<ResumePoint> resume_point(const Viewer& viewer, std::int64_t topic_id);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "db/database.h"
@@ -35,6 +36,12 @@ std::optional<Post> find_post(db::Session& session, std::int64_t reply_id, std::
 // Posts first..last (post numbers, inclusive) in order.
 std::vector<Post> posts_between(db::Session& session, std::int64_t topic_id, std::int64_t first,
                                 std::int64_t last, std::int64_t viewer_account_id);
+// The same without the text: body_markdown and body_html come empty (for a caller that has the HTML).
+std::vector<Post> post_stamps_between(db::Session& session, std::int64_t topic_id, std::int64_t first,
+                                      std::int64_t last, std::int64_t viewer_account_id);
+// The HTML of posts first..last, as (reply id, body_html) in post order.
+std::vector<std::pair<std::int64_t, std::string>> post_html_between(db::Session& session, std::int64_t topic_id,
+                                                                    std::int64_t first, std::int64_t last);
 // The id of the post with this number, if any.
 std::optional<std::int64_t> post_id_at(db::Session& session, std::int64_t topic_id, std::int64_t post_number);
 

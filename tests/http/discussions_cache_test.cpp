@@ -1,0 +1,319 @@
+// The topic page's cache of rendered posts (discussions/fragment_cache.h) through the real binary on
+// both databases: every page here is read first so that its posts are cached, then something changes,
+// and the next read must show the change at once: an edit, a hidden post (its text for hosts only), a
+// new reply with the unread marker before it, a reaction (the count for everyone, the pressed button
+// for the one who reacted), a renamed author, the reader's language. Each member keeps their own
+// controls on a shared cached post, and a member outside a private group never gets its cached page.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "auth/service.h"
+#include "auth/sessions.h"
+#include "auth/store.h"
+#include "auth/tokens.h"
+#include "db/database.h"
+#include "db/migrations.h"
+#include "discussions/service.h"
+#include "regions/seed.h"
+#include "support/server_process.h"
+#include "support/test_databases.h"
+#include "support/web_browser.h"
+
+using testing_support::HttpResponse;
+using testing_support::ServerProcess;
+
+namespace {
+
+constexpr std::int64_t kNetwork = 1;
+
+bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The <li> of one post on a topic page ("" when the page does not show it).
+std::string post_item(const std::string& page, std::int64_t reply_id) {
+  const std::size_t start = page.find("id=\"reactie-" + std::to_string(reply_id) + "\"");
+  if (start == std::string::npos) return "";
+  const std::size_t end = page.find("</li>", start);
+  return page.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+class Reader : public testing_support::WebBrowser {
+ public:
+  Reader(unsigned short port, std::int64_t id, const std::string& session) : WebBrowser(port), id_(id) {
+    if (!session.empty()) set_cookie(std::string(auth::kSessionCookie), session);
+  }
+  std::int64_t id() const { return id_; }
+
+ private:
+  std::int64_t id_;
+};
+
+class TopicPageCache : public ::testing::TestWithParam<db::Backend> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<testing_support::TestDatabase>(GetParam());
+    db_ = database_->open();
+    db::migrate(*db_);
+    db_->write([&](db::Session& session) { regions::seed_demo(session); });
+    ict_ = group_id("ict");
+    service_ = std::make_unique<discussions::Service>(*db_);
+    // The anonymous page cache off: every page here is the topic page's own work.
+    server_ = std::make_unique<ServerProcess>(
+        ServerProcess::Options{database_->url(), false, {"--no-access-log", "--page-cache-seconds", "0"}});
+    host_ = reader("Hanna Host", ict_, "host");
+    piet_ = reader("Piet Jansen", ict_, "member");
+    anna_ = reader("Anna de Vries", ict_, "member");
+    // A member of the network and of another group, not of ict.
+    other_ = reader("Olga Anders", group_id("hrm"), "member");
+  }
+  void TearDown() override {
+    server_.reset();
+    service_.reset();
+    db_.reset();
+    database_.reset();
+  }
+
+  std::int64_t group_id(const std::string& slug) {
+    return db_->read([&](db::Session& session) {
+      return session.query_one("SELECT id FROM knowledge_groups WHERE network_id = ? AND slug = ?", {kNetwork, slug})
+          ->int64(0);
+    });
+  }
+
+  // A network member with a session, member (`role`) of `group`.
+  std::unique_ptr<Reader> reader(const std::string& name, std::int64_t group, const std::string& role) {
+    const std::string token = auth::new_token();
+    const std::int64_t id = db_->write([&](db::Session& session) {
+      auth::NewAccount account;
+      account.name = name;
+      account.email = std::to_string(++emails_) + "@cache.example";
+      account.verified = true;
+      const std::int64_t account_id = auth::create_account(session, account);
+      auth::add_membership(session, account_id, kNetwork, auth::Role::Member, auth::MembershipStatus::Active);
+      const std::int64_t now = unix_now();
+      auth::store::insert_session(session, auth::SessionRecord{auth::hash_token(token), account_id, now, now, now + 86400},
+                                  "127.0.0.1", "cache test");
+      session.execute(
+          "INSERT INTO group_members (group_id, account_id, role, state, created_at, joined_at) "
+          "VALUES (?, ?, ?, 'active', ?, ?)",
+          {group, account_id, role, now, now});
+      return account_id;
+    });
+    names_[id] = name;
+    return std::make_unique<Reader>(server_->port(), id, token);
+  }
+
+  discussions::Viewer as(const Reader& who) {
+    http::Viewer viewer;
+    viewer.account_id = who.id();
+    viewer.name = names_[who.id()];
+    return viewer;
+  }
+
+  discussions::Topic topic(const Reader& author, const std::string& title, const std::string& body) {
+    auto created = service_->create_topic(as(author), ict_, discussions::NewTopic{title, body, discussions::Kind::Discussion});
+    EXPECT_TRUE(created.ok());
+    return *created.value;
+  }
+
+  discussions::Post reply(const Reader& author, std::int64_t topic_id, const std::string& body) {
+    auto posted = service_->reply(as(author), topic_id, discussions::NewReply{body, {}});
+    EXPECT_TRUE(posted.ok());
+    return *posted.value;
+  }
+
+  // Reads the page twice, so that its posts are certainly cached for this reader's controls.
+  std::string warm(Reader& who, const std::string& path) {
+    EXPECT_EQ(who.get(path).status, 200) << path;
+    const HttpResponse page = who.get(path);
+    EXPECT_EQ(page.status, 200) << path;
+    return page.body;
+  }
+
+  std::unique_ptr<testing_support::TestDatabase> database_;
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<discussions::Service> service_;
+  std::unique_ptr<ServerProcess> server_;
+  std::map<std::int64_t, std::string> names_;
+  int emails_ = 0;
+  std::int64_t ict_ = 0;
+  std::unique_ptr<Reader> host_, piet_, anna_, other_;
+};
+
+TEST_P(TopicPageCache, AnEditShowsAtOnceOnACachedPage) {
+  const auto created = topic(*piet_, "Btw-verlegging", "Eerste versie van de vraag");
+  const auto answer = reply(*anna_, created.id, "Antwoord van Anna");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
+  EXPECT_TRUE(contains(warm(*anna_, path), "Eerste versie van de vraag"));
+  warm(*piet_, path);
+
+  const auto saved = piet_->post("/reacties/" + std::to_string(*created.last_reply_id) + "/bewerken",
+                                 {{"titel", "Btw-verlegging"}, {"inhoud", "Tweede versie van de vraag"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  const auto edited_answer = anna_->post("/reacties/" + std::to_string(answer.id) + "/bewerken",
+                                         {{"inhoud", "Verbeterd antwoord van Anna"}});
+  ASSERT_EQ(edited_answer.status, 303) << edited_answer.body;
+
+  for (Reader* who : {anna_.get(), piet_.get(), host_.get()}) {
+    const auto page = who->get(path);
+    ASSERT_EQ(page.status, 200);
+    EXPECT_TRUE(contains(page.body, "Tweede versie van de vraag"));
+    EXPECT_FALSE(contains(page.body, "Eerste versie van de vraag"));
+    EXPECT_TRUE(contains(post_item(page.body, answer.id), "Verbeterd antwoord van Anna"));
+    EXPECT_TRUE(contains(post_item(page.body, answer.id), "bewerkt (geschiedenis)"));
+  }
+}
+
+TEST_P(TopicPageCache, AHiddenPostDisappearsAtOnceAndItsTextStaysForHostsOnly) {
+  const auto created = topic(*piet_, "Moderatie", "Rustig begin");
+  const auto rude = reply(*anna_, created.id, "Koop goedkope horloges");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
+  EXPECT_TRUE(contains(warm(*piet_, path), "horloges"));
+  EXPECT_TRUE(contains(warm(*host_, path), "horloges"));
+
+  ASSERT_EQ(host_->post("/reacties/" + std::to_string(rude.id) + "/verbergen", {{"waarde", "1"}}).status, 303);
+  const std::string member_view = post_item(piet_->get(path).body, rude.id);
+  EXPECT_TRUE(contains(member_view, "Dit bericht is verborgen door een moderator."));
+  EXPECT_FALSE(contains(member_view, "horloges"));
+  const std::string author_view = post_item(anna_->get(path).body, rude.id);
+  EXPECT_FALSE(contains(author_view, "horloges"));
+  const std::string host_view = post_item(host_->get(path).body, rude.id);
+  EXPECT_TRUE(contains(host_view, "horloges"));
+  EXPECT_TRUE(contains(host_view, "Leden zien dit bericht niet"));
+
+  // Shown again: back for everyone at once.
+  ASSERT_EQ(host_->post("/reacties/" + std::to_string(rude.id) + "/verbergen", {{"waarde", "0"}}).status, 303);
+  EXPECT_TRUE(contains(post_item(piet_->get(path).body, rude.id), "horloges"));
+}
+
+TEST_P(TopicPageCache, ANewReplyShowsAtOnceWithTheUnreadMarkerBeforeIt) {
+  const auto created = topic(*piet_, "Nieuwe reacties", "Wie weet het?");
+  const auto first = reply(*host_, created.id, "Eerste reactie");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
+  warm(*piet_, path);  // Piet has now read posts 1 and 2
+  warm(*host_, path);
+
+  const auto posted = anna_->post("/onderwerpen/" + std::to_string(created.id) + "/reacties",
+                                  {{"inhoud", "Een verse reactie van Anna"}});
+  ASSERT_EQ(posted.status, 303);
+  const std::int64_t fresh = db_->read([&](db::Session& session) {
+    return session.query_one("SELECT id FROM replies WHERE topic_id = ? AND post_number = 3", {created.id})->int64(0);
+  });
+  const auto page = piet_->get(path);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(post_item(page.body, fresh), "Een verse reactie van Anna"));
+  // The marker stands right before the one post Piet had not seen.
+  const std::size_t marker = page.body.find("id=\"nieuw\"");
+  ASSERT_NE(marker, std::string::npos);
+  EXPECT_LT(page.body.find("id=\"reactie-" + std::to_string(first.id) + "\""), marker);
+  EXPECT_LT(marker, page.body.find("id=\"reactie-" + std::to_string(fresh) + "\""));
+  // Read now: no marker on the next visit, and none for Anna, who wrote it.
+  EXPECT_FALSE(contains(piet_->get(path).body, "id=\"nieuw\""));
+  EXPECT_FALSE(contains(anna_->get(path).body, "id=\"nieuw\""));
+}
+
+TEST_P(TopicPageCache, AReactionShowsAtOnceAndEveryMemberKeepsTheirOwnControls) {
+  const auto created = topic(*piet_, "Tips", "Handige tools?");
+  const auto tip = reply(*anna_, created.id, "Gebruik een wachtwoordbeheerder");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
+  const std::string id = std::to_string(tip.id);
+  for (Reader* who : {piet_.get(), anna_.get(), host_.get(), other_.get()}) warm(*who, path);
+
+  // Piet presses "Nuttig" as the page's button does: a POST of the page's action form with its token.
+  const std::string before = piet_->get(path).body;
+  EXPECT_TRUE(contains(post_item(before, tip.id), "form=\"berichtactie\" formaction=\"/reacties/" + id + "/nuttig\""));
+  EXPECT_TRUE(contains(before, "<form id=\"berichtactie\" method=\"post\""));
+  ASSERT_EQ(piet_->post("/reacties/" + id + "/nuttig", {}).status, 303);
+
+  const std::string piet_view = post_item(piet_->get(path).body, tip.id);
+  EXPECT_TRUE(contains(piet_view, "1 × Nuttig"));
+  EXPECT_TRUE(contains(piet_view, "aria-pressed=\"true\""));
+  EXPECT_FALSE(contains(piet_view, "/reacties/" + id + "/bewerken"));
+  EXPECT_FALSE(contains(piet_view, "/reacties/" + id + "/verbergen"));
+
+  const std::string host_view = post_item(host_->get(path).body, tip.id);
+  EXPECT_TRUE(contains(host_view, "1 × Nuttig"));
+  EXPECT_TRUE(contains(host_view, "aria-pressed=\"false\""));
+  EXPECT_TRUE(contains(host_view, "/reacties/" + id + "/verbergen"));
+  EXPECT_TRUE(contains(host_view, "/reacties/" + id + "/bewerken"));
+
+  // The author: the count, but no button to find their own post useful and no flag; their edit link.
+  const std::string anna_view = post_item(anna_->get(path).body, tip.id);
+  EXPECT_TRUE(contains(anna_view, "1 × Nuttig"));
+  EXPECT_FALSE(contains(anna_view, "/nuttig"));
+  EXPECT_FALSE(contains(anna_view, "/melden"));
+  EXPECT_TRUE(contains(anna_view, "/reacties/" + id + "/bewerken"));
+
+  // A member of another group reads (the group is visible to the network) but cannot react or edit.
+  const std::string other_view = post_item(other_->get(path).body, tip.id);
+  EXPECT_TRUE(contains(other_view, "1 × Nuttig"));
+  EXPECT_FALSE(contains(other_view, "/nuttig"));
+  EXPECT_FALSE(contains(other_view, "/bewerken"));
+
+  // Taken back: the count goes at once.
+  ASSERT_EQ(piet_->post("/reacties/" + id + "/nuttig", {}).status, 303);
+  EXPECT_FALSE(contains(post_item(host_->get(path).body, tip.id), "× Nuttig"));
+}
+
+TEST_P(TopicPageCache, ARenamedAuthorAndTheReadersLanguageShowAtOnce) {
+  const auto created = topic(*piet_, "Namen", "Wie schreef dit?");
+  const auto answer = reply(*anna_, created.id, "Ik");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
+  EXPECT_TRUE(contains(post_item(warm(*piet_, path), answer.id), "Anna de Vries"));
+  db_->write([&](db::Session& session) {
+    session.execute("UPDATE accounts SET name = 'Anna Jansen-de Vries' WHERE id = ?", {anna_->id()});
+  });
+  EXPECT_TRUE(contains(post_item(piet_->get(path).body, answer.id), "Anna Jansen-de Vries"));
+
+  piet_->set_cookie("taal", "en");
+  const std::string english = post_item(piet_->get(path).body, answer.id);
+  EXPECT_TRUE(contains(english, ">Useful</button>"));
+  EXPECT_TRUE(contains(english, ">Flag</a>"));
+  EXPECT_FALSE(contains(english, "Melden"));
+}
+
+TEST_P(TopicPageCache, AMemberOutsideAPrivateGroupNeverGetsItsCachedPage) {
+  db_->write([&](db::Session& session) {
+    session.execute("UPDATE knowledge_groups SET visibility = 'group' WHERE id = ?", {ict_});
+  });
+  const auto created = topic(*piet_, "Vertrouwelijk dossier", "Geheime tekst van Piet");
+  const auto answer = reply(*anna_, created.id, "Nog geheimer antwoord");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id);
+  EXPECT_TRUE(contains(warm(*piet_, path + "?pagina=1"), "Nog geheimer antwoord"));
+  warm(*host_, path + "?pagina=1");
+  warm(*anna_, path + "?pagina=1");
+
+  Reader visitor(server_->port(), 0, "");
+  for (Reader* outside : {other_.get(), &visitor}) {
+    for (const std::string& target : {path + "?pagina=1", path, path + "?citeer=" + std::to_string(answer.id)}) {
+      const auto page = outside->get(target);
+      EXPECT_EQ(page.status, 404) << target;
+      EXPECT_FALSE(contains(page.body, "Geheime tekst")) << target;
+      EXPECT_FALSE(contains(page.body, "Nog geheimer")) << target;
+    }
+  }
+  // Leaving the group closes the cached page at once too.
+  db_->write([&](db::Session& session) {
+    session.execute("DELETE FROM group_members WHERE group_id = ? AND account_id = ?", {ict_, anna_->id()});
+  });
+  const auto after_leaving = anna_->get(path + "?pagina=1");
+  EXPECT_EQ(after_leaving.status, 404);
+  EXPECT_FALSE(contains(after_leaving.body, "Nog geheimer"));
+  EXPECT_EQ(piet_->get(path + "?pagina=1").status, 200);
+}
+
+std::string backend_name(const ::testing::TestParamInfo<db::Backend>& info) {
+  return std::string(db::to_string(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TopicPageCache, ::testing::ValuesIn(testing_support::test_backends()),
+                         backend_name);
+
+}  // namespace
