@@ -30,16 +30,22 @@ void add_counted_pairs(std::vector<PairAt>& pairs, TieKind kind, std::vector<Edg
   }
 }
 
-Edge declared_edge(const Tie& tie) {
+Edge declared_edge(std::int64_t tie_id, std::int64_t from_account, std::int64_t to_account, TieKind kind,
+                   std::int64_t since) {
   Edge edge;
-  edge.a = std::min(tie.from_account, tie.to_account);
-  edge.b = std::max(tie.from_account, tie.to_account);
-  edge.kind = tie.kind;
+  edge.a = std::min(from_account, to_account);
+  edge.b = std::max(from_account, to_account);
+  edge.kind = kind;
   edge.weight = 1;
-  edge.since = tie.date.value_or(tie.decided_at.value_or(tie.created_at));
-  edge.tie_id = tie.id;
-  edge.from = is_directed(tie.kind) ? tie.from_account : 0;
+  edge.since = since;
+  edge.tie_id = tie_id;
+  edge.from = is_directed(kind) ? from_account : 0;
   return edge;
+}
+
+Edge declared_edge(const Tie& tie) {
+  return declared_edge(tie.id, tie.from_account, tie.to_account, tie.kind,
+                       tie.date.value_or(tie.decided_at.value_or(tie.created_at)));
 }
 
 }  // namespace
@@ -75,9 +81,13 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
   }
   for (Node& node : input.nodes) std::sort(node.group_ids.begin(), node.group_ids.end());
 
-  for (const Tie& tie : ties_store::confirmed_ties(session, network_id)) {
-    if (!in_atlas(tie.from_account) || !in_atlas(tie.to_account)) continue;
-    input.edges.push_back(declared_edge(tie));
+  {
+    const std::vector<ties_store::ConfirmedTie> confirmed = ties_store::confirmed_ties(session, network_id);
+    input.edges.reserve(confirmed.size());
+    for (const ties_store::ConfirmedTie& tie : confirmed) {
+      if (!in_atlas(tie.from_account) || !in_atlas(tie.to_account)) continue;
+      input.edges.push_back(declared_edge(tie.id, tie.from_account, tie.to_account, tie.kind, tie.since));
+    }
   }
   for (const Tie& tie : ties_store::ended_ties(session, network_id)) {
     if (!in_atlas(tie.from_account) || !in_atlas(tie.to_account)) continue;

@@ -49,10 +49,9 @@ ViewerScope scope_for(db::Session& session, const std::optional<http::Viewer>& v
   scope.viewer_id = viewer->account_id;
   scope.member = true;
   scope.coordinator = ties_store::is_coordinator(session, viewer->account_id, network_id);
-  for (const ties_store::MemberRow& member : ties_store::network_members(session, network_id)) {
-    if (member.privacy.hidden || member.profile_hidden) continue;
-    scope.ties_visibility.emplace(member.account_id, member.privacy.ties_visibility);
-  }
+  const auto members = ties_store::atlas_member_visibility(session, network_id);
+  scope.ties_visibility.reserve(members.size());
+  for (const auto& [account_id, visibility] : members) scope.ties_visibility.emplace(account_id, visibility);
   scope.viewer_in_atlas = scope.ties_visibility.contains(viewer->account_id);
   for (std::int64_t other : ties_store::connections_of(session, viewer->account_id, network_id)) {
     scope.connections.insert(other);

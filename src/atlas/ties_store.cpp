@@ -117,13 +117,16 @@ std::vector<Tie> all_ties_of(db::Session& session, std::int64_t account_id) {
   return result;
 }
 
-std::vector<Tie> confirmed_ties(db::Session& session, std::int64_t network_id) {
-  std::vector<Tie> result;
-  for (const db::Row& row : session.query("SELECT " + std::string(kTieColumns) +
-                                              " FROM atlas_ties t WHERE t.network_id = ? AND t.state = 'confirmed' "
-                                              "ORDER BY t.id",
-                                          {network_id})) {
-    result.push_back(tie_from(row));
+std::vector<ConfirmedTie> confirmed_ties(db::Session& session, std::int64_t network_id) {
+  const db::Rows rows = session.query(
+      "SELECT id, from_account, to_account, kind, COALESCE(tie_date, decided_at, created_at) FROM atlas_ties "
+      "WHERE network_id = ? AND state = 'confirmed' ORDER BY id",
+      {network_id});
+  std::vector<ConfirmedTie> result;
+  result.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    result.push_back(ConfirmedTie{row.int64(0), row.int64(1), row.int64(2),
+                                  tie_kind_from_string(row.text(3)).value_or(TieKind::Knows), row.int64(4)});
   }
   return result;
 }
@@ -257,6 +260,22 @@ std::vector<MemberRow> network_members(db::Session& session, std::int64_t networ
     member.privacy.ties_visibility = tie_visibility_from_string(row.text(9)).value_or(TieVisibility::Network);
     member.privacy.hidden = row.int64(10) != 0;
     result.push_back(std::move(member));
+  }
+  return result;
+}
+
+std::vector<std::pair<std::int64_t, TieVisibility>> atlas_member_visibility(db::Session& session,
+                                                                            std::int64_t network_id) {
+  const db::Rows rows = session.query(
+      "SELECT a.id, COALESCE(v.ties_visibility, 'network') FROM memberships m JOIN accounts a ON a.id = m.account_id "
+      "LEFT JOIN profiles p ON p.account_id = a.id LEFT JOIN atlas_privacy v ON v.account_id = a.id "
+      "WHERE m.network_id = ? AND m.status = 'active' AND a.status = 'active' "
+      "AND COALESCE(p.profile_visibility, 1) < 2 AND COALESCE(v.hidden, 0) = 0",
+      {network_id});
+  std::vector<std::pair<std::int64_t, TieVisibility>> result;
+  result.reserve(rows.size());
+  for (const db::Row& row : rows) {
+    result.emplace_back(row.int64(0), tie_visibility_from_string(row.text(1)).value_or(TieVisibility::Network));
   }
   return result;
 }

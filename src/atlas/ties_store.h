@@ -41,8 +41,17 @@ struct TieListing {
 std::vector<TieListing> live_ties_of(db::Session& session, std::int64_t account_id);
 // Every tie of the member in any state (personal-data export), oldest first.
 std::vector<Tie> all_ties_of(db::Session& session, std::int64_t account_id);
+// A confirmed tie as the atlas's input needs it: no note, no states (a 100k-member network reads a
+// million of these every time its ties change).
+struct ConfirmedTie {
+  std::int64_t id = 0;
+  std::int64_t from_account = 0;
+  std::int64_t to_account = 0;
+  TieKind kind = TieKind::Knows;
+  std::int64_t since = 0;  // the date given, else the confirmation, else the declaration
+};
 // Confirmed ties of one network, by id.
-std::vector<Tie> confirmed_ties(db::Session& session, std::int64_t network_id);
+std::vector<ConfirmedTie> confirmed_ties(db::Session& session, std::int64_t network_id);
 // Every tie of the network that was confirmed and then ended, oldest first.
 std::vector<Tie> ended_ties(db::Session& session, std::int64_t network_id);
 // The members with a confirmed tie to this member in the network (either direction, any kind).
@@ -86,6 +95,10 @@ struct MemberRow {
 };
 // Active members with active accounts of the network, by account id.
 std::vector<MemberRow> network_members(db::Session& session, std::int64_t network_id);
+// Who of the network is in the atlas and what they chose, as every atlas request reads it (narrow:
+// no names or profile fields). Active members whose profile and atlas presence are not hidden.
+std::vector<std::pair<std::int64_t, TieVisibility>> atlas_member_visibility(db::Session& session,
+                                                                            std::int64_t network_id);
 
 struct GroupMembership {
   std::int64_t group_id = 0;
