@@ -348,6 +348,26 @@ VisibleGraph Service::visible_graph(std::shared_ptr<const Snapshot> snapshot, co
   return graph;
 }
 
+Scoped Service::scoped(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                       std::map<std::int64_t, std::string>* names) {
+  Scoped result;
+  if (!viewer) {
+    result.refusal = Refusal::SignInRequired;
+    return result;
+  }
+  database_.read([&](db::Session& session) {
+    result.scope = scope_for(session, viewer, network_id);
+    if (result.scope.member && names != nullptr) *names = snapshot_store::cluster_names(session, network_id);
+  });
+  if (!result.scope.member) {
+    result.refusal = Refusal::NotAMember;
+    return result;
+  }
+  result.snapshot = engine_.current(network_id);
+  if (!result.snapshot) result.refusal = Refusal::NotReady;
+  return result;
+}
+
 Visible Service::visible(const std::optional<http::Viewer>& viewer, std::int64_t network_id) {
   Visible result;
   if (!viewer) {
@@ -360,20 +380,13 @@ Visible Service::visible(const std::optional<http::Viewer>& viewer, std::int64_t
     return result;
   }
   std::map<std::int64_t, std::string> names;
-  database_.read([&](db::Session& session) {
-    result.scope = scope_for(session, viewer, network_id);
-    if (result.scope.member) names = snapshot_store::cluster_names(session, network_id);
-  });
-  if (!result.scope.member) {
-    result.refusal = Refusal::NotAMember;
+  Scoped seen = scoped(viewer, network_id, &names);
+  result.scope = std::move(seen.scope);
+  if (seen.refusal) {
+    result.refusal = seen.refusal;
     return result;
   }
-  auto snapshot = engine_.current(network_id);
-  if (!snapshot) {
-    result.refusal = Refusal::NotReady;
-    return result;
-  }
-  result.graph = visible_graph(std::move(snapshot), result.scope, *network, std::move(names));
+  result.graph = visible_graph(std::move(seen.snapshot), result.scope, *network, std::move(names));
   return result;
 }
 
@@ -390,12 +403,16 @@ std::optional<std::string> Service::atlas_json_for(const std::optional<http::Vie
 PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_t network_id, std::int64_t from,
                           std::int64_t to, std::size_t k) {
   PathAnswer answer;
-  Visible seen = visible(viewer, network_id);
+  if (viewer && !network_by_id(network_id)) {  // (no viewer: scoped() asks to sign in first)
+    answer.refusal = Refusal::UnknownNetwork;
+    return answer;
+  }
+  const Scoped seen = scoped(viewer, network_id, nullptr);
   if (seen.refusal) {
     answer.refusal = seen.refusal;
     return answer;
   }
-  const Snapshot& snapshot = *seen.graph.snapshot;
+  const Snapshot& snapshot = *seen.snapshot;
   const auto from_at = snapshot.index.find(from);
   const auto to_at = snapshot.index.find(to);
   if (from_at == snapshot.index.end() || to_at == snapshot.index.end() || !may_see_node(seen.scope, from) ||
@@ -420,12 +437,16 @@ PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_
 SuggestionAnswer Service::suggestions(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
                                       std::size_t limit) {
   SuggestionAnswer answer;
-  Visible seen = visible(viewer, network_id);
+  if (viewer && !network_by_id(network_id)) {  // (no viewer: scoped() asks to sign in first)
+    answer.refusal = Refusal::UnknownNetwork;
+    return answer;
+  }
+  const Scoped seen = scoped(viewer, network_id, nullptr);
   if (seen.refusal) {
     answer.refusal = seen.refusal;
     return answer;
   }
-  const Snapshot& snapshot = *seen.graph.snapshot;
+  const Snapshot& snapshot = *seen.snapshot;
   const auto me = snapshot.index.find(viewer->account_id);
   if (me == snapshot.index.end() || !seen.scope.viewer_in_atlas) {
     answer.viewer_not_in_atlas = true;
@@ -532,8 +553,12 @@ void Service::refresh(std::int64_t network_id) {
     return;
   }
   GraphInput input = database_.read([&](db::Session& session) { return load_graph_input(session, network_id); });
+  const auto read = std::chrono::steady_clock::now();
   seen_[network_id] = Seen{marker, now_steady};
   engine_.update(std::move(input));
+  spdlog::debug("atlas: network {} refreshed: input read in {} ms, served after {} ms more", network_id,
+                std::chrono::duration_cast<std::chrono::milliseconds>(read - now_steady).count(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - read).count());
 }
 
 void Service::refresh_all() {

@@ -46,6 +46,14 @@ struct Visible {
   ViewerScope scope;
 };
 
+// The viewer's scope and the served snapshot, without the visible graph: what paths and suggestions
+// need (they check each member and tie they touch instead of filtering the whole network).
+struct Scoped {
+  std::optional<Refusal> refusal;
+  ViewerScope scope;
+  std::shared_ptr<const Snapshot> snapshot;
+};
+
 // One chain of confirmed ties from one member to another, both ends included.
 struct ChainStep {
   std::int64_t account_id = 0;
@@ -131,6 +139,9 @@ class Service {
   void refresh_all();
 
  private:
+  // `names`: the coordinators' cluster names are read too (for the visible graph).
+  Scoped scoped(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                std::map<std::int64_t, std::string>* names);
   ViewerScope network_scope(const GraphInput& input, std::int64_t network_id) const;
   VisibleGraph visible_graph(std::shared_ptr<const Snapshot> snapshot, const ViewerScope& scope,
                              const regions::Network& network, std::map<std::int64_t, std::string> names) const;
