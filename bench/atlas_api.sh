@@ -48,6 +48,17 @@ printf '%s\n' "${times[@]}" | sort -g | awk -v n="$requests" -v bytes="$bytes" -
   {a[NR] = $1 * 1000}
   END {printf "RESULT api %s %d/%d: GET /api/v1/atlas median %.0f ms, p95 %.0f ms, max %.0f ms over %d requests (%.1f MB)\n",
        b, m, t, a[int((NR + 1) / 2)], a[int(NR * 0.95 + 0.999)], a[NR], n, bytes / 1e6}'
+# The path API through the same server (the engine's own search is timed by atlas_engine path): 20
+# requests from member 1 to members across the network.
+path_times=()
+for i in $(seq 1 20); do
+  path_times+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$port/api/v1/atlas/path?network=atlas-bench&from=1&to=$(( (i * 4099) % members + 2 ))")")
+done
+printf '%s\n' "${path_times[@]}" | sort -g | awk -v m="$members" -v b="$backend" '
+  {a[NR] = $1 * 1000}
+  END {printf "RESULT path %s %d: GET /api/v1/atlas/path median %.1f ms, p95 %.1f ms over %d requests\n",
+       b, m, a[int((NR + 1) / 2)], a[int(NR * 0.95 + 0.999)], NR}'
 if [ "$pairs" -gt 0 ]; then
   python3 "$(dirname "$0")/atlas_served_tie.py" "http://127.0.0.1:$port" "$build/knooppunt" "$url" atlas-bench \
     "$members" "$pairs"
