@@ -197,7 +197,6 @@ int fill(const atlas::GraphInput& input, const std::string& url) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  atlas::return_large_blocks_to_the_system();  // as the server does
   const Args args = parse(argc, argv);
   const char* model_name = args.model == atlas_bench::Model::Hubs ? "hubs" : "clustered";
   const auto generated = Clock::now();

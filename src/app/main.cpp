@@ -9,7 +9,6 @@
 #include <string>
 
 #include "app/app.h"
-#include "atlas/engine.h"
 #include "db/database.h"
 
 namespace {
@@ -49,7 +48,6 @@ std::optional<std::string> password_from_stdin() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  atlas::return_large_blocks_to_the_system();
   app::Config config;
   CLI::App cli{"Knooppunt: the platform on which a network of independent professionals runs itself."};
   cli.name("knooppunt");

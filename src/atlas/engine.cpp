@@ -1,6 +1,5 @@
 #include "atlas/engine.h"
 
-#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -10,11 +9,6 @@
 #include <random>
 
 namespace atlas {
-
-void return_large_blocks_to_the_system() {
-  // Setting the threshold also turns glibc's dynamic adjustment of it (and of the trim threshold) off.
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-}
 
 Engine::Engine(EngineOptions options) : options_(std::move(options)) {
   worker_ = std::thread([this] { loop(); });

@@ -31,13 +31,6 @@
 
 namespace atlas {
 
-// Makes glibc give every large block (128 KiB or more) back to the system when it is freed, instead of
-// raising its mmap threshold to the largest block freed so far and keeping later ones in the heap. The
-// engine's stages allocate and free vectors of tens of MB one after another; without this, a
-// 100k-member run's resident peak also holds blocks earlier stages freed (measured: +12 MiB).
-// Process-wide: call once at start-up (the server's and the benchmark's main do).
-void return_large_blocks_to_the_system();
-
 struct EngineOptions {
   AnalyticsOptions analytics;                          // seed and thresholds (deadline is set per run)
   std::chrono::milliseconds time_limit{120'000};       // per full run
