@@ -6,35 +6,17 @@
 // controls on a shared cached post, and a member outside a private group never gets its cached page.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <map>
 #include <memory>
 #include <string>
 
-#include "auth/service.h"
-#include "auth/sessions.h"
-#include "auth/store.h"
-#include "auth/tokens.h"
-#include "db/database.h"
-#include "db/migrations.h"
-#include "discussions/service.h"
-#include "regions/seed.h"
-#include "support/server_process.h"
-#include "support/test_databases.h"
-#include "support/web_browser.h"
+#include "support/discussions_fixture.h"
 
 using testing_support::HttpResponse;
-using testing_support::ServerProcess;
+using testing_support::Member;
 
 namespace {
 
-constexpr std::int64_t kNetwork = 1;
-
 bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The <li> of one post on a topic page ("" when the page does not show it).
 std::string post_item(const std::string& page, std::int64_t reply_id) {
@@ -44,107 +26,26 @@ std::string post_item(const std::string& page, std::int64_t reply_id) {
   return page.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-class Reader : public testing_support::WebBrowser {
- public:
-  Reader(unsigned short port, std::int64_t id, const std::string& session) : WebBrowser(port), id_(id) {
-    if (!session.empty()) set_cookie(std::string(auth::kSessionCookie), session);
-  }
-  std::int64_t id() const { return id_; }
-
- private:
-  std::int64_t id_;
-};
-
-class TopicPageCache : public ::testing::TestWithParam<db::Backend> {
+class TopicPageCache : public testing_support::DiscussionsServerTest {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<testing_support::TestDatabase>(GetParam());
-    db_ = database_->open();
-    db::migrate(*db_);
-    db_->write([&](db::Session& session) { regions::seed_demo(session); });
-    ict_ = group_id("ict");
-    service_ = std::make_unique<discussions::Service>(*db_);
-    // The anonymous page cache off: every page here is the topic page's own work.
-    server_ = std::make_unique<ServerProcess>(
-        ServerProcess::Options{database_->url(), false, {"--no-access-log", "--page-cache-seconds", "0"}});
-    host_ = reader("Hanna Host", ict_, "host");
-    piet_ = reader("Piet Jansen", ict_, "member");
-    anna_ = reader("Anna de Vries", ict_, "member");
+    DiscussionsServerTest::SetUp();
+    host_ = member("Hanna Host", ict_, "host");
+    piet_ = member("Piet Jansen", ict_, "member");
+    anna_ = member("Anna de Vries", ict_, "member");
     // A member of the network and of another group, not of ict.
-    other_ = reader("Olga Anders", group_id("hrm"), "member");
-  }
-  void TearDown() override {
-    server_.reset();
-    service_.reset();
-    db_.reset();
-    database_.reset();
-  }
-
-  std::int64_t group_id(const std::string& slug) {
-    return db_->read([&](db::Session& session) {
-      return session.query_one("SELECT id FROM knowledge_groups WHERE network_id = ? AND slug = ?", {kNetwork, slug})
-          ->int64(0);
-    });
-  }
-
-  // A network member with a session, member (`role`) of `group`.
-  std::unique_ptr<Reader> reader(const std::string& name, std::int64_t group, const std::string& role) {
-    const std::string token = auth::new_token();
-    const std::int64_t id = db_->write([&](db::Session& session) {
-      auth::NewAccount account;
-      account.name = name;
-      account.email = std::to_string(++emails_) + "@cache.example";
-      account.verified = true;
-      const std::int64_t account_id = auth::create_account(session, account);
-      auth::add_membership(session, account_id, kNetwork, auth::Role::Member, auth::MembershipStatus::Active);
-      const std::int64_t now = unix_now();
-      auth::store::insert_session(session, auth::SessionRecord{auth::hash_token(token), account_id, now, now, now + 86400},
-                                  "127.0.0.1", "cache test");
-      session.execute(
-          "INSERT INTO group_members (group_id, account_id, role, state, created_at, joined_at) "
-          "VALUES (?, ?, ?, 'active', ?, ?)",
-          {group, account_id, role, now, now});
-      return account_id;
-    });
-    names_[id] = name;
-    return std::make_unique<Reader>(server_->port(), id, token);
-  }
-
-  discussions::Viewer as(const Reader& who) {
-    http::Viewer viewer;
-    viewer.account_id = who.id();
-    viewer.name = names_[who.id()];
-    return viewer;
-  }
-
-  discussions::Topic topic(const Reader& author, const std::string& title, const std::string& body) {
-    auto created = service_->create_topic(as(author), ict_, discussions::NewTopic{title, body, discussions::Kind::Discussion});
-    EXPECT_TRUE(created.ok());
-    return *created.value;
-  }
-
-  discussions::Post reply(const Reader& author, std::int64_t topic_id, const std::string& body) {
-    auto posted = service_->reply(as(author), topic_id, discussions::NewReply{body, {}});
-    EXPECT_TRUE(posted.ok());
-    return *posted.value;
+    other_ = member("Olga Anders", group_id("hrm"), "member");
   }
 
   // Reads the page twice, so that its posts are certainly cached for this reader's controls.
-  std::string warm(Reader& who, const std::string& path) {
+  std::string warm(Member& who, const std::string& path) {
     EXPECT_EQ(who.get(path).status, 200) << path;
     const HttpResponse page = who.get(path);
     EXPECT_EQ(page.status, 200) << path;
     return page.body;
   }
 
-  std::unique_ptr<testing_support::TestDatabase> database_;
-  std::unique_ptr<db::Database> db_;
-  std::unique_ptr<discussions::Service> service_;
-  std::unique_ptr<ServerProcess> server_;
-  std::map<std::int64_t, std::string> names_;
-  int emails_ = 0;
-  std::int64_t ict_ = 0;
-  std::unique_ptr<Reader> host_, piet_, anna_, other_;
+  std::unique_ptr<Member> host_, piet_, anna_, other_;
 };
 
 TEST_P(TopicPageCache, AnEditShowsAtOnceOnACachedPage) {
@@ -161,7 +62,7 @@ TEST_P(TopicPageCache, AnEditShowsAtOnceOnACachedPage) {
                                          {{"inhoud", "Verbeterd antwoord van Anna"}});
   ASSERT_EQ(edited_answer.status, 303) << edited_answer.body;
 
-  for (Reader* who : {anna_.get(), piet_.get(), host_.get()}) {
+  for (Member* who : {anna_.get(), piet_.get(), host_.get()}) {
     const auto page = who->get(path);
     ASSERT_EQ(page.status, 200);
     EXPECT_TRUE(contains(page.body, "Tweede versie van de vraag"));
@@ -224,7 +125,7 @@ TEST_P(TopicPageCache, AReactionShowsAtOnceAndEveryMemberKeepsTheirOwnControls) 
   const auto tip = reply(*anna_, created.id, "Gebruik een wachtwoordbeheerder");
   const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
   const std::string id = std::to_string(tip.id);
-  for (Reader* who : {piet_.get(), anna_.get(), host_.get(), other_.get()}) warm(*who, path);
+  for (Member* who : {piet_.get(), anna_.get(), host_.get(), other_.get()}) warm(*who, path);
 
   // Piet presses "Nuttig" as the page's button does: a POST of the page's action form with its token.
   const std::string before = piet_->get(path).body;
@@ -290,8 +191,8 @@ TEST_P(TopicPageCache, AMemberOutsideAPrivateGroupNeverGetsItsCachedPage) {
   warm(*host_, path + "?pagina=1");
   warm(*anna_, path + "?pagina=1");
 
-  Reader visitor(server_->port(), 0, "");
-  for (Reader* outside : {other_.get(), &visitor}) {
+  Member visitor(server_->port(), 0, "");
+  for (Member* outside : {other_.get(), &visitor}) {
     for (const std::string& target : {path + "?pagina=1", path, path + "?citeer=" + std::to_string(answer.id)}) {
       const auto page = outside->get(target);
       EXPECT_EQ(page.status, 404) << target;

@@ -5,127 +5,37 @@
 // who returns without a page number landing on the first post they have not read.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <map>
 #include <memory>
 #include <regex>
 #include <string>
 #include <vector>
 
-#include "auth/service.h"
-#include "auth/sessions.h"
-#include "auth/store.h"
-#include "auth/tokens.h"
-#include "db/database.h"
-#include "db/migrations.h"
-#include "discussions/service.h"
 #include "http/parsers.h"
-#include "regions/seed.h"
-#include "support/server_process.h"
-#include "support/web_browser.h"
-#include "support/test_databases.h"
+#include "support/discussions_fixture.h"
 
 using testing_support::HttpResponse;
-using testing_support::ServerProcess;
+using testing_support::Member;
 
 namespace {
 
-constexpr std::int64_t kNetwork = 1;
 constexpr const char* kGroupPath = "/groepen/west-brabant-zeeland/ict";
 
 bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// A browser signed in with a session made in the database (a visitor when `session` is empty).
-class Member : public testing_support::WebBrowser {
- public:
-  Member(unsigned short port, std::int64_t id, const std::string& session) : WebBrowser(port), id_(id) {
-    if (!session.empty()) set_cookie(std::string(auth::kSessionCookie), session);
-  }
-  std::int64_t id() const { return id_; }
-
- private:
-  std::int64_t id_;
-};
-
-class DiscussionsOverHttp : public ::testing::TestWithParam<db::Backend> {
+class DiscussionsOverHttp : public testing_support::DiscussionsServerTest {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<testing_support::TestDatabase>(GetParam());
-    db_ = database_->open();
-    db::migrate(*db_);
-    db_->write([&](db::Session& session) { regions::seed_demo(session); });
-    ict_ = db_->read([&](db::Session& session) {
-      return session.query_one("SELECT id FROM knowledge_groups WHERE network_id = ? AND slug = 'ict'", {kNetwork})
-          ->int64(0);
-    });
-    service_ = std::make_unique<discussions::Service>(*db_);
-    server_ = std::make_unique<ServerProcess>(
-        ServerProcess::Options{database_->url(), false, {"--no-access-log", "--page-cache-seconds", "0"}});
-    host_ = member("Hanna Host", "host");
-    piet_ = member("Piet Jansen", "member");
-    anna_ = member("Anna de Vries", "member");
-    outsider_ = member("Otto Buiten", "");
-  }
-  void TearDown() override {
-    server_.reset();
-    service_.reset();
-    db_.reset();
-    database_.reset();
-  }
-
-  // A network member with a session; `group_role` "member" or "host" joins ict, "" stays outside.
-  std::unique_ptr<Member> member(const std::string& name, const std::string& group_role) {
-    const std::string token = auth::new_token();
-    const std::int64_t id = db_->write([&](db::Session& session) {
-      auth::NewAccount account;
-      account.name = name;
-      account.email = std::to_string(++emails_) + "@discussies.example";
-      account.verified = true;
-      const std::int64_t account_id = auth::create_account(session, account);
-      auth::add_membership(session, account_id, kNetwork, auth::Role::Member, auth::MembershipStatus::Active);
-      const std::int64_t now = unix_now();
-      auth::store::insert_session(session, auth::SessionRecord{auth::hash_token(token), account_id, now, now, now + 86400},
-                                  "127.0.0.1", "discussions test");
-      if (!group_role.empty()) {
-        session.execute(
-            "INSERT INTO group_members (group_id, account_id, role, state, created_at, joined_at) "
-            "VALUES (?, ?, ?, 'active', ?, ?)",
-            {ict_, account_id, group_role, now, now});
-      }
-      return account_id;
-    });
-    names_[id] = name;
-    return std::make_unique<Member>(server_->port(), id, token);
-  }
-
-  discussions::Viewer as(const Member& who) {
-    http::Viewer viewer;
-    viewer.account_id = who.id();
-    viewer.name = names_[who.id()];
-    return viewer;
-  }
-
-  discussions::Topic topic(const Member& author, const std::string& title, const std::string& body) {
-    auto created = service_->create_topic(as(author), ict_, discussions::NewTopic{title, body, discussions::Kind::Discussion});
-    EXPECT_TRUE(created.ok());
-    return *created.value;
+    DiscussionsServerTest::SetUp();
+    host_ = member("Hanna Host", ict_, "host");
+    piet_ = member("Piet Jansen", ict_, "member");
+    anna_ = member("Anna de Vries", ict_, "member");
+    outsider_ = member("Otto Buiten", ict_, "");
   }
 
   std::int64_t count(const std::string& table) {
     return db_->read([&](db::Session& session) { return session.query_one("SELECT COUNT(*) FROM " + table)->int64(0); });
   }
 
-  std::unique_ptr<testing_support::TestDatabase> database_;
-  std::unique_ptr<db::Database> db_;
-  std::unique_ptr<discussions::Service> service_;
-  std::unique_ptr<ServerProcess> server_;
-  std::map<std::int64_t, std::string> names_;
-  int emails_ = 0;
-  std::int64_t ict_ = 0;
   std::unique_ptr<Member> host_, piet_, anna_, outsider_;
 };
 
