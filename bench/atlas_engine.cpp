@@ -241,7 +241,8 @@ int main(int argc, char** argv) {
       }
       // A warm run: one more tie, started from the previous clusters and positions.
       atlas::GraphInput changed = input;
-      changed.edges.push_back(atlas::Edge{1, args.members, atlas::TieKind::Knows, 1, 1700000000, 999999999, 0});
+      changed.edges.push_back(
+          atlas::Edge{.a = 1, .b = args.members, .since = 1700000000, .tie_id = 999999999});
       start = Clock::now();
       const atlas::RunResult second = engine.recompute(std::move(changed));
       warm.push_back(ms_since(start));
@@ -298,7 +299,9 @@ int main(int argc, char** argv) {
       atlas::GraphInput changed = engine.current(1)->input ? *engine.current(1)->input : input;
       const std::int64_t a = 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(args.members));
       const std::int64_t b = 1 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(args.members));
-      atlas::Edge edge{std::min(a, b), std::max(a, b), atlas::TieKind::Backup, 1, 1700000000, 900000000 + run, a};
+      atlas::Edge edge{.a = std::min(a, b), .b = std::max(a, b), .kind = atlas::TieKind::Backup,
+                       .direction = a < b ? atlas::EdgeDirection::FromA : atlas::EdgeDirection::FromB,
+                       .since = 1700000000, .tie_id = 900000000 + run};
       changed.edges.push_back(edge);
       const auto start = Clock::now();
       engine.update(std::move(changed));

@@ -45,7 +45,6 @@ inline atlas::GraphInput generate(Model model, std::int64_t members, std::int64_
     atlas::Node node;
     node.account_id = id;
     node.name = "Lid " + std::to_string(id);
-    node.profile_path = "/leden/" + std::to_string(id);
     const std::int64_t group = (id - 1) % groups;
     const auto discipline = static_cast<std::size_t>(group) % disciplines().size();
     node.disciplines = {disciplines()[discipline]};

@@ -56,7 +56,7 @@ struct WorkGraph {
   std::vector<std::int64_t> adjacency;
   std::int64_t edge_count() const { return static_cast<std::int64_t>(weights.size()); }
 };
-WorkGraph build_work_graph(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index);
+WorkGraph build_work_graph(const GraphInput& input, const NodeIndex& index);
 // Fills offsets and adjacency from endpoints (build_work_graph does it; analyse does it late, see there).
 void index_adjacency(WorkGraph& graph);
 

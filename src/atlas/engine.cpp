@@ -240,11 +240,11 @@ Snapshot Engine::patch(const Snapshot& served, std::shared_ptr<const GraphInput>
   for (std::size_t i = 0; i < n && !any_new; ++i) any_new = !known[i];
   if (any_new) {
     for (const Edge& edge : input->edges) {
-      const auto a = patched.index.find(edge.a);
-      const auto b = patched.index.find(edge.b);
-      if (a == patched.index.end() || b == patched.index.end()) continue;
-      if (!known[a->second] && known[b->second]) known_neighbours[a->second].push_back(b->second);
-      if (!known[b->second] && known[a->second]) known_neighbours[b->second].push_back(a->second);
+      const std::optional<std::size_t> a = patched.index.find(edge.a);
+      const std::optional<std::size_t> b = patched.index.find(edge.b);
+      if (!a || !b) continue;
+      if (!known[*a] && known[*b]) known_neighbours[*a].push_back(*b);
+      if (!known[*b] && known[*a]) known_neighbours[*b].push_back(*a);
     }
   }
   std::mt19937_64 random(seed ^ patched.input_fingerprint);

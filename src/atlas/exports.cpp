@@ -173,7 +173,7 @@ std::string atlas_json(const VisibleGraph& graph) {
     out += ",\"name\":";
     append_json_string(out, node.name);
     out += ",\"profile\":";
-    append_json_string(out, node.profile_path);
+    append_json_string(out, node.profile_path());
     out += ",\"x\":";
     append_number(out, m.x);
     out += ",\"y\":";
@@ -220,9 +220,9 @@ std::string atlas_json(const VisibleGraph& graph) {
     append_number(out, edge.weight);
     out += ",\"since\":";
     append_number(out, edge.since);
-    if (edge.from != 0) {
+    if (edge.from() != 0) {
       out += ",\"from\":";
-      append_number(out, edge.from);
+      append_number(out, edge.from());
     }
     out += '}';
   }
@@ -242,9 +242,9 @@ std::string atlas_json(const VisibleGraph& graph) {
     append_number(out, ended.edge.since);
     out += ",\"until\":";
     append_number(out, ended.until);
-    if (ended.edge.from != 0) {
+    if (ended.edge.from() != 0) {
       out += ",\"from\":";
-      append_number(out, ended.edge.from);
+      append_number(out, ended.edge.from());
     }
     out += '}';
   }
@@ -346,7 +346,7 @@ std::string gexf(const VisibleGraph& graph) {
     value("disciplines", joined(node.disciplines, ", "));
     value("town", node.town);
     value("region", node.region);
-    value("profile", node.profile_path);
+    value("profile", node.profile_path());
     value("broker", brokers.contains(node.account_id) ? "true" : "false");
     value("isolated", isolated.contains(node.account_id) ? "true" : "false");
     out += "        </attvalues>\n        <viz:position x=\"";
@@ -359,9 +359,9 @@ std::string gexf(const VisibleGraph& graph) {
   std::int64_t edge_id = 0;
   for (const std::size_t e : graph.edges) {
     const Edge& edge = input.edges[e];
-    const bool directed = edge.from != 0;
-    const std::int64_t source = directed ? edge.from : edge.a;
-    const std::int64_t target = directed ? (edge.from == edge.a ? edge.b : edge.a) : edge.b;
+    const bool directed = edge.direction != EdgeDirection::None;
+    const std::int64_t source = directed ? edge.from() : edge.a;
+    const std::int64_t target = directed ? edge.to() : edge.b;
     out += "      <edge id=\"";
     append_number(out, edge_id++);
     out += "\" source=\"";
@@ -436,7 +436,7 @@ std::string graphml(const VisibleGraph& graph) {
     out += "\">\n";
     std::string number;
     data("name", node.name);
-    data("profile", node.profile_path);
+    data("profile", node.profile_path());
     append_number(number, m.x);
     data("x", number);
     number.clear();
@@ -461,9 +461,9 @@ std::string graphml(const VisibleGraph& graph) {
   std::int64_t edge_id = 0;
   for (const std::size_t e : graph.edges) {
     const Edge& edge = input.edges[e];
-    const bool directed = edge.from != 0;
-    const std::int64_t source = directed ? edge.from : edge.a;
-    const std::int64_t target = directed ? (edge.from == edge.a ? edge.b : edge.a) : edge.b;
+    const bool directed = edge.direction != EdgeDirection::None;
+    const std::int64_t source = directed ? edge.from() : edge.a;
+    const std::int64_t target = directed ? edge.to() : edge.b;
     out += "    <edge id=\"e";
     append_number(out, edge_id++);
     out += "\" source=\"n";

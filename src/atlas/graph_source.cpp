@@ -25,7 +25,8 @@ void add_counted_pairs(std::vector<PairAt>& pairs, TieKind kind, std::vector<Edg
   for (std::size_t first = 0; first < pairs.size();) {
     std::size_t last = first;
     while (last < pairs.size() && pairs[last].a == pairs[first].a && pairs[last].b == pairs[first].b) ++last;
-    edges.push_back(Edge{pairs[first].a, pairs[first].b, kind, static_cast<float>(last - first), pairs[first].at, 0, 0});
+    edges.push_back(Edge{.a = pairs[first].a, .b = pairs[first].b, .kind = kind,
+                         .weight = static_cast<float>(last - first), .since = pairs[first].at});
     first = last;
   }
 }
@@ -39,7 +40,7 @@ Edge declared_edge(std::int64_t tie_id, std::int64_t from_account, std::int64_t 
   edge.weight = 1;
   edge.since = since;
   edge.tie_id = tie_id;
-  edge.from = is_directed(kind) ? from_account : 0;
+  if (is_directed(kind)) edge.direction = from_account == edge.a ? EdgeDirection::FromA : EdgeDirection::FromB;
   return edge;
 }
 
@@ -62,7 +63,6 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
     Node node;
     node.account_id = member.account_id;
     node.name = std::move(member.name);
-    node.profile_path = "/leden/" + std::to_string(member.account_id);
     node.disciplines = std::move(member.disciplines);
     node.town = std::move(member.town);
     node.region = std::move(member.region);

@@ -260,7 +260,7 @@ std::vector<Suggestion> meet_suggestions(const Snapshot& snapshot, const ViewerS
     Suggestion suggestion;
     suggestion.account_id = node.account_id;
     suggestion.name = node.name;
-    suggestion.profile_path = node.profile_path;
+    suggestion.profile_path = node.profile_path();
     suggestion.disciplines = node.disciplines;
     suggestion.new_disciplines = ranked[i].new_disciplines;
     suggestion.mutual = static_cast<std::int64_t>(ranked[i].mutual);
@@ -413,19 +413,19 @@ PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_
     return answer;
   }
   const Snapshot& snapshot = *seen.snapshot;
-  const auto from_at = snapshot.index.find(from);
-  const auto to_at = snapshot.index.find(to);
-  if (from_at == snapshot.index.end() || to_at == snapshot.index.end() || !may_see_node(seen.scope, from) ||
+  const std::optional<std::size_t> from_at = snapshot.index.find(from);
+  const std::optional<std::size_t> to_at = snapshot.index.find(to);
+  if (!from_at || !to_at || !may_see_node(seen.scope, from) ||
       !may_see_node(seen.scope, to)) {
     answer.unknown_member = true;
     return answer;
   }
   const std::size_t wanted = std::clamp<std::size_t>(k, 1, kMaxChains);
-  for (const auto& chain : shortest_chains(snapshot, seen.scope, from_at->second, to_at->second, wanted)) {
+  for (const auto& chain : shortest_chains(snapshot, seen.scope, *from_at, *to_at, wanted)) {
     std::vector<ChainStep> steps;
     for (std::size_t i = 0; i < chain.size(); ++i) {
       const Node& node = snapshot.input->nodes[chain[i]];
-      ChainStep step{node.account_id, node.name, node.profile_path, {}};
+      ChainStep step{node.account_id, node.name, node.profile_path(), {}};
       if (i + 1 < chain.size()) step.kinds_to_next = visible_kinds_between(snapshot, seen.scope, chain[i], chain[i + 1]);
       steps.push_back(std::move(step));
     }
@@ -447,12 +447,12 @@ SuggestionAnswer Service::suggestions(const std::optional<http::Viewer>& viewer,
     return answer;
   }
   const Snapshot& snapshot = *seen.snapshot;
-  const auto me = snapshot.index.find(viewer->account_id);
-  if (me == snapshot.index.end() || !seen.scope.viewer_in_atlas) {
+  const std::optional<std::size_t> me = snapshot.index.find(viewer->account_id);
+  if (!me || !seen.scope.viewer_in_atlas) {
     answer.viewer_not_in_atlas = true;
     return answer;
   }
-  answer.suggestions = meet_suggestions(snapshot, seen.scope, me->second, std::clamp<std::size_t>(limit, 1, kMaxSuggestions));
+  answer.suggestions = meet_suggestions(snapshot, seen.scope, *me, std::clamp<std::size_t>(limit, 1, kMaxSuggestions));
   return answer;
 }
 

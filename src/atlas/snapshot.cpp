@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <stdexcept>
 
 namespace atlas {
 
@@ -36,7 +38,6 @@ std::uint64_t fingerprint(const GraphInput& input) {
   for (const Node& node : input.nodes) {
     hash.number(node.account_id);
     hash.text(node.name);
-    hash.text(node.profile_path);
     hash.number(static_cast<std::int64_t>(node.disciplines.size()));
     for (const std::string& discipline : node.disciplines) hash.text(discipline);
     hash.text(node.town);
@@ -54,28 +55,45 @@ std::uint64_t fingerprint(const GraphInput& input) {
     hash.real(edge.weight);
     hash.number(edge.since);
     hash.number(edge.tie_id);
-    hash.number(edge.from);
+    hash.number(static_cast<std::int64_t>(edge.direction));
   }
   return hash.state;
 }
 
-bool is_network_visible_in(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index,
+bool is_network_visible_in(const GraphInput& input, const NodeIndex& index,
                            const Edge& edge) {
-  const auto a = index.find(edge.a);
-  const auto b = index.find(edge.b);
-  if (a == index.end() || b == index.end()) return false;
-  return input.nodes[a->second].ties_visibility == TieVisibility::Network &&
-         input.nodes[b->second].ties_visibility == TieVisibility::Network;
+  const std::optional<std::size_t> a = index.find(edge.a);
+  const std::optional<std::size_t> b = index.find(edge.b);
+  if (!a || !b) return false;
+  return input.nodes[*a].ties_visibility == TieVisibility::Network &&
+         input.nodes[*b].ties_visibility == TieVisibility::Network;
 }
 
-std::unordered_map<std::int64_t, std::size_t> index_nodes(const GraphInput& input) {
-  std::unordered_map<std::int64_t, std::size_t> index;
-  index.reserve(input.nodes.size());
-  for (std::size_t i = 0; i < input.nodes.size(); ++i) index.emplace(input.nodes[i].account_id, i);
-  return index;
+NodeIndex::NodeIndex(std::vector<std::int64_t> sorted_ids) : ids_(std::move(sorted_ids)) {
+  if (std::adjacent_find(ids_.begin(), ids_.end(), std::greater_equal<>()) != ids_.end()) {
+    throw std::invalid_argument("atlas: node ids not strictly ascending");
+  }
 }
 
-TieAdjacency build_tie_adjacency(const GraphInput& input, const std::unordered_map<std::int64_t, std::size_t>& index) {
+std::optional<std::size_t> NodeIndex::find(std::int64_t account_id) const {
+  const auto found = std::lower_bound(ids_.begin(), ids_.end(), account_id);
+  if (found == ids_.end() || *found != account_id) return std::nullopt;
+  return static_cast<std::size_t>(found - ids_.begin());
+}
+
+std::size_t NodeIndex::at(std::int64_t account_id) const {
+  if (const std::optional<std::size_t> found = find(account_id)) return *found;
+  throw std::out_of_range("atlas: unknown member " + std::to_string(account_id));
+}
+
+NodeIndex index_nodes(const GraphInput& input) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(input.nodes.size());
+  for (const Node& node : input.nodes) ids.push_back(node.account_id);
+  return NodeIndex(std::move(ids));
+}
+
+TieAdjacency build_tie_adjacency(const GraphInput& input, const NodeIndex& index) {
   TieAdjacency adjacency;
   const std::size_t n = input.nodes.size();
   adjacency.offsets.assign(n + 1, 0);
@@ -84,13 +102,13 @@ TieAdjacency build_tie_adjacency(const GraphInput& input, const std::unordered_m
   for (std::size_t e = 0; e < input.edges.size(); ++e) {
     const Edge& edge = input.edges[e];
     if (!is_declared(edge.kind)) continue;
-    const auto a = index.find(edge.a);
-    const auto b = index.find(edge.b);
-    if (a == index.end() || b == index.end() || a->second == b->second) continue;
-    ends.emplace_back(static_cast<std::uint32_t>(a->second), static_cast<std::uint32_t>(b->second));
+    const std::optional<std::size_t> a = index.find(edge.a);
+    const std::optional<std::size_t> b = index.find(edge.b);
+    if (!a || !b || *a == *b) continue;
+    ends.emplace_back(static_cast<std::uint32_t>(*a), static_cast<std::uint32_t>(*b));
     edge_positions.push_back(static_cast<std::uint32_t>(e));
-    ++adjacency.offsets[a->second + 1];
-    ++adjacency.offsets[b->second + 1];
+    ++adjacency.offsets[*a + 1];
+    ++adjacency.offsets[*b + 1];
   }
   for (std::size_t i = 0; i < n; ++i) adjacency.offsets[i + 1] += adjacency.offsets[i];
   adjacency.neighbours.resize(adjacency.offsets[n]);
@@ -130,7 +148,7 @@ void recount_clusters(Snapshot& snapshot) {
 }
 
 std::vector<std::int64_t> isolated_members(const GraphInput& input,
-                                           const std::unordered_map<std::int64_t, std::size_t>& index) {
+                                           const NodeIndex& index) {
   // Distinct neighbours, capped at 2 (all we need to know): first neighbour and a count.
   std::vector<std::int64_t> first(input.nodes.size(), -1);
   std::vector<std::uint8_t> count(input.nodes.size(), 0);

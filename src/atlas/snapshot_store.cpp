@@ -1,5 +1,6 @@
 #include "atlas/snapshot_store.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -73,6 +74,8 @@ std::optional<Snapshot> latest(db::Session& session, std::int64_t network_id) {
   snapshot.modularity = row->real(8);
   snapshot.took_ms = row->int64(9);
   snapshot.next_cluster_id = body.value("next_cluster_id", std::int64_t{1});
+  // Metrics in the order of their account ids, as NodeIndex wants (stored so; sorted again to be sure).
+  std::vector<std::pair<std::int64_t, NodeMetrics>> nodes;
   for (const auto& node : body.at("nodes")) {
     NodeMetrics m;
     m.cluster = node.at(1).get<std::int64_t>();
@@ -82,9 +85,15 @@ std::optional<Snapshot> latest(db::Session& session, std::int64_t network_id) {
     m.x = node.at(5).get<double>();
     m.y = node.at(6).get<double>();
     m.provisional = node.at(7).get<int>() != 0;
-    snapshot.index.emplace(node.at(0).get<std::int64_t>(), snapshot.metrics.size());
+    nodes.emplace_back(node.at(0).get<std::int64_t>(), m);
+  }
+  std::sort(nodes.begin(), nodes.end(), [](const auto& l, const auto& r) { return l.first < r.first; });
+  std::vector<std::int64_t> ids;
+  for (auto& [id, m] : nodes) {
+    ids.push_back(id);
     snapshot.metrics.push_back(m);
   }
+  snapshot.index = NodeIndex(std::move(ids));
   for (const auto& cluster : body.at("clusters")) {
     snapshot.clusters.push_back(Cluster{cluster.at(0).get<std::int64_t>(), "", cluster.at(1).get<std::int64_t>(), {}});
   }

@@ -10,7 +10,8 @@
 
 namespace atlas {
 
-enum class TieKind {
+// One byte: a million edges hold one each.
+enum class TieKind : std::uint8_t {
   Knows,           // declared by a member, confirmed by the other (symmetric)
   WorkedTogether,  // declared, confirmed (symmetric)
   Referred,        // declared, confirmed; directed: the declarer referred a client to the other
@@ -46,32 +47,45 @@ std::optional<TieVisibility> tie_visibility_from_string(std::string_view text);
 struct Node {
   std::int64_t account_id = 0;
   std::string name;
-  std::string profile_path;              // "/leden/12"
   std::vector<std::string> disciplines;  // discipline codes (members/types.h), display order
   std::string town;
   std::string region;
   std::vector<std::int64_t> group_ids;  // knowledge groups (network/public visibility) the member is active in
   std::int64_t joined_at = 0;           // unix seconds: became an active member of the network
   TieVisibility ties_visibility = TieVisibility::Network;
+  // "/leden/12": made when asked rather than kept (32 bytes for each of 100k members).
+  std::string profile_path() const { return "/leden/" + std::to_string(account_id); }
   bool operator==(const Node&) const = default;
 };
 
+// Which end of a directed tie declared it (referred the client / has the backup).
+enum class EdgeDirection : std::uint8_t { None, FromA, FromB };
+
 // One tie between two members in the atlas. a < b always. Each kind is a separate edge, so one
-// pair can have several edges (e.g. knows + shared_group).
+// pair can have several edges (e.g. knows + shared_group). 40 bytes: a million of them are most of a
+// 100k-member network's input (the fields are ordered so no padding is wasted).
 struct Edge {
   std::int64_t a = 0;
   std::int64_t b = 0;
   TieKind kind = TieKind::Knows;
-  // declared: 1; shared_group: shared groups; met_at_events: shared events. A float (whole numbers)
-  // keeps an Edge at 48 bytes: a million of them are most of a 100k-member network's input.
+  EdgeDirection direction = EdgeDirection::None;  // directed kinds only; else None
+  // declared: 1; shared_group: shared groups; met_at_events: shared events (whole numbers).
   float weight = 1;
   std::int64_t since = 0;  // unix seconds: declared: the date given (else the confirmation time);
                            // shared_group: when both were first in one group; met_at_events: first shared event
   std::int64_t tie_id = 0;  // the declared tie's id; 0 for derived ties
-  std::int64_t from = 0;    // directed kinds only: the declarer (referred the client / has the backup); else 0
+
+  // The declarer of a directed tie (a or b), else 0.
+  std::int64_t from() const {
+    return direction == EdgeDirection::FromA ? a : direction == EdgeDirection::FromB ? b : 0;
+  }
+  // The other end of a directed tie (the member referred to / the backup), else 0.
+  std::int64_t to() const {
+    return direction == EdgeDirection::FromA ? b : direction == EdgeDirection::FromB ? a : 0;
+  }
   bool operator==(const Edge&) const = default;
 };
-static_assert(sizeof(Edge) <= 48, "an Edge grew: a 100k-member network holds a million of them");
+static_assert(sizeof(Edge) <= 40, "an Edge grew: a 100k-member network holds a million of them");
 
 // A declared tie as stored, whatever its state (only confirmed ones are in GraphInput).
 enum class TieState { Pending, Confirmed, Declined, Withdrawn, Ended };

@@ -24,7 +24,6 @@ Node member(std::int64_t id, std::vector<std::string> disciplines = {}) {
   Node node;
   node.account_id = id;
   node.name = "Lid " + std::to_string(id);
-  node.profile_path = "/leden/" + std::to_string(id);
   node.disciplines = std::move(disciplines);
   return node;
 }
@@ -311,3 +310,33 @@ TEST(AtlasEngine, AnUnchangedInputCausesNoRun) {
 }
 
 }  // namespace
+
+TEST(AtlasNodeIndex, FindsEachMemberAtItsPositionAndNobodyElse) {
+  const atlas::NodeIndex index({3, 8, 21, 40});
+  EXPECT_EQ(index.find(3), 0U);
+  EXPECT_EQ(index.find(21), 2U);
+  EXPECT_EQ(index.at(40), 3U);
+  EXPECT_FALSE(index.find(4).has_value());
+  EXPECT_FALSE(index.contains(41));
+  EXPECT_FALSE(index.contains(0));
+  EXPECT_THROW(index.at(9), std::out_of_range);
+  EXPECT_EQ(index.size(), 4U);
+}
+
+TEST(AtlasNodeIndex, RefusesIdsThatAreNotStrictlyAscending) {
+  EXPECT_THROW(atlas::NodeIndex({1, 5, 5}), std::invalid_argument);
+  EXPECT_THROW(atlas::NodeIndex({2, 1}), std::invalid_argument);
+  EXPECT_NO_THROW(atlas::NodeIndex(std::vector<std::int64_t>{}));
+}
+
+TEST(AtlasEdge, ADirectedTieNamesItsDeclarerWhicheverEndItIs) {
+  atlas::Edge edge{.a = 4, .b = 9, .kind = atlas::TieKind::Referred, .direction = atlas::EdgeDirection::FromB};
+  EXPECT_EQ(edge.from(), 9);
+  EXPECT_EQ(edge.to(), 4);
+  edge.direction = atlas::EdgeDirection::FromA;
+  EXPECT_EQ(edge.from(), 4);
+  EXPECT_EQ(edge.to(), 9);
+  edge.direction = atlas::EdgeDirection::None;
+  EXPECT_EQ(edge.from(), 0);
+  EXPECT_EQ(edge.to(), 0);
+}

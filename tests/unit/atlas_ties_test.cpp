@@ -110,7 +110,7 @@ TEST_P(AtlasTiesTest, ADeclaredTieAppearsInTheAtlasOnlyOnceTheOtherSideConfirms)
   EXPECT_EQ(edge.weight, 1);
   EXPECT_EQ(edge.since, atlas::parse_date("2023-04-05").value());
   EXPECT_EQ(edge.tie_id, tie.id);
-  EXPECT_EQ(edge.from, 0);
+  EXPECT_EQ(edge.from(), 0);
   EXPECT_EQ(ties_->my_ties(anna_).confirmed.size(), 1u);
   EXPECT_EQ(ties_->my_ties(bram_).confirmed.size(), 1u);
 }
@@ -120,7 +120,7 @@ TEST_P(AtlasTiesTest, ATieWithoutADateDatesFromItsConfirmationAndDirectedKindsKe
   const atlas::GraphInput input = graph(network_);
   ASSERT_EQ(input.edges.size(), 1u);
   EXPECT_EQ(input.edges[0].since, kNow);
-  EXPECT_EQ(input.edges[0].from, bram_);
+  EXPECT_EQ(input.edges[0].from(), bram_);
   EXPECT_EQ(tie.decided_at, kNow);
 }
 
@@ -384,7 +384,7 @@ TEST_P(AtlasTiesTest, NodesCarryOnlyProfileFieldsShownToMembers) {
   const atlas::GraphInput input = graph(network_);
   ASSERT_EQ(input.nodes.size(), 3u);
   EXPECT_EQ(input.nodes[0].name, "Anna de Wit");
-  EXPECT_EQ(input.nodes[0].profile_path, "/leden/" + std::to_string(anna_));
+  EXPECT_EQ(input.nodes[0].profile_path(), "/leden/" + std::to_string(anna_));
   EXPECT_EQ(input.nodes[0].disciplines, (std::vector<std::string>{"ict", "juridisch"}));
   EXPECT_EQ(input.nodes[0].town, "Breda");
   EXPECT_EQ(input.nodes[0].region, "Noord-Brabant");
