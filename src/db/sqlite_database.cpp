@@ -131,6 +131,10 @@ class SqliteConnection final : public Session {
     }
   }
 
+  // BEGIN and COMMIT of read() and write(): kept prepared like any query, so that a transaction does
+  // not parse its own control statements again (a short read is a few statements in all).
+  void transaction_control(std::string_view sql) { run(sql, {}, nullptr); }
+
   bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
   // What every connection needs before its first statement: schemas and queries may name these.
@@ -317,10 +321,10 @@ void SqliteDatabase::run_write(const std::function<void(Session&)>& fn) {
 
   // IMMEDIATE takes the write lock up front, so a transaction never fails half-way because another
   // process started writing after it had read.
-  writer_->exec("BEGIN IMMEDIATE");
+  writer_->transaction_control("BEGIN IMMEDIATE");
   try {
     fn(*writer_);
-    writer_->exec("COMMIT");
+    writer_->transaction_control("COMMIT");
   } catch (...) {
     writer_->rollback();
     throw;
@@ -331,9 +335,9 @@ void SqliteDatabase::run_read(const std::function<void(Session&)>& fn) {
   std::unique_ptr<SqliteConnection> reader = acquire_reader();
   try {
     // A deferred BEGIN: the snapshot starts at the first SELECT and holds until COMMIT.
-    reader->exec("BEGIN");
+    reader->transaction_control("BEGIN");
     fn(*reader);
-    reader->exec("COMMIT");
+    reader->transaction_control("COMMIT");
   } catch (...) {
     if (reader->rollback()) {
       release_reader(std::move(reader));
