@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 
 #include "audit/audit.h"
 #include "discussions/store.h"
@@ -342,7 +343,20 @@ Result<TopicPage> Service::topic_page(const Viewer& viewer, std::int64_t topic_i
       view.posts = store::posts_between(session, topic_id, first, last, account_of(viewer));
     } else {
       // The texts are most of what a page reads: only those the caller lacks (none when all are cached).
-      view.posts = store::post_stamps_between(session, topic_id, first, last, account_of(viewer));
+      // The posts' rows themselves come from memory while the topic's version is the one just read.
+      auto stamps = post_pages_.find(topic_id, view.page, view.topic.version);
+      if (stamps == nullptr) {
+        stamps = std::make_shared<const std::vector<Post>>(store::post_stamps_between(session, topic_id, first, last, 0));
+        post_pages_.store(topic_id, view.page, view.topic.version, stamps);
+      }
+      view.posts = *stamps;
+      if (signed_in(viewer)) {
+        for (const std::int64_t id : store::useful_to_viewer_between(session, topic_id, first, last, viewer->account_id)) {
+          for (Post& post : view.posts) {
+            if (post.id == id) post.viewer_found_useful = true;
+          }
+        }
+      }
       page_has_html = false;
       for (const Post& post : view.posts) {  // every post is asked (the caller may note its answers)
         if (needs_html(view, post)) page_has_html = true;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "discussions/post_page_cache.h"
 #include "discussions/types.h"
 #include "groups/access.h"
 #include "http/request.h"
@@ -179,7 +180,8 @@ class Service {
   // without their Markdown, and with their HTML only when `needs_html(view, post)` says so for one of
   // them (asked once per post in order, in the same read, after the access check, with the view's
   // topic and permissions set; one yes brings the whole page's HTML). The accepted answer always has
-  // its HTML.
+  // its HTML. The posts' rows are read once per topic version (PostPageCache), the viewer's own
+  // reactions on the page for every request.
   using NeedsHtml = std::function<bool(const TopicPage& view, const Post& post)>;
   Result<TopicPage> topic_page(const Viewer& viewer, std::int64_t topic_id, std::int64_t page,
                                const NeedsHtml& needs_html);
@@ -230,6 +232,7 @@ class Service {
  private:
   db::Database& database_;
   ServiceOptions options_;
+  PostPageCache post_pages_;  // the topic page's rows of posts per topic version
 };
 
 // Mentions in `markdown` resolved to members of the network (a handle is the member's name with

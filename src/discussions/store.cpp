@@ -17,14 +17,14 @@ GroupRef group_from(const db::Row& row, std::size_t at) {
   return GroupRef{row.int64(at), row.int64(at + 1), row.text(at + 2), row.text(at + 3), row.text(at + 4)};
 }
 
-// 18 columns; accounts may be gone (names then read as "").
+// 19 columns; accounts may be gone (names then read as "").
 constexpr std::string_view kTopicColumns =
     "t.id, t.group_id, t.author_id, COALESCE(ta.name, ''), t.title, t.kind, t.pinned, t.closed_at, t.hidden_at, "
     "t.accepted_reply_id, t.reply_count, t.last_post_number, t.last_reply_id, t.last_author_id, "
-    "COALESCE(tl.name, ''), t.last_posted_at, t.created_at, t.updated_at ";
+    "COALESCE(tl.name, ''), t.last_posted_at, t.created_at, t.updated_at, t.version ";
 constexpr std::string_view kTopicJoins =
     "LEFT JOIN accounts ta ON ta.id = t.author_id LEFT JOIN accounts tl ON tl.id = t.last_author_id ";
-constexpr std::size_t kTopicColumnCount = 18;
+constexpr std::size_t kTopicColumnCount = 19;
 
 Topic topic_from(const db::Row& row) {
   Topic topic;
@@ -46,6 +46,7 @@ Topic topic_from(const db::Row& row) {
   topic.last_posted_at = row.int64(15);
   topic.created_at = row.int64(16);
   topic.updated_at = row.int64(17);
+  topic.version = row.int64(18);
   return topic;
 }
 
@@ -239,6 +240,19 @@ std::vector<Post> post_stamps_between(db::Session& session, std::int64_t topic_i
     posts.push_back(post_from(row));
   }
   return posts;
+}
+
+std::vector<std::int64_t> useful_to_viewer_between(db::Session& session, std::int64_t topic_id, std::int64_t first,
+                                                   std::int64_t last, std::int64_t viewer_account_id) {
+  std::vector<std::int64_t> ids;
+  for (const db::Row& row :
+       session.query("SELECT rr.reply_id FROM reply_reactions rr JOIN replies r ON r.id = rr.reply_id "
+                     "WHERE rr.account_id = ? AND rr.kind = 'useful' AND r.topic_id = ? "
+                     "AND r.post_number BETWEEN ? AND ?",
+                     {viewer_account_id, topic_id, first, last})) {
+    ids.push_back(row.int64(0));
+  }
+  return ids;
 }
 
 std::vector<std::pair<std::int64_t, std::string>> post_html_between(db::Session& session, std::int64_t topic_id,

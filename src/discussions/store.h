@@ -39,6 +39,9 @@ std::vector<Post> posts_between(db::Session& session, std::int64_t topic_id, std
 // The same without the text: body_markdown and body_html come empty (for a caller that has the HTML).
 std::vector<Post> post_stamps_between(db::Session& session, std::int64_t topic_id, std::int64_t first,
                                       std::int64_t last, std::int64_t viewer_account_id);
+// The posts among first..last the viewer found useful (their "useful" reactions), as reply ids.
+std::vector<std::int64_t> useful_to_viewer_between(db::Session& session, std::int64_t topic_id, std::int64_t first,
+                                                   std::int64_t last, std::int64_t viewer_account_id);
 // The HTML of posts first..last, as (reply id, body_html) in post order.
 std::vector<std::pair<std::int64_t, std::string>> post_html_between(db::Session& session, std::int64_t topic_id,
                                                                     std::int64_t first, std::int64_t last);

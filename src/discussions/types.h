@@ -55,6 +55,7 @@ struct Topic {
   std::int64_t last_posted_at = 0;
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  std::int64_t version = 0;  // changes with every write that changes what the topic's posts show
 
   bool closed() const { return closed_at.has_value(); }
   bool hidden() const { return hidden_at.has_value(); }

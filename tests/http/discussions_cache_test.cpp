@@ -2,7 +2,8 @@
 // both databases: every page here is read first so that its posts are cached, then something changes,
 // and the next read must show the change at once: an edit, a hidden post (its text for hosts only), a
 // new reply with the unread marker before it, a reaction (the count for everyone, the pressed button
-// for the one who reacted), a renamed author, the reader's language. Each member keeps their own
+// for the one who reacted), a renamed author, the reader's language, a post changed outside the
+// service (the page's posts are kept per topic version). Each member keeps their own
 // controls on a shared cached post, and a member outside a private group never gets its cached page.
 #include <gtest/gtest.h>
 
@@ -92,6 +93,22 @@ TEST_P(TopicPageCache, AHiddenPostDisappearsAtOnceAndItsTextStaysForHostsOnly) {
   // Shown again: back for everyone at once.
   ASSERT_EQ(host_->post("/reacties/" + std::to_string(rude.id) + "/verbergen", {{"waarde", "0"}}).status, 303);
   EXPECT_TRUE(contains(post_item(piet_->get(path).body, rude.id), "horloges"));
+}
+
+// A page's posts are kept per topic version (discussions/post_page_cache.h). A write outside the
+// discussions service (another feature, another instance, a console) changes the version too: the
+// database's triggers bump it, so the next page shows the change.
+TEST_P(TopicPageCache, APostChangedOutsideTheServiceShowsAtOnce) {
+  const auto created = topic(*piet_, "Buiten de dienst om", "Begin");
+  const auto answer = reply(*anna_, created.id, "Een gewoon antwoord");
+  const std::string path = "/onderwerpen/" + std::to_string(created.id) + "?pagina=1";
+  EXPECT_TRUE(contains(warm(*piet_, path), "Een gewoon antwoord"));
+  db_->write([&](db::Session& session) {
+    session.execute("UPDATE replies SET hidden_at = created_at WHERE id = ?", {answer.id});
+  });
+  const std::string view = post_item(piet_->get(path).body, answer.id);
+  EXPECT_TRUE(contains(view, "Dit bericht is verborgen door een moderator."));
+  EXPECT_FALSE(contains(view, "Een gewoon antwoord"));
 }
 
 TEST_P(TopicPageCache, ANewReplyShowsAtOnceWithTheUnreadMarkerBeforeIt) {

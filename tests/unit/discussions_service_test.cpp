@@ -438,6 +438,58 @@ TEST_P(DiscussionsServiceTest, UsefulTogglesWithACountButNotOnOnesOwnPost) {
   EXPECT_EQ(service_->topic_page(as(anna_), created.id, 1).value->posts[0].useful_count, 1);
 }
 
+// The topic page of a caller that keeps the posts' HTML reads the posts' rows once per topic version:
+// every write that changes what a post shows must change the version in its own transaction, so that
+// the next page shows it, and the viewer's own reactions are never shared between viewers.
+TEST_P(DiscussionsServiceTest, APageOfPostsKeptPerTopicVersionShowsEveryChangeAtOnce) {
+  const auto created = topic(piet_, "Versies", "Openingsvraag");
+  const auto answer = reply(anna_, created.id, "Eerste antwoord");
+  const discussions::Service::NeedsHtml html_kept = [](const auto&, const auto&) { return false; };
+  const auto page = [&](std::int64_t viewer) {
+    auto view = service_->topic_page(as(viewer), created.id, 1, html_kept);
+    EXPECT_TRUE(view.ok());
+    return *view.value;
+  };
+  const auto version = [&] { return page(host_).topic.version; };
+  const std::int64_t at_start = version();
+  EXPECT_EQ(version(), at_start) << "reading changes nothing";
+  ASSERT_EQ(page(host_).posts.size(), 2u);
+
+  reply(host_, created.id, "Tweede antwoord");
+  EXPECT_GT(version(), at_start);
+  EXPECT_EQ(page(anna_).posts.size(), 3u);
+
+  std::int64_t before = version();
+  ASSERT_TRUE(service_->edit(as(anna_), answer.id, PostEdit{"Verbeterd antwoord", std::nullopt}).ok());
+  EXPECT_GT(version(), before);
+  EXPECT_EQ(page(piet_).posts[1].revision_count, 1);
+
+  before = version();
+  ASSERT_TRUE(service_->toggle_useful(as(piet_), answer.id).ok());
+  EXPECT_GT(version(), before);
+  EXPECT_EQ(page(host_).posts[1].useful_count, 1);
+  EXPECT_TRUE(page(piet_).posts[1].viewer_found_useful);
+  EXPECT_FALSE(page(host_).posts[1].viewer_found_useful);
+  EXPECT_FALSE(page(anna_).posts[1].viewer_found_useful);
+
+  before = version();
+  ASSERT_TRUE(service_->set_hidden(as(host_), answer.id, true).ok());
+  EXPECT_GT(version(), before);
+  EXPECT_TRUE(page(piet_).posts[1].hidden());
+
+  // A new name comes from another feature's write (accounts): the database bumps the version itself.
+  before = version();
+  db_->write([&](db::Session& session) {
+    session.execute("UPDATE accounts SET name = 'Anna Jansen' WHERE id = ?", {anna_});
+  });
+  EXPECT_GT(version(), before);
+  EXPECT_EQ(page(piet_).posts[1].author_name, "Anna Jansen");
+
+  // Pinning and closing are read with the topic row on every request: no version needed.
+  ASSERT_TRUE(service_->set_closed(as(host_), created.id, true).ok());
+  EXPECT_TRUE(page(piet_).topic.closed());
+}
+
 TEST_P(DiscussionsServiceTest, TheAskerOrAHostMarksTheAcceptedAnswerShownAtTheTop) {
   const auto question = topic(piet_, "Hoe factureer ik?", "Vraag", Kind::Question);
   const auto wrong = reply(host_, question.id, "Zo niet");
