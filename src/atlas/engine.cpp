@@ -149,7 +149,10 @@ RunResult Engine::run_full(std::shared_ptr<const GraphInput> input) {
 }
 
 RunResult Engine::recompute(GraphInput input) {
-  auto shared = std::make_shared<const GraphInput>(std::move(input));
+  return recompute(std::make_shared<const GraphInput>(std::move(input)));
+}
+
+RunResult Engine::recompute(std::shared_ptr<const GraphInput> shared) {
   {
     std::lock_guard lock(queue_mutex_);
     scheduled_.erase(shared->network_id);  // this run supersedes a scheduled one
@@ -170,15 +173,16 @@ RunResult Engine::recompute(GraphInput input) {
   }
 }
 
-void Engine::update(GraphInput input) {
-  const std::shared_ptr<const Snapshot> served = current(input.network_id);
-  if (served && served->input_fingerprint == fingerprint(input)) return;
-  if (!served || input.nodes.size() < options_.recompute_at_once_below) {
-    const RunResult result = recompute(std::move(input));
+void Engine::update(GraphInput input) { update(std::make_shared<const GraphInput>(std::move(input))); }
+
+void Engine::update(std::shared_ptr<const GraphInput> shared) {
+  const std::shared_ptr<const Snapshot> served = current(shared->network_id);
+  if (served && served->input_fingerprint == fingerprint(*shared)) return;
+  if (!served || shared->nodes.size() < options_.recompute_at_once_below) {
+    const RunResult result = recompute(std::move(shared));
     if (!result.ok()) spdlog::warn("atlas: run failed ({}); the previous snapshot keeps serving", result.detail);
     return;
   }
-  auto shared = std::make_shared<const GraphInput>(std::move(input));
   publish(std::make_shared<const Snapshot>(patch(*served, shared, options_.analytics.seed)));
   {
     std::lock_guard lock(queue_mutex_);
@@ -188,7 +192,10 @@ void Engine::update(GraphInput input) {
 }
 
 void Engine::restore(Snapshot stored, GraphInput input) {
-  auto shared = std::make_shared<const GraphInput>(std::move(input));
+  restore(std::move(stored), std::make_shared<const GraphInput>(std::move(input)));
+}
+
+void Engine::restore(Snapshot stored, std::shared_ptr<const GraphInput> shared) {
   const bool changed = stored.input_fingerprint != fingerprint(*shared);
   Snapshot served = patch(stored, shared, options_.analytics.seed);
   served.patched = changed;

@@ -59,15 +59,19 @@ class Engine {
   // A full run over `input` on the worker, warm-started from the served snapshot of the network.
   // On success the new snapshot is stored (listener) and served; on failure nothing changes.
   RunResult recompute(GraphInput input);
+  RunResult recompute(std::shared_ptr<const GraphInput> input);
 
   // The network's input as it is now. Unchanged (same fingerprint): nothing. No snapshot yet or a
   // small network: a full run now (waited for). Otherwise: the served snapshot is patched with the
   // change now and a full run is scheduled after `debounce`.
   void update(GraphInput input);
+  // The same with an input the caller keeps too (the refresh job applies the next change to it).
+  void update(std::shared_ptr<const GraphInput> input);
 
   // Serves a snapshot read back from storage (start-up), patched to the current `input` when that
   // differs from what it was computed from (then a full run is scheduled).
   void restore(Snapshot stored, GraphInput input);
+  void restore(Snapshot stored, std::shared_ptr<const GraphInput> input);
 
   // The snapshot served for a network, or nothing before its first run.
   std::shared_ptr<const Snapshot> current(std::int64_t network_id) const;

@@ -49,7 +49,42 @@ Edge declared_edge(const Tie& tie) {
                        tie.date.value_or(tie.decided_at.value_or(tie.created_at)));
 }
 
+bool edge_order(const Edge& x, const Edge& y) {
+  return std::tuple(x.a, x.b, static_cast<int>(x.kind), x.tie_id) <
+         std::tuple(y.a, y.b, static_cast<int>(y.kind), y.tie_id);
+}
+
+bool ended_order(const EndedEdge& x, const EndedEdge& y) {
+  return std::tuple(x.edge.a, x.edge.b, static_cast<int>(x.edge.kind), x.until) <
+         std::tuple(y.edge.a, y.edge.b, static_cast<int>(y.edge.kind), y.until);
+}
+
 }  // namespace
+
+void apply_tie_changes(GraphInput& input, const std::vector<Tie>& changed) {
+  const auto in_input = [&](std::int64_t account_id) {
+    const auto found = std::lower_bound(input.nodes.begin(), input.nodes.end(), account_id,
+                                        [](const Node& node, std::int64_t id) { return node.account_id < id; });
+    return found != input.nodes.end() && found->account_id == account_id;
+  };
+  for (const Tie& tie : changed) {
+    if (!in_input(tie.from_account) || !in_input(tie.to_account)) continue;
+    const Edge edge = declared_edge(tie);
+    // Whatever the input holds of this tie goes first: a pair's edges are adjacent.
+    const auto by_pair = [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); };
+    const auto [pair_begin, pair_end] = std::equal_range(input.edges.begin(), input.edges.end(), edge, by_pair);
+    const auto held = std::find_if(pair_begin, pair_end, [&](const Edge& x) { return x.tie_id == tie.id; });
+    if (held != pair_end) input.edges.erase(held);
+    std::erase_if(input.ended, [&](const EndedEdge& ended) { return ended.edge.tie_id == tie.id; });
+
+    if (tie.state == TieState::Confirmed) {
+      input.edges.insert(std::lower_bound(input.edges.begin(), input.edges.end(), edge, edge_order), edge);
+    } else if (tie.state == TieState::Ended && tie.ended_at) {
+      const EndedEdge ended{edge, *tie.ended_at};
+      input.ended.insert(std::upper_bound(input.ended.begin(), input.ended.end(), ended, ended_order), ended);
+    }
+  }
+}
 
 GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
   GraphInput input;
@@ -93,10 +128,7 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
     if (!in_atlas(tie.from_account) || !in_atlas(tie.to_account)) continue;
     input.ended.push_back(EndedEdge{declared_edge(tie), *tie.ended_at});
   }
-  std::sort(input.ended.begin(), input.ended.end(), [](const EndedEdge& x, const EndedEdge& y) {
-    return std::tuple(x.edge.a, x.edge.b, static_cast<int>(x.edge.kind), x.until) <
-           std::tuple(y.edge.a, y.edge.b, static_cast<int>(y.edge.kind), y.until);
-  });
+  std::stable_sort(input.ended.begin(), input.ended.end(), ended_order);
 
   // Derived ties: every pair within a group (or at an occurrence), counted and dated in memory;
   // sorting the pairs is far cheaper than the database's self-join. Only groups of at most
@@ -138,10 +170,7 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id) {
   }
   add_counted_pairs(pairs, TieKind::MetAtEvents, input.edges);
 
-  std::sort(input.edges.begin(), input.edges.end(), [](const Edge& x, const Edge& y) {
-    return std::tuple(x.a, x.b, static_cast<int>(x.kind), x.tie_id) <
-           std::tuple(y.a, y.b, static_cast<int>(y.kind), y.tie_id);
-  });
+  std::sort(input.edges.begin(), input.edges.end(), edge_order);
   return input;
 }
 

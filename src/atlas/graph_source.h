@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "atlas/types.h"
 #include "db/database.h"
@@ -23,5 +24,13 @@ inline constexpr std::size_t kLargestCircle = 50;
 // (both marked as attended; weight = number of such events, since = the first one). Each kind is its
 // own edge. Runs in the caller's read (or write) transaction. Viewer-independent: apply privacy.h.
 GraphInput load_graph_input(db::Session& session, std::int64_t network_id);
+
+// Brings `input` up to date with declared ties that changed since it was read
+// (ties_store::ties_changed_since), as load_graph_input would read them now: a confirmed tie between
+// two members in the input is an edge, an ended one is in `ended` instead; any other state removes
+// the tie from both. Applying a tie twice changes nothing. Members, privacy and derived ties are
+// not touched: their changes need load_graph_input. At 100k members this is milliseconds where
+// load_graph_input takes seconds.
+void apply_tie_changes(GraphInput& input, const std::vector<Tie>& changed);
 
 }  // namespace atlas

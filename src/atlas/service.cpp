@@ -523,41 +523,64 @@ void Service::start() {
   const auto ids = database_.read([](db::Session& session) { return snapshot_store::network_ids(session); });
   for (const std::int64_t network_id : ids) {
     std::optional<Snapshot> stored;
-    GraphInput input;
-    std::string marker;
+    std::shared_ptr<const GraphInput> input;
+    snapshot_store::TiesMarker marker;
     database_.read([&](db::Session& session) {
       stored = snapshot_store::latest(session, network_id);
       marker = snapshot_store::ties_marker(session, network_id);
-      input = load_graph_input(session, network_id);
+      input = std::make_shared<const GraphInput>(load_graph_input(session, network_id));
     });
     {
       std::lock_guard lock(refresh_mutex_);
-      seen_[network_id] = Seen{marker, std::chrono::steady_clock::now()};
+      seen_[network_id] = Seen{marker, std::chrono::steady_clock::now(), input};
     }
     if (stored) {
-      engine_.restore(std::move(*stored), std::move(input));
+      engine_.restore(std::move(*stored), input);
     } else {
-      engine_.update(std::move(input));
+      engine_.update(input);
     }
   }
 }
 
 void Service::refresh(std::int64_t network_id) {
   std::lock_guard lock(refresh_mutex_);
-  const std::string marker =
-      database_.read([&](db::Session& session) { return snapshot_store::ties_marker(session, network_id); });
-  const auto now_steady = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
   const auto found = seen_.find(network_id);
-  const bool known = found != seen_.end() && engine_.current(network_id) != nullptr;
-  if (known && found->second.ties_marker == marker && now_steady - found->second.full_check < options_.full_check_interval) {
-    return;
-  }
-  GraphInput input = database_.read([&](db::Session& session) { return load_graph_input(session, network_id); });
+  const Seen* seen = found != seen_.end() && found->second.input && engine_.current(network_id) ? &found->second : nullptr;
+  const bool full_due = !seen || started - seen->full_check >= options_.full_check_interval;
+
+  // One read transaction: the marker first, then what changed since the last one (or everything).
+  // Ties changed by a write whose clock ran a little behind the latest decision are caught by
+  // looking back kTieChangeLookback: applying a tie twice changes nothing.
+  snapshot_store::TiesMarker marker;
+  std::optional<std::vector<Tie>> changed;  // set: only declared ties changed, these
+  std::shared_ptr<const GraphInput> whole;  // set: the whole input was read
+  database_.read([&](db::Session& session) {
+    marker = snapshot_store::ties_marker(session, network_id);
+    if (!full_due && marker == seen->marker) return;
+    const bool only_ties_added_or_decided = !full_due && marker.privacy_rows == seen->marker.privacy_rows &&
+                                            marker.privacy_updated == seen->marker.privacy_updated &&
+                                            marker.ties >= seen->marker.ties;
+    if (only_ties_added_or_decided) {
+      changed = ties_store::ties_changed_since(session, network_id, seen->marker.last_decided - snapshot_store::kTieChangeLookback,
+                                               seen->marker.last_ended - snapshot_store::kTieChangeLookback);
+    } else {
+      whole = std::make_shared<const GraphInput>(load_graph_input(session, network_id));
+    }
+  });
+  if (!changed && !whole) return;  // nothing changed
   const auto read = std::chrono::steady_clock::now();
-  seen_[network_id] = Seen{marker, now_steady};
-  engine_.update(std::move(input));
-  spdlog::debug("atlas: network {} refreshed: input read in {} ms, served after {} ms more", network_id,
-                std::chrono::duration_cast<std::chrono::milliseconds>(read - now_steady).count(),
+  std::shared_ptr<const GraphInput> input = whole;
+  if (changed) {
+    auto next = std::make_shared<GraphInput>(*seen->input);
+    apply_tie_changes(*next, *changed);
+    input = std::move(next);
+  }
+  seen_[network_id] = Seen{marker, whole ? started : seen->full_check, input};
+  engine_.update(input);
+  spdlog::debug("atlas: network {} refreshed: {} read in {} ms, served after {} ms more", network_id,
+                whole ? "the whole input" : std::to_string(changed->size()) + " changed ties",
+                std::chrono::duration_cast<std::chrono::milliseconds>(read - started).count(),
                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - read).count());
 }
 

@@ -5,7 +5,9 @@
 // "who should I meet", exports, cluster names and the figures over time. It also decides when the
 // engine recomputes: refresh() compares a cheap marker of ties and privacy choices (every run of the
 // "atlas.refresh" job) and the whole input's fingerprint (every `full_check_interval`), and hands a
-// changed input to Engine::update.
+// changed input to Engine::update. When only declared ties were added or decided, it reads just those
+// and applies them to the input it handed over last (graph_source.h: apply_tie_changes) instead of
+// reading the whole network again; members, privacy and derived ties are read whole.
 //
 // The atlas JSON is described in exports.h. Thread-safety: all functions may be called from any
 // thread; the engine's snapshots are immutable.
@@ -156,8 +158,9 @@ class Service {
 
   std::mutex refresh_mutex_;  // one refresh at a time
   struct Seen {
-    std::string ties_marker;
-    std::chrono::steady_clock::time_point full_check;
+    snapshot_store::TiesMarker marker;
+    std::chrono::steady_clock::time_point full_check;   // when the whole input was last read
+    std::shared_ptr<const GraphInput> input;            // the input last handed to the engine
   };
   std::map<std::int64_t, Seen> seen_;
   bool started_ = false;

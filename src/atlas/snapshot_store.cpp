@@ -138,15 +138,18 @@ void put_cluster_name(db::Session& session, std::int64_t network_id, std::int64_
       {network_id, cluster_id, name, account_id, now});
 }
 
-std::string ties_marker(db::Session& session, std::int64_t network_id) {
-  const auto ties = session.query_one(
-      "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(decided_at), 0), COALESCE(MAX(ended_at), 0) "
-      "FROM atlas_ties WHERE network_id = ?",
-      {network_id});
+TiesMarker ties_marker(db::Session& session, std::int64_t network_id) {
+  // Separate statements, so each MAX can read the end of its own index.
+  TiesMarker marker;
+  marker.ties = session.query_one("SELECT COUNT(*) FROM atlas_ties WHERE network_id = ?", {network_id})->int64(0);
+  marker.last_decided =
+      session.query_one("SELECT COALESCE(MAX(decided_at), 0) FROM atlas_ties WHERE network_id = ?", {network_id})
+          ->int64(0);
+  marker.last_ended =
+      session.query_one("SELECT COALESCE(MAX(ended_at), 0) FROM atlas_ties WHERE network_id = ?", {network_id})->int64(0);
   const auto privacy = session.query_one("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM atlas_privacy");
-  std::string marker;
-  for (std::size_t i = 0; i < 4; ++i) marker += std::to_string(ties->int64(i)) + ":";
-  marker += std::to_string(privacy->int64(0)) + ":" + std::to_string(privacy->int64(1));
+  marker.privacy_rows = privacy->int64(0);
+  marker.privacy_updated = privacy->int64(1);
   return marker;
 }
 

@@ -40,9 +40,21 @@ std::map<std::int64_t, std::string> cluster_names(db::Session& session, std::int
 void put_cluster_name(db::Session& session, std::int64_t network_id, std::int64_t cluster_id, const std::string& name,
                       std::int64_t account_id, std::int64_t now);
 
-// Changes whenever a tie of the network is declared, confirmed, declined, withdrawn or ended, or a
-// member changes their atlas privacy: counts and latest times of atlas_ties and atlas_privacy.
-std::string ties_marker(db::Session& session, std::int64_t network_id);
+// Changes whenever a tie of the network is declared, confirmed, declined, withdrawn, ended or
+// erased, or a member changes their atlas privacy. Cheap at a million ties: the latest times come
+// from indexes (migration 0017); the count walks the network's entries of one index.
+struct TiesMarker {
+  std::int64_t ties = 0;          // the network's tie rows in any state: a declaration raises it, an erasure lowers it
+  std::int64_t last_decided = 0;  // the latest decided_at (a tie confirmed, declined or withdrawn)
+  std::int64_t last_ended = 0;    // the latest ended_at
+  std::int64_t privacy_rows = 0;  // atlas_privacy (installation-wide): rows and the latest update
+  std::int64_t privacy_updated = 0;
+  bool operator==(const TiesMarker&) const = default;
+};
+TiesMarker ties_marker(db::Session& session, std::int64_t network_id);
+// How far before the latest decision seen the next refresh looks for changed ties (seconds): a
+// write that read its clock before another but committed after it still gets caught.
+inline constexpr std::int64_t kTieChangeLookback = 60;
 
 // Every network id, by id.
 std::vector<std::int64_t> network_ids(db::Session& session);

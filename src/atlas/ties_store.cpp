@@ -142,6 +142,21 @@ std::vector<Tie> ended_ties(db::Session& session, std::int64_t network_id) {
   return result;
 }
 
+std::vector<Tie> ties_changed_since(db::Session& session, std::int64_t network_id, std::int64_t decided_since,
+                                    std::int64_t ended_since) {
+  // Two indexed ranges (atlas_ties_by_decision, atlas_ties_by_end) joined, rather than an OR that a
+  // planner may answer by walking the network's every tie.
+  std::vector<Tie> result;
+  for (const db::Row& row : session.query(
+           "SELECT " + std::string(kTieColumns) + " FROM atlas_ties t WHERE t.id IN ("
+           "SELECT id FROM atlas_ties WHERE network_id = ? AND decided_at >= ? UNION "
+           "SELECT id FROM atlas_ties WHERE network_id = ? AND ended_at >= ?) ORDER BY t.id",
+           {network_id, decided_since, network_id, ended_since})) {
+    result.push_back(tie_from(row));
+  }
+  return result;
+}
+
 std::vector<std::int64_t> connections_of(db::Session& session, std::int64_t account_id, std::int64_t network_id) {
   std::vector<std::int64_t> result;
   for (const db::Row& row : session.query(

@@ -54,6 +54,10 @@ struct ConfirmedTie {
 std::vector<ConfirmedTie> confirmed_ties(db::Session& session, std::int64_t network_id);
 // Every tie of the network that was confirmed and then ended, oldest first.
 std::vector<Tie> ended_ties(db::Session& session, std::int64_t network_id);
+// The network's ties decided (confirmed, declined, withdrawn) at or after `decided_since` or ended at
+// or after `ended_since`, in their state now, by id: what changed in the atlas since a refresh.
+std::vector<Tie> ties_changed_since(db::Session& session, std::int64_t network_id, std::int64_t decided_since,
+                                    std::int64_t ended_since);
 // The members with a confirmed tie to this member in the network (either direction, any kind).
 std::vector<std::int64_t> connections_of(db::Session& session, std::int64_t account_id, std::int64_t network_id);
 // Erasure: every tie the member declared or received.

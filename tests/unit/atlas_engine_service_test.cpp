@@ -10,6 +10,7 @@
 
 #include "atlas/engine.h"
 #include "atlas/exports.h"
+#include "atlas/graph_source.h"
 #include "atlas/service.h"
 #include "atlas/snapshot_store.h"
 #include "atlas/ties_service.h"
@@ -188,6 +189,55 @@ TEST_P(AtlasEngineServiceTest, AnEndedTieLeavesTodaysMapAndStaysForTheTimeSlider
   EXPECT_EQ(ended_between(atlas_for(pim_), pim_, a2_), kNow);
   // Ended ties count for nothing today.
   EXPECT_EQ(service_->history(network_).back().figures.ties, 6);
+}
+
+TEST_P(AtlasEngineServiceTest, TiesConfirmedOrEndedAfterStartAndAPrivacyChangeReachTheServedMap) {
+  std::int64_t now = kNow;
+  atlas::TiesService ties(*db_, atlas::TiesOptions{.clock = [&now] { return now; }, .changed = {}});
+  const auto confirm_now = [&](std::int64_t from, std::int64_t to) {
+    now += 10;
+    auto declared = ties.declare(from, atlas::DeclareInput{to, "knows", "", "", std::nullopt});
+    ASSERT_TRUE(declared.ok()) << declared.error->message_key;
+    ASSERT_TRUE(ties.confirm(to, declared.value->id).ok());
+  };
+  const auto refreshed = [&] {
+    service_->refresh(network_);
+    engine_->flush();
+  };
+  // Ties only: the refresh applies the changed ties to the input it read before.
+  confirm_now(nina_, b2_);
+  refreshed();
+  EXPECT_TRUE(has_edge(atlas_for(a1_), nina_, b2_));
+  // Nina hides herself: a privacy change rereads everything, and she is gone with her tie.
+  now += 10;
+  ties.save_settings(nina_, atlas::PrivacySettings{atlas::TieVisibility::Network, true});
+  refreshed();
+  EXPECT_FALSE(node_ids(atlas_for(a1_)).contains(nina_));
+  EXPECT_EQ(engine_->current(network_)->input->nodes.size(), 8u);
+  // A tie between others while she is hidden; then she comes back with her tie.
+  confirm_now(b3_, a2_);
+  refreshed();
+  EXPECT_TRUE(has_edge(atlas_for(a1_), a2_, b3_));
+  now += 10;
+  ties.save_settings(nina_, atlas::PrivacySettings{atlas::TieVisibility::Network, false});
+  refreshed();
+  EXPECT_TRUE(has_edge(atlas_for(a1_), nina_, b2_));
+  // An ended tie leaves today's map.
+  const std::int64_t tie_id = db_->read([&](db::Session& session) {
+    return session.query_one("SELECT id FROM atlas_ties WHERE key_a = ? AND key_b = ? AND state = 'confirmed'",
+                             {std::min(a2_, b3_), std::max(a2_, b3_)})->int64(0);
+  });
+  now += 10;
+  ASSERT_TRUE(ties.end(a2_, tie_id).ok());
+  refreshed();
+  EXPECT_FALSE(has_edge(atlas_for(a1_), a2_, b3_));
+  // The input served equals the one read afresh.
+  const auto served = engine_->current(network_);
+  ASSERT_NE(served, nullptr);
+  const atlas::GraphInput fresh = db_->read([&](db::Session& session) { return atlas::load_graph_input(session, network_); });
+  EXPECT_EQ(served->input->edges, fresh.edges);
+  EXPECT_EQ(served->input->nodes, fresh.nodes);
+  EXPECT_EQ(served->input->ended.size(), fresh.ended.size());
 }
 
 TEST_P(AtlasEngineServiceTest, VisitorsAndOutsidersGetNoAtlas) {

@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <tuple>
 
 #include "atlas/graph_source.h"
 #include "atlas/privacy.h"
+#include "atlas/snapshot_store.h"
+#include "atlas/ties_store.h"
 #include "atlas/ties_service.h"
 #include "audit/audit.h"
 #include "db/migrations.h"
@@ -440,6 +443,76 @@ TEST(AtlasDates, DatesAreReadAndWrittenAsUtcDays) {
   EXPECT_FALSE(atlas::parse_date("2024-01-05 "));
   EXPECT_EQ(atlas::format_date(1709164800), "2024-02-29");
   EXPECT_EQ(atlas::format_date(1709164800 + 86399), "2024-02-29");
+}
+
+// The refresh job applies the ties changed since its last marker to the input it read before
+// (apply_tie_changes) instead of reading the whole network: after any mix of declarations,
+// confirmations, refusals and ends, that must be exactly the input read afresh.
+TEST_P(AtlasTiesTest, TheTiesChangedSinceAMarkerBringAnEarlierInputUpToDate) {
+  std::int64_t now = kNow;
+  atlas::TiesService ties(*db_, atlas::TiesOptions{.clock = [&now] { return now; }, .changed = {}});
+  std::vector<std::int64_t> members = {anna_, bram_, cor_};
+  for (int i = 0; i < 5; ++i) members.push_back(world_->add_member("Lid " + std::to_string(i), {network_}));
+  const std::vector<std::string> kinds = {"knows", "worked_together", "referred", "backup"};
+  std::mt19937 random(11);
+  const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+
+  atlas::GraphInput earlier = graph(network_);
+  auto marker = db_->read([&](db::Session& s) { return atlas::snapshot_store::ties_marker(s, network_); });
+  int applied_rounds = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (int step = 0; step < 6; ++step) {
+      now += 1 + static_cast<std::int64_t>(pick(3)) * 100;
+      const std::int64_t from = members[pick(members.size())];
+      const std::int64_t to = members[pick(members.size())];
+      if (from == to) continue;
+      auto declared = ties.declare(from, atlas::DeclareInput{to, kinds[pick(kinds.size())], "", "", std::nullopt});
+      if (!declared.ok()) continue;  // a live duplicate
+      const atlas::Tie tie = *declared.value;
+      switch (pick(5)) {
+        case 0: break;  // stays pending
+        case 1: EXPECT_TRUE(ties.decline(to, tie.id).ok()); break;
+        case 2: EXPECT_TRUE(ties.withdraw(from, tie.id).ok()); break;
+        default: EXPECT_TRUE(ties.confirm(to, tie.id).ok()); break;
+      }
+    }
+    // Now and then a confirmed tie ends, possibly one confirmed rounds ago.
+    const atlas::GraphInput current = graph(network_);
+    std::vector<std::int64_t> live;
+    for (const atlas::Edge& edge : current.edges) {
+      if (edge.tie_id != 0) live.push_back(edge.tie_id);
+    }
+    if (!live.empty() && pick(2) == 0) {
+      const std::int64_t tie_id = live[pick(live.size())];
+      const auto tie = db_->read([&](db::Session& s) { return atlas::ties_store::find_tie(s, tie_id); });
+      ASSERT_TRUE(tie.has_value());
+      now += 7;
+      EXPECT_TRUE(ties.end(tie->to_account, tie_id).ok());
+    }
+
+    const auto next_marker = db_->read([&](db::Session& s) { return atlas::snapshot_store::ties_marker(s, network_); });
+    const std::vector<atlas::Tie> changed = db_->read([&](db::Session& s) {
+      return atlas::ties_store::ties_changed_since(s, network_, marker.last_decided - atlas::snapshot_store::kTieChangeLookback,
+                                                   marker.last_ended - atlas::snapshot_store::kTieChangeLookback);
+    });
+    atlas::apply_tie_changes(earlier, changed);
+    const atlas::GraphInput fresh = graph(network_);
+    EXPECT_EQ(earlier.edges, fresh.edges) << "round " << round;
+    ASSERT_EQ(earlier.ended.size(), fresh.ended.size()) << "round " << round;
+    for (std::size_t i = 0; i < fresh.ended.size(); ++i) {
+      EXPECT_EQ(earlier.ended[i].edge, fresh.ended[i].edge) << "round " << round;
+      EXPECT_EQ(earlier.ended[i].until, fresh.ended[i].until) << "round " << round;
+    }
+    atlas::apply_tie_changes(earlier, changed);  // twice: nothing changes
+    EXPECT_EQ(earlier.edges, fresh.edges);
+    EXPECT_EQ(earlier.ended.size(), fresh.ended.size());
+    if (!changed.empty()) ++applied_rounds;
+    EXPECT_NE(next_marker, marker) << "round " << round << ": ties were written, the marker must move";
+    marker = next_marker;
+  }
+  EXPECT_GE(applied_rounds, 10);
+  EXPECT_FALSE(graph(network_).edges.empty());
+  EXPECT_FALSE(graph(network_).ended.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AtlasTiesTest, ::testing::ValuesIn(testing_support::test_backends()),
