@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <random>
+#include <stdexcept>
 
 #include "discussions/diff.h"
 #include "discussions/fragment_cache.h"
@@ -200,6 +202,49 @@ std::string fragment_stamp(const Post& post) {
 // The fragments a topic page found in the cache while the service asked which HTML it needs, so
 // that rendering the page does not look them up again. One per request.
 using FoundFragments = std::vector<std::pair<std::int64_t, FragmentCache::Html>>;  // post id, HTML
+
+// Where the posts go on a topic page. The page (template and layout) is rendered with these two
+// markers in the places of the runs of posts before and after the unread marker, and the posts'
+// HTML is then joined straight into the finished page: 50 posts are copied once instead of through
+// the template's data, its output and the layout. A comment with a random part per process: no
+// Markdown produces one (cmark drops raw HTML) and no escaped text holds "<!--", so nothing the page
+// shows before the posts can contain a marker.
+const std::array<std::string, 2>& post_run_markers() {
+  static const std::array<std::string, 2> markers = [] {
+    std::random_device random;
+    char nonce[33];
+    std::snprintf(nonce, sizeof nonce, "%08x%08x%08x%08x", random(), random(), random(), random());
+    return std::array<std::string, 2>{std::string("<!--posts-before-") + nonce + "-->",
+                                      std::string("<!--posts-after-") + nonce + "-->"};
+  }();
+  return markers;
+}
+
+// Replaces the markers in `page` by the posts: fragments[0, split) for the first, the rest for the
+// second, each followed by a newline.
+void join_posts_into(std::string& page, const std::vector<FragmentCache::Html>& fragments, std::size_t split) {
+  const auto& markers = post_run_markers();
+  const std::size_t before = page.find(markers[0]);
+  const std::size_t after = before == std::string::npos ? before : page.find(markers[1], before);
+  if (after == std::string::npos) throw std::logic_error("discussions/topic template: a post marker is missing");
+  std::size_t bytes = page.size();
+  for (const auto& fragment : fragments) bytes += fragment->size() + 1;
+  std::string joined;
+  joined.reserve(bytes);
+  joined.append(page, 0, before);
+  for (std::size_t i = 0; i < split; ++i) {
+    joined += *fragments[i];
+    joined += '\n';
+  }
+  const std::size_t between = before + markers[0].size();
+  joined.append(page, between, after - between);
+  for (std::size_t i = split; i < fragments.size(); ++i) {
+    joined += *fragments[i];
+    joined += '\n';
+  }
+  joined.append(page, after + markers[1].size());
+  page = std::move(joined);
+}
 
 class Pages {
  public:
@@ -758,33 +803,30 @@ class Pages {
       data accepted = post_data(*view.accepted, view, language, viewer_id);
       page.set("accepted", accepted);
     }
-    // The posts as HTML in two runs, before and after the unread marker (its place is per viewer).
+    // The posts as HTML in two runs, before and after the unread marker (its place is per viewer),
+    // joined into the rendered page at the end.
     std::vector<FragmentCache::Html> fragments;
     fragments.reserve(view.posts.size());
-    std::size_t bytes = 0;
+    std::size_t split = view.posts.size();
     for (const Post& post : view.posts) {
+      if (split == view.posts.size() && view.first_unread_post_number &&
+          post.post_number >= *view.first_unread_post_number) {
+        split = fragments.size();
+      }
       fragments.push_back(post_html(post, view, language, viewer_id, found));
-      bytes += fragments.back()->size() + 1;
     }
-    std::string before_marker, after_marker;
-    before_marker.reserve(bytes);
-    for (std::size_t i = 0; i < fragments.size(); ++i) {
-      const std::int64_t number = view.posts[i].post_number;
-      const bool after = view.first_unread_post_number && number >= *view.first_unread_post_number;
-      std::string& run = after ? after_marker : before_marker;
-      run += *fragments[i];
-      run += '\n';
-    }
-    page.set("posts_before_marker", before_marker);
+    page.set("posts_before_marker", post_run_markers()[0]);
     set_if(page, "unread_marker", view.first_unread_post_number.has_value());
-    page.set("posts_after_marker", after_marker);
+    page.set("posts_after_marker", post_run_markers()[1]);
     add_pagination(page, topic_path(view.topic.id), view.page, view.page_count, language);
     add_errors(page, site_, language, errors);
     if (request.viewer && options_.watch_form && !view.access.archived) {
       page.set("watch_level", options_.watch_form(*request.viewer, notifications::Target::Topic, view.topic.id,
                                                   topic_path(view.topic.id)));
     }
-    return site_.page(request, "discussions/topic", std::move(page), status);
+    http::Response response = site_.page(request, "discussions/topic", std::move(page), status);
+    join_posts_into(response.body, fragments, split);
+    return response;
   }
 
   http::Response edit_page(const http::Request& request, const EditContext& context, const std::string& title,
