@@ -26,6 +26,29 @@ std::optional<TieVisibility> visibility_in(const GraphInput& input, std::int64_t
   return it->ties_visibility;
 }
 
+// Who is in the scope's atlas with which choice (nothing: not in the atlas).
+std::optional<TieVisibility> visibility_of(const ViewerScope& scope, std::int64_t account_id) {
+  if (const auto found = scope.ties_visibility.find(account_id); found != scope.ties_visibility.end()) {
+    return found->second;
+  }
+  if (!scope.baseline || scope.left_atlas.contains(account_id)) return std::nullopt;
+  return visibility_in(*scope.baseline, account_id);
+}
+
+// The viewer's part of a scope: membership of the network, coordinator, connections. False for a
+// visitor or an account outside the network (the scope then shows nothing).
+bool fill_viewer(db::Session& session, const std::optional<http::Viewer>& viewer, ViewerScope& scope) {
+  if (!viewer || viewer->account_id <= 0) return false;
+  if (!ties_store::is_active_member(session, viewer->account_id, scope.network_id)) return false;
+  scope.viewer_id = viewer->account_id;
+  scope.member = true;
+  scope.coordinator = ties_store::is_coordinator(session, viewer->account_id, scope.network_id);
+  for (std::int64_t other : ties_store::connections_of(session, viewer->account_id, scope.network_id)) {
+    scope.connections.insert(other);
+  }
+  return true;
+}
+
 }  // namespace
 
 PrivacySettings privacy_settings(db::Session& session, std::int64_t account_id) {
@@ -44,39 +67,65 @@ bool is_hidden(db::Session& session, std::int64_t account_id) {
 ViewerScope scope_for(db::Session& session, const std::optional<http::Viewer>& viewer, std::int64_t network_id) {
   ViewerScope scope;
   scope.network_id = network_id;
-  if (!viewer || viewer->account_id <= 0) return scope;
-  if (!ties_store::is_active_member(session, viewer->account_id, network_id)) return scope;
-  scope.viewer_id = viewer->account_id;
-  scope.member = true;
-  scope.coordinator = ties_store::is_coordinator(session, viewer->account_id, network_id);
+  if (!fill_viewer(session, viewer, scope)) return scope;
   const auto members = ties_store::atlas_member_visibility(session, network_id);
   scope.ties_visibility.reserve(members.size());
   for (const auto& [account_id, visibility] : members) scope.ties_visibility.emplace(account_id, visibility);
   scope.viewer_in_atlas = scope.ties_visibility.contains(viewer->account_id);
-  for (std::int64_t other : ties_store::connections_of(session, viewer->account_id, network_id)) {
-    scope.connections.insert(other);
-  }
   return scope;
 }
 
+ViewerScope scope_over(db::Session& session, const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                       std::shared_ptr<const GraphInput> baseline, const std::vector<std::int64_t>& read_now) {
+  ViewerScope scope;
+  scope.network_id = network_id;
+  if (!fill_viewer(session, viewer, scope)) return scope;
+  scope.baseline = std::move(baseline);
+  std::vector<std::int64_t> wanted = read_now;
+  wanted.push_back(viewer->account_id);
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  for (const auto& [account_id, visibility] : ties_store::atlas_member_visibility(session, network_id, wanted)) {
+    scope.ties_visibility.emplace(account_id, visibility);
+  }
+  for (const std::int64_t account_id : wanted) {
+    if (!scope.ties_visibility.contains(account_id)) scope.left_atlas.insert(account_id);
+  }
+  scope.viewer_in_atlas = scope.ties_visibility.contains(viewer->account_id);
+  return scope;
+}
+
+bool still_holds(db::Session& session, const ViewerScope& scope, const std::vector<std::int64_t>& members) {
+  std::vector<std::int64_t> wanted = members;
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::unordered_map<std::int64_t, TieVisibility> now;
+  for (const auto& [account_id, visibility] : ties_store::atlas_member_visibility(session, scope.network_id, wanted)) {
+    now.emplace(account_id, visibility);
+  }
+  return std::all_of(wanted.begin(), wanted.end(), [&](std::int64_t account_id) {
+    const auto found = now.find(account_id);
+    const std::optional<TieVisibility> current =
+        found == now.end() ? std::nullopt : std::optional<TieVisibility>(found->second);
+    return current == visibility_of(scope, account_id);
+  });
+}
+
 bool may_see_node(const ViewerScope& scope, std::int64_t account_id) {
-  return scope.member && scope.ties_visibility.contains(account_id);
+  return scope.member && visibility_of(scope, account_id).has_value();
 }
 
 bool may_see_edge(const ViewerScope& scope, const Edge& edge) {
   if (!scope.member) return false;
-  const auto a = scope.ties_visibility.find(edge.a);
-  const auto b = scope.ties_visibility.find(edge.b);
-  if (a == scope.ties_visibility.end() || b == scope.ties_visibility.end()) return false;
+  const std::optional<TieVisibility> a = visibility_of(scope, edge.a);
+  const std::optional<TieVisibility> b = visibility_of(scope, edge.b);
+  if (!a || !b) return false;
   if (scope.viewer_id == edge.a || scope.viewer_id == edge.b) return true;  // one's own tie
-  return endpoint_allows(scope, edge.a, a->second) && endpoint_allows(scope, edge.b, b->second);
+  return endpoint_allows(scope, edge.a, *a) && endpoint_allows(scope, edge.b, *b);
 }
 
 bool is_network_visible(const ViewerScope& scope, const Edge& edge) {
-  const auto a = scope.ties_visibility.find(edge.a);
-  const auto b = scope.ties_visibility.find(edge.b);
-  return a != scope.ties_visibility.end() && b != scope.ties_visibility.end() &&
-         a->second == TieVisibility::Network && b->second == TieVisibility::Network;
+  return visibility_of(scope, edge.a) == TieVisibility::Network && visibility_of(scope, edge.b) == TieVisibility::Network;
 }
 
 bool is_network_visible(const GraphInput& input, const Edge& edge) {

@@ -15,9 +15,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "atlas/types.h"
 #include "db/database.h"
@@ -47,13 +49,28 @@ struct ViewerScope {
   bool member = false;         // an active member of the network: sees nodes (and edges per the rules)
   bool coordinator = false;    // coordinates the network (for coordinator pages; no extra personal data)
   bool viewer_in_atlas = false;  // the viewer is a node (not hidden)
-  // The ties visibility of every member in the atlas of this network (absent: not in the atlas).
+  // The ties visibility of every member in the atlas of this network (absent: not in the atlas), or,
+  // in a scope over a snapshot (scope_over), of the members read for this request.
   std::unordered_map<std::int64_t, TieVisibility> ties_visibility;
   // Members with a confirmed declared tie to the viewer (the viewer is their "connection").
   std::unordered_set<std::int64_t> connections;
+  // Scope over a snapshot only: members neither in `ties_visibility` nor in `left_atlas` are taken as
+  // `baseline` (the snapshot's input) has them.
+  std::shared_ptr<const GraphInput> baseline;
+  std::unordered_set<std::int64_t> left_atlas;  // read for this request: not in the atlas (any more)
 };
 
 ViewerScope scope_for(db::Session& session, const std::optional<http::Viewer>& viewer, std::int64_t network_id);
+
+// A scope for an answer that shows few members (a path), without reading the network's every member:
+// who is in the atlas and their choice come from `baseline` (the served snapshot's input), except for
+// the viewer and `read_now`, read now. The snapshot's input lags the database by at most a refresh (a
+// privacy change triggers one at once), so an answer built on this scope is shown only when
+// still_holds() confirms every member in it; otherwise the caller answers with scope_for().
+ViewerScope scope_over(db::Session& session, const std::optional<http::Viewer>& viewer, std::int64_t network_id,
+                       std::shared_ptr<const GraphInput> baseline, const std::vector<std::int64_t>& read_now);
+// True when each of `members` is in the atlas now with the ties visibility `scope` took for them.
+bool still_holds(db::Session& session, const ViewerScope& scope, const std::vector<std::int64_t>& members);
 
 // May the viewer see this member as a node?
 bool may_see_node(const ViewerScope& scope, std::int64_t account_id);

@@ -407,26 +407,48 @@ PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_
     answer.refusal = Refusal::UnknownNetwork;
     return answer;
   }
+  // First over the served snapshot with only the members involved read now (a large network's every
+  // member is not read for one path); shown only when every member in the chains is confirmed.
+  if (const std::shared_ptr<const Snapshot> served = viewer ? engine_.current(network_id) : nullptr;
+      served && served->input) {
+    const ViewerScope scope = database_.read(
+        [&](db::Session& session) { return scope_over(session, viewer, network_id, served->input, {from, to}); });
+    if (scope.member) {
+      PathAnswer fast = chains_between(*served, scope, from, to, k);
+      std::vector<std::int64_t> shown;
+      for (const auto& chain : fast.chains) {
+        for (const ChainStep& step : chain) shown.push_back(step.account_id);
+      }
+      if (shown.empty() ||
+          database_.read([&](db::Session& session) { return still_holds(session, scope, shown); })) {
+        return fast;
+      }
+    }
+  }
   const Scoped seen = scoped(viewer, network_id, nullptr);
   if (seen.refusal) {
     answer.refusal = seen.refusal;
     return answer;
   }
-  const Snapshot& snapshot = *seen.snapshot;
+  return chains_between(*seen.snapshot, seen.scope, from, to, k);
+}
+
+PathAnswer Service::chains_between(const Snapshot& snapshot, const ViewerScope& scope, std::int64_t from,
+                                   std::int64_t to, std::size_t k) {
+  PathAnswer answer;
   const std::optional<std::size_t> from_at = snapshot.index.find(from);
   const std::optional<std::size_t> to_at = snapshot.index.find(to);
-  if (!from_at || !to_at || !may_see_node(seen.scope, from) ||
-      !may_see_node(seen.scope, to)) {
+  if (!from_at || !to_at || !may_see_node(scope, from) || !may_see_node(scope, to)) {
     answer.unknown_member = true;
     return answer;
   }
   const std::size_t wanted = std::clamp<std::size_t>(k, 1, kMaxChains);
-  for (const auto& chain : shortest_chains(snapshot, seen.scope, *from_at, *to_at, wanted)) {
+  for (const auto& chain : shortest_chains(snapshot, scope, *from_at, *to_at, wanted)) {
     std::vector<ChainStep> steps;
     for (std::size_t i = 0; i < chain.size(); ++i) {
       const Node& node = snapshot.input->nodes[chain[i]];
       ChainStep step{node.account_id, node.name, node.profile_path(), {}};
-      if (i + 1 < chain.size()) step.kinds_to_next = visible_kinds_between(snapshot, seen.scope, chain[i], chain[i + 1]);
+      if (i + 1 < chain.size()) step.kinds_to_next = visible_kinds_between(snapshot, scope, chain[i], chain[i + 1]);
       steps.push_back(std::move(step));
     }
     answer.chains.push_back(std::move(steps));

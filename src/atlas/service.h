@@ -114,7 +114,8 @@ class Service {
   std::optional<std::string> atlas_json_for(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
                                             Refusal* refusal = nullptr);
 
-  // Up to `k` (1..5) shortest chains of confirmed ties the viewer may see from `from` to `to`.
+  // Up to `k` (1..5) shortest chains of confirmed ties the viewer may see from `from` to `to`. Reads
+  // only the members involved (privacy.h: scope_over), not the network's every member.
   PathAnswer paths(const std::optional<http::Viewer>& viewer, std::int64_t network_id, std::int64_t from,
                    std::int64_t to, std::size_t k);
   // Members two steps from the viewer (over visible confirmed ties), not tied to them yet, with a
@@ -141,6 +142,8 @@ class Service {
   void refresh_all();
 
  private:
+  static PathAnswer chains_between(const Snapshot& snapshot, const ViewerScope& scope, std::int64_t from,
+                                   std::int64_t to, std::size_t k);
   // `names`: the coordinators' cluster names are read too (for the visible graph).
   Scoped scoped(const std::optional<http::Viewer>& viewer, std::int64_t network_id,
                 std::map<std::int64_t, std::string>* names);

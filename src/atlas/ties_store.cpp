@@ -279,14 +279,36 @@ std::vector<MemberRow> network_members(db::Session& session, std::int64_t networ
   return result;
 }
 
+namespace {
+
+constexpr std::string_view kAtlasMemberVisibility =
+    "SELECT a.id, COALESCE(v.ties_visibility, 'network') FROM memberships m JOIN accounts a ON a.id = m.account_id "
+    "LEFT JOIN profiles p ON p.account_id = a.id LEFT JOIN atlas_privacy v ON v.account_id = a.id "
+    "WHERE m.network_id = ? AND m.status = 'active' AND a.status = 'active' "
+    "AND COALESCE(p.profile_visibility, 1) < 2 AND COALESCE(v.hidden, 0) = 0";
+
+}  // namespace
+
+std::vector<std::pair<std::int64_t, TieVisibility>> atlas_member_visibility(db::Session& session, std::int64_t network_id,
+                                                                            const std::vector<std::int64_t>& members) {
+  std::vector<std::pair<std::int64_t, TieVisibility>> result;
+  if (members.empty()) return result;
+  std::string sql = std::string(kAtlasMemberVisibility) + " AND a.id IN (";
+  db::Params parameters{network_id};
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    sql += i == 0 ? "?" : ", ?";
+    parameters.emplace_back(members[i]);
+  }
+  sql += ") ORDER BY a.id";
+  for (const db::Row& row : session.query(sql, parameters)) {
+    result.emplace_back(row.int64(0), tie_visibility_from_string(row.text(1)).value_or(TieVisibility::Network));
+  }
+  return result;
+}
+
 std::vector<std::pair<std::int64_t, TieVisibility>> atlas_member_visibility(db::Session& session,
                                                                             std::int64_t network_id) {
-  const db::Rows rows = session.query(
-      "SELECT a.id, COALESCE(v.ties_visibility, 'network') FROM memberships m JOIN accounts a ON a.id = m.account_id "
-      "LEFT JOIN profiles p ON p.account_id = a.id LEFT JOIN atlas_privacy v ON v.account_id = a.id "
-      "WHERE m.network_id = ? AND m.status = 'active' AND a.status = 'active' "
-      "AND COALESCE(p.profile_visibility, 1) < 2 AND COALESCE(v.hidden, 0) = 0",
-      {network_id});
+  const db::Rows rows = session.query(std::string(kAtlasMemberVisibility), {network_id});
   std::vector<std::pair<std::int64_t, TieVisibility>> result;
   result.reserve(rows.size());
   for (const db::Row& row : rows) {

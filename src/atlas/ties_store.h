@@ -103,6 +103,9 @@ std::vector<MemberRow> network_members(db::Session& session, std::int64_t networ
 // no names or profile fields). Active members whose profile and atlas presence are not hidden.
 std::vector<std::pair<std::int64_t, TieVisibility>> atlas_member_visibility(db::Session& session,
                                                                             std::int64_t network_id);
+// The same for the given members only (those of them in the atlas), by account id.
+std::vector<std::pair<std::int64_t, TieVisibility>> atlas_member_visibility(db::Session& session, std::int64_t network_id,
+                                                                            const std::vector<std::int64_t>& members);
 
 struct GroupMembership {
   std::int64_t group_id = 0;

@@ -250,6 +250,39 @@ TEST_P(AtlasEngineServiceTest, VisitorsAndOutsidersGetNoAtlas) {
   EXPECT_EQ(service_->suggestions(as(olaf_), network_, 5).refusal, atlas::Refusal::NotAMember);
 }
 
+// A path is looked up over the served snapshot with only its members read now: a member who hid
+// themselves, keeps their ties to themselves or left the network since the snapshot was made never
+// shows in a chain, even before the atlas is refreshed.
+TEST_P(AtlasEngineServiceTest, AChainNeverShowsAMemberWhoHidOrLeftSinceTheSnapshot) {
+  const auto chain_of = [&](std::int64_t viewer, std::int64_t from, std::int64_t to) {
+    const atlas::PathAnswer answer = service_->paths(as(viewer), network_, from, to, 1);
+    return answer.chains.empty() ? std::vector<std::int64_t>{} : chain_ids(answer.chains[0]);
+  };
+  ASSERT_EQ(chain_of(a2_, a1_, b3_), (std::vector<std::int64_t>{a1_, a3_, b1_, b3_}));
+  ASSERT_EQ(chain_of(b2_, a1_, a3_), (std::vector<std::int64_t>{a1_, a3_}));
+
+  // Bram (the only bridge) keeps his ties to himself: to others there is no chain any more.
+  ties_->save_settings(b1_, atlas::PrivacySettings{atlas::TieVisibility::Self, false});
+  EXPECT_TRUE(chain_of(a2_, a1_, b3_).empty());
+  EXPECT_EQ(chain_of(b1_, a3_, b3_), (std::vector<std::int64_t>{a3_, b1_, b3_}));  // his own ties he sees
+  ties_->save_settings(b1_, atlas::PrivacySettings{atlas::TieVisibility::Network, false});
+  ASSERT_EQ(chain_of(a2_, a1_, b3_), (std::vector<std::int64_t>{a1_, a3_, b1_, b3_}));
+
+  // Bram hides himself from the atlas: no chain through him, and he is unknown as an end.
+  ties_->save_settings(b1_, atlas::PrivacySettings{atlas::TieVisibility::Network, true});
+  EXPECT_TRUE(chain_of(a2_, a1_, b3_).empty());
+  EXPECT_TRUE(service_->paths(as(a2_), network_, a1_, b1_, 1).unknown_member);
+  ties_->save_settings(b1_, atlas::PrivacySettings{atlas::TieVisibility::Network, false});
+
+  // Ayla leaves the network: the chain through her goes, and so does she as an end.
+  db_->write([&](db::Session& session) {
+    session.execute("UPDATE memberships SET status = 'rejected' WHERE account_id = ? AND network_id = ?", {a3_, network_});
+  });
+  EXPECT_TRUE(chain_of(a2_, a1_, b3_).empty());
+  EXPECT_TRUE(service_->paths(as(a2_), network_, a1_, a3_, 1).unknown_member);
+  EXPECT_EQ(chain_of(a2_, b1_, b3_), (std::vector<std::int64_t>{b1_, b3_}));  // the rest still answers
+}
+
 TEST_P(AtlasEngineServiceTest, TheShortestChainsFollowConfirmedTiesShortestFirst) {
   const atlas::PathAnswer one = service_->paths(as(a1_), network_, a1_, b3_, 1);
   ASSERT_EQ(one.chains.size(), 1u);
