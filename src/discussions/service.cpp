@@ -350,7 +350,11 @@ Result<TopicPage> Service::topic_page(const Viewer& viewer, std::int64_t topic_i
         post_pages_.store(topic_id, view.page, view.topic.version, stamps);
       }
       view.posts = *stamps;
-      if (signed_in(viewer)) {
+      // The viewer's own reactions: none to read on a page where nobody found anything useful (a
+      // reaction and its count change in one transaction, store::toggle_useful).
+      const bool any_useful =
+          std::any_of(view.posts.begin(), view.posts.end(), [](const Post& post) { return post.useful_count > 0; });
+      if (signed_in(viewer) && any_useful) {
         for (const std::int64_t id : store::useful_to_viewer_between(session, topic_id, first, last, viewer->account_id)) {
           for (Post& post : view.posts) {
             if (post.id == id) post.viewer_found_useful = true;
