@@ -101,7 +101,7 @@ RunResult Engine::run_full(std::shared_ptr<const GraphInput> input) {
   RunResult result;
   const std::shared_ptr<const Snapshot> previous = current(input->network_id);
   AnalyticsOptions analytics = options_.analytics;
-  analytics.deadline = started + options_.time_limit;
+  analytics.deadline = started + (previous ? options_.time_limit : options_.first_time_limit);
   try {
     auto snapshot = std::make_shared<Snapshot>(analyse(input, previous.get(), analytics));
     snapshot->computed_at = now();

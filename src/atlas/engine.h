@@ -34,6 +34,10 @@ namespace atlas {
 struct EngineOptions {
   AnalyticsOptions analytics;                          // seed and thresholds (deadline is set per run)
   std::chrono::milliseconds time_limit{120'000};       // per full run
+  // A network's first run: until it finishes nothing is served, so giving up early helps nobody (a
+  // 100k-member network takes about a minute alone and could pass 120 s on a busy machine, again
+  // and again).
+  std::chrono::milliseconds first_time_limit{900'000};
   std::chrono::milliseconds debounce{15'000};          // large networks: full run this long after the last change
   std::size_t recompute_at_once_below = 2'000;         // members: smaller networks are recomputed at once
   std::function<std::int64_t()> clock;                 // unix seconds; default: the system clock

@@ -159,10 +159,13 @@ std::vector<Tie> ties_changed_since(db::Session& session, std::int64_t network_i
 
 std::vector<std::int64_t> connections_of(db::Session& session, std::int64_t account_id, std::int64_t network_id) {
   std::vector<std::int64_t> result;
+  // Two lookups by the member's own indexes (by_from, by_to). The unary plus keeps SQLite's planner
+  // from taking atlas_ties_by_network instead, which walks the network's every tie (a million at 100k
+  // members: 0.2-0.4 s per atlas request, against 1 ms).
   for (const db::Row& row : session.query(
-           "SELECT DISTINCT CASE WHEN from_account = ? THEN to_account ELSE from_account END FROM atlas_ties "
-           "WHERE network_id = ? AND state = 'confirmed' AND (from_account = ? OR to_account = ?)",
-           {account_id, network_id, account_id, account_id})) {
+           "SELECT to_account FROM atlas_ties WHERE from_account = ? AND state = 'confirmed' AND +network_id = ? "
+           "UNION SELECT from_account FROM atlas_ties WHERE to_account = ? AND state = 'confirmed' AND +network_id = ?",
+           {account_id, network_id, account_id, network_id})) {
     result.push_back(row.int64(0));
   }
   std::sort(result.begin(), result.end());

@@ -235,6 +235,22 @@ TEST(AtlasEngine, ARunOverItsTimeLimitFailsCleanlyAndThePreviousSnapshotKeepsSer
   EXPECT_TRUE(again.recompute(grown).ok());
 }
 
+TEST(AtlasEngine, ANetworksFirstRunHasItsOwnLongerTimeLimit) {
+  atlas::EngineOptions options;
+  options.time_limit = std::chrono::milliseconds(0);
+  atlas::Engine engine(options);
+  const atlas::RunResult first = engine.recompute(two_triangles());
+  EXPECT_TRUE(first.ok()) << first.detail;  // nothing served yet: the first run may take longer
+  GraphInput grown = two_triangles();
+  grown.edges.push_back(tie(2, 8));
+  EXPECT_EQ(engine.recompute(grown).outcome, atlas::RunResult::Outcome::TimeLimit);
+
+  options.first_time_limit = std::chrono::milliseconds(0);
+  atlas::Engine strict(options);
+  EXPECT_EQ(strict.recompute(two_triangles()).outcome, atlas::RunResult::Outcome::TimeLimit);
+  EXPECT_EQ(strict.current(1), nullptr);
+}
+
 // A few thousand members: each time limit below stops the run at a different stage, inside igraph
 // (interrupted) or between stages; every run must fail cleanly or finish, never crash.
 TEST(AtlasEngine, TimeLimitsThatStopARunAnywhereFailCleanly) {
