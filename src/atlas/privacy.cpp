@@ -32,7 +32,9 @@ std::optional<TieVisibility> visibility_of(const ViewerScope& scope, std::int64_
     return found->second;
   }
   if (!scope.baseline || scope.left_atlas.contains(account_id)) return std::nullopt;
-  return visibility_in(*scope.baseline, account_id);
+  const std::optional<std::size_t> at = scope.baseline->index.find(account_id);
+  if (!at) return std::nullopt;
+  return scope.baseline->input->nodes[*at].ties_visibility;
 }
 
 // The viewer's part of a scope: membership of the network, coordinator, connections. False for a
@@ -76,7 +78,7 @@ ViewerScope scope_for(db::Session& session, const std::optional<http::Viewer>& v
 }
 
 ViewerScope scope_over(db::Session& session, const std::optional<http::Viewer>& viewer, std::int64_t network_id,
-                       std::shared_ptr<const GraphInput> baseline, const std::vector<std::int64_t>& read_now) {
+                       std::shared_ptr<const Snapshot> baseline, const std::vector<std::int64_t>& read_now) {
   ViewerScope scope;
   scope.network_id = network_id;
   if (!fill_viewer(session, viewer, scope)) return scope;

@@ -21,6 +21,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "atlas/snapshot.h"
 #include "atlas/types.h"
 #include "db/database.h"
 #include "http/request.h"
@@ -55,8 +56,8 @@ struct ViewerScope {
   // Members with a confirmed declared tie to the viewer (the viewer is their "connection").
   std::unordered_set<std::int64_t> connections;
   // Scope over a snapshot only: members neither in `ties_visibility` nor in `left_atlas` are taken as
-  // `baseline` (the snapshot's input) has them.
-  std::shared_ptr<const GraphInput> baseline;
+  // the snapshot's input has them (found through its index: a path search asks for thousands).
+  std::shared_ptr<const Snapshot> baseline;
   std::unordered_set<std::int64_t> left_atlas;  // read for this request: not in the atlas (any more)
 };
 
@@ -68,7 +69,7 @@ ViewerScope scope_for(db::Session& session, const std::optional<http::Viewer>& v
 // privacy change triggers one at once), so an answer built on this scope is shown only when
 // still_holds() confirms every member in it; otherwise the caller answers with scope_for().
 ViewerScope scope_over(db::Session& session, const std::optional<http::Viewer>& viewer, std::int64_t network_id,
-                       std::shared_ptr<const GraphInput> baseline, const std::vector<std::int64_t>& read_now);
+                       std::shared_ptr<const Snapshot> baseline, const std::vector<std::int64_t>& read_now);
 // True when each of `members` is in the atlas now with the ties visibility `scope` took for them.
 bool still_holds(db::Session& session, const ViewerScope& scope, const std::vector<std::int64_t>& members);
 

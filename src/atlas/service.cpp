@@ -412,7 +412,7 @@ PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_
   if (const std::shared_ptr<const Snapshot> served = viewer ? engine_.current(network_id) : nullptr;
       served && served->input) {
     const ViewerScope scope = database_.read(
-        [&](db::Session& session) { return scope_over(session, viewer, network_id, served->input, {from, to}); });
+        [&](db::Session& session) { return scope_over(session, viewer, network_id, served, {from, to}); });
     if (scope.member) {
       PathAnswer fast = chains_between(*served, scope, from, to, k);
       std::vector<std::int64_t> shown;
