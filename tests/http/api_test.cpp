@@ -27,6 +27,7 @@
 #include "support/server_process.h"
 #include "support/web_browser.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 using nlohmann::json;
 using testing_support::HttpResponse;
@@ -37,9 +38,7 @@ namespace {
 constexpr int kRateLimit = 40;  // per token per minute in these tests (--api-rate-limit)
 constexpr int kPlainMembers = 24;
 
-bool contains(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 using Browser = testing_support::WebBrowser;
 

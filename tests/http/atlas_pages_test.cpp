@@ -14,6 +14,7 @@
 #include "support/web_browser.h"
 #include "support/server_process.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 using testing_support::WebBrowser;
 using testing_support::HttpResponse;
@@ -26,7 +27,7 @@ constexpr const char* kMemberEmail = "lid@kkp-demo.nl";
 constexpr const char* kCoordinatorEmail = "coordinator@kkp-demo.nl";
 constexpr const char* kNetwork = "west-brabant-zeeland";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+using testing_support::contains;
 
 std::string first_match(const std::string& text, const std::string& pattern) {
   std::smatch match;

@@ -17,6 +17,7 @@
 #include "support/atlas_fixture.h"
 #include "support/server_process.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 #include "support/web_browser.h"
 
 namespace {
@@ -29,7 +30,7 @@ std::int64_t unix_now() {
       .count();
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using testing_support::contains;
 
 class AtlasTiesHttp : public ::testing::TestWithParam<db::Backend> {
  protected:

@@ -21,6 +21,7 @@
 #include "support/web_browser.h"
 #include "support/smtp_server.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 using namespace std::chrono_literals;
 using testing_support::HttpResponse;
@@ -37,9 +38,7 @@ std::string first_match(const std::string& text, const std::string& pattern) {
   return "";
 }
 
-bool contains(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 // Runs the binary with `args` and `input` on standard input (a pipe, so not a terminal); returns
 // the exit code and what it printed on stdout and stderr.

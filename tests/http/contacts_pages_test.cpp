@@ -18,6 +18,7 @@
 #include "db/database.h"
 #include "support/server_process.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 #include "support/web_browser.h"
 
 using testing_support::FilePart;
@@ -32,9 +33,7 @@ constexpr const char* kMemberEmail = "lid@kkp-demo.nl";
 constexpr const char* kOtherCoordinatorEmail = "coordinator@midden.example.nl";
 const std::string kContacts = "/netwerken/west-brabant-zeeland/contacten";
 
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 // Windows-1252 with semicolons: "é" is 0xE9, "€" 0x80.
 const std::string kList =

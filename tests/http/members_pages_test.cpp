@@ -14,6 +14,7 @@
 #include "support/server_process.h"
 #include "support/web_browser.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 using testing_support::HttpResponse;
 using testing_support::ServerProcess;
@@ -25,9 +26,7 @@ constexpr const char* kMemberEmail = "lid@kkp-demo.nl";
 constexpr const char* kCoordinatorEmail = "coordinator@kkp-demo.nl";
 const std::string kBoundary = "----knooppunt-test-boundary";
 
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 // A small real photo with an EXIF block (camera make "Testcamera"), as a phone would send it.
 std::string jpeg_with_exif() {

@@ -21,6 +21,7 @@
 #include "members/service.h"
 #include "regions/seed.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 namespace {
 
@@ -44,9 +45,7 @@ std::string small_png() {
   return encoded;
 }
 
-bool contains(const std::string& text, const std::string& needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 class PersonalDataOnDatabase : public ::testing::TestWithParam<db::Backend> {
  protected:

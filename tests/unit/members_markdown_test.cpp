@@ -4,13 +4,12 @@
 
 #include <string>
 
+#include "support/text.h"
 #include "web/markdown.h"
 
 namespace {
 
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 TEST(Markdown, RendersEmphasisListsTablesStrikethroughTasksAndAutolinks) {
   const std::string html = web::render_markdown(

@@ -10,15 +10,14 @@
 #include <variant>
 
 #include "members/photos.h"
+#include "support/text.h"
 
 namespace {
 
 using members::PhotoError;
 namespace photos = members::photos;
 
-bool contains(const std::string& bytes, std::string_view needle) {
-  return bytes.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 // A 640x480 test picture with some structure, encoded by libvips as `format` (".jpg", ".png", ".webp").
 std::string picture(const char* format, int width = 640, int height = 480) {

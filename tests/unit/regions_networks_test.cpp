@@ -13,6 +13,7 @@
 #include "regions/service.h"
 #include "regions/store.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 #include "web/site.h"
 
 namespace {
@@ -26,9 +27,7 @@ const web::Site& site() {
   return instance;
 }
 
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 class RegionsOnDatabase : public ::testing::TestWithParam<db::Backend> {
  protected:

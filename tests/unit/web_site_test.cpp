@@ -7,6 +7,7 @@
 
 #include "http/parsers.h"
 #include "http/router.h"
+#include "support/text.h"
 #include "web/form_errors.h"
 #include "web/language_routes.h"
 #include "web/site.h"
@@ -49,9 +50,7 @@ std::string cookie_value(const http::Response& response, std::string_view name) 
   return "";
 }
 
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 http::Response error_page_text_page(const http::Request& request) {
   data values;
