@@ -423,6 +423,8 @@ PathAnswer Service::paths(const std::optional<http::Viewer>& viewer, std::int64_
           database_.read([&](db::Session& session) { return still_holds(session, scope, shown); })) {
         return fast;
       }
+      spdlog::debug("atlas: a member on the chains {} -> {} changed since the snapshot: answered from the whole network",
+                    from, to);
     }
   }
   const Scoped seen = scoped(viewer, network_id, nullptr);
