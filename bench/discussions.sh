@@ -9,7 +9,7 @@
 #
 # The database is filled once by `discussions fill` (minutes) and reused. Two phases, each in
 # interleaved rounds so that a noisy neighbour hurts every target alike:
-#  1. latency: each target with 2 connections; the server's own duration of every request comes from
+#  1. latency: each target with 2 connections (LATENCY_CONNECTIONS); the server's own duration of every request comes from
 #     its access log (the time from the parsed request to the written response), p50/p95 per target;
 #  2. throughput: the home page and the topic page with 64 connections, access log off, requests/s;
 #     the topic page both as a visitor (the anonymous page cache serves it) and as the signed-in demo
@@ -25,6 +25,9 @@ url="${1:?usage: bench/discussions.sh DATABASE_URL [ROUNDS]}"
 rounds="${2:-${ROUNDS:-3}}"
 duration="${DURATION:-10s}"
 latency_duration="${LATENCY_DURATION:-8s}"
+# Concurrent clients in phase 1: 2 by default (two requests contend for the 2 cores with the database);
+# 1 gives the time one request takes alone.
+latency_connections="${LATENCY_CONNECTIONS:-2}"
 binary="${KNOOPPUNT_BINARY:-${repo_root}/build/knooppunt}"
 bench="${DISCUSSIONS_BENCH:-${repo_root}/build/bench/discussions}"
 
@@ -109,14 +112,14 @@ for target in "${latency_targets[@]}"; do  # every page answers 200 before we me
   [[ "${status}" == 200 ]] || die "${paths[${target}]} answered ${status}"
 done
 echo
-echo "phase 1: server-side latency, wrk -t1 -c2 -d${latency_duration}, ${rounds} interleaved round(s)"
+echo "phase 1: server-side latency, wrk -t1 -c${latency_connections} -d${latency_duration}, ${rounds} interleaved round(s)"
 printf '%-6s %-14s %10s %10s %10s %9s\n' round target requests p50_ms p95_ms p99_ms
 for round in $(seq 1 "${rounds}"); do
   for target in "${latency_targets[@]}"; do
     before="$(wc -l <"${work}/server.log")"
     header=()
     is_member "${target}" && header=(-H "Cookie: ${cookie}")
-    wrk -t1 -c2 -d"${latency_duration}" "${header[@]}" "${base}${paths[${target}]}" >"${work}/wrk.txt" 2>&1 ||
+    wrk -t1 -c"${latency_connections}" -d"${latency_duration}" "${header[@]}" "${base}${paths[${target}]}" >"${work}/wrk.txt" 2>&1 ||
       { cat "${work}/wrk.txt" >&2; die "wrk failed"; }
     # Access log lines: ... "GET /path" 200 1234B 3.21ms
     tail -n +"$((before + 1))" "${work}/server.log" | grep -F "\"GET ${paths[${target}]}\"" |
