@@ -11,13 +11,14 @@
 #include <string>
 
 #include "support/discussions_fixture.h"
+#include "support/text.h"
 
 using testing_support::HttpResponse;
 using testing_support::Member;
 
 namespace {
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+using testing_support::contains;
 
 // The <li> of one post on a topic page ("" when the page does not show it).
 std::string post_item(const std::string& page, std::int64_t reply_id) {

@@ -12,6 +12,7 @@
 
 #include "http/parsers.h"
 #include "support/discussions_fixture.h"
+#include "support/text.h"
 
 using testing_support::HttpResponse;
 using testing_support::Member;
@@ -20,7 +21,7 @@ namespace {
 
 constexpr const char* kGroupPath = "/groepen/west-brabant-zeeland/ict";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+using testing_support::contains;
 
 class DiscussionsOverHttp : public testing_support::DiscussionsServerTest {
  protected:

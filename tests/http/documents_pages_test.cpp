@@ -18,6 +18,7 @@
 #include "support/server_process.h"
 #include "support/web_browser.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 using testing_support::HttpResponse;
 using testing_support::ServerProcess;
@@ -30,9 +31,7 @@ constexpr const char* kCoordinatorEmail = "coordinator@kkp-demo.nl";
 const std::string kGroupPath = "/groepen/west-brabant-zeeland/financieel-advies";
 const std::string kBoundary = "----knooppunt-documents-boundary";
 
-bool contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
+using testing_support::contains;
 
 std::string first_match(const std::string& text, const std::string& pattern) {
   std::smatch match;

@@ -15,6 +15,7 @@
 #include "support/web_browser.h"
 #include "support/server_process.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 
 using testing_support::WebBrowser;
 using testing_support::HttpResponse;
@@ -27,7 +28,7 @@ constexpr const char* kMemberEmail = "lid@kkp-demo.nl";
 constexpr const char* kCoordinatorEmail = "coordinator@kkp-demo.nl";
 const std::string kNetwork = "/groepen/west-brabant-zeeland";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+using testing_support::contains;
 
 std::size_t occurrences(const std::string& text, const std::string& needle) {
   std::size_t count = 0;

@@ -27,6 +27,7 @@
 #include "support/server_process.h"
 #include "support/web_browser.h"
 #include "support/test_databases.h"
+#include "support/text.h"
 #include "web/site.h"
 
 using testing_support::HttpResponse;
@@ -38,7 +39,7 @@ constexpr std::int64_t kNetwork = 1;
 constexpr const char* kIctPath = "/groepen/west-brabant-zeeland/ict";
 constexpr const char* kLawPath = "/groepen/west-brabant-zeeland/juridisch-advies";
 
-bool contains(const std::string& text, std::string_view needle) { return text.find(needle) != std::string::npos; }
+using testing_support::contains;
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
