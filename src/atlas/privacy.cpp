@@ -26,17 +26,6 @@ std::optional<TieVisibility> visibility_in(const GraphInput& input, std::int64_t
   return it->ties_visibility;
 }
 
-// Who is in the scope's atlas with which choice (nothing: not in the atlas).
-std::optional<TieVisibility> visibility_of(const ViewerScope& scope, std::int64_t account_id) {
-  if (const auto found = scope.ties_visibility.find(account_id); found != scope.ties_visibility.end()) {
-    return found->second;
-  }
-  if (!scope.baseline || scope.left_atlas.contains(account_id)) return std::nullopt;
-  const std::optional<std::size_t> at = scope.baseline->index.find(account_id);
-  if (!at) return std::nullopt;
-  return scope.baseline->input->nodes[*at].ties_visibility;
-}
-
 // The viewer's part of a scope: membership of the network, coordinator, connections. False for a
 // visitor or an account outside the network (the scope then shows nothing).
 bool fill_viewer(db::Session& session, const std::optional<http::Viewer>& viewer, ViewerScope& scope) {
@@ -113,15 +102,28 @@ bool still_holds(db::Session& session, const ViewerScope& scope, const std::vect
   });
 }
 
+std::optional<TieVisibility> visibility_of(const ViewerScope& scope, std::int64_t account_id) {
+  if (const auto found = scope.ties_visibility.find(account_id); found != scope.ties_visibility.end()) {
+    return found->second;
+  }
+  if (!scope.baseline || scope.left_atlas.contains(account_id)) return std::nullopt;
+  const std::optional<std::size_t> at = scope.baseline->index.find(account_id);
+  if (!at) return std::nullopt;
+  return scope.baseline->input->nodes[*at].ties_visibility;
+}
+
 bool may_see_node(const ViewerScope& scope, std::int64_t account_id) {
   return scope.member && visibility_of(scope, account_id).has_value();
 }
 
 bool may_see_edge(const ViewerScope& scope, const Edge& edge) {
   if (!scope.member) return false;
-  const std::optional<TieVisibility> a = visibility_of(scope, edge.a);
-  const std::optional<TieVisibility> b = visibility_of(scope, edge.b);
-  if (!a || !b) return false;
+  return may_see_edge_between(scope, edge, visibility_of(scope, edge.a), visibility_of(scope, edge.b));
+}
+
+bool may_see_edge_between(const ViewerScope& scope, const Edge& edge, std::optional<TieVisibility> a,
+                          std::optional<TieVisibility> b) {
+  if (!scope.member || !a || !b) return false;
   if (scope.viewer_id == edge.a || scope.viewer_id == edge.b) return true;  // one's own tie
   return endpoint_allows(scope, edge.a, *a) && endpoint_allows(scope, edge.b, *b);
 }

@@ -77,6 +77,11 @@ bool still_holds(db::Session& session, const ViewerScope& scope, const std::vect
 bool may_see_node(const ViewerScope& scope, std::int64_t account_id);
 // May the viewer see this edge? (both endpoints must be nodes the viewer sees; rules above)
 bool may_see_edge(const ViewerScope& scope, const Edge& edge);
+// A member's ties visibility as the scope has it; nothing when they are not in its atlas.
+std::optional<TieVisibility> visibility_of(const ViewerScope& scope, std::int64_t account_id);
+// may_see_edge with both ends' visibility_of already known (a search asks once per member, not per tie).
+bool may_see_edge_between(const ViewerScope& scope, const Edge& edge, std::optional<TieVisibility> a,
+                          std::optional<TieVisibility> b);
 // The edge may be shown to every member of the network (both endpoints chose Network): the only
 // edges the shared snapshot's metrics are computed from.
 bool is_network_visible(const ViewerScope& scope, const Edge& edge);

@@ -32,8 +32,8 @@ std::string iso_day(std::int64_t unix_seconds) {
 // the rest of that level is finished and the shortest meeting chosen.
 //
 // Per member and per tie it keeps flat arrays instead of hash maps (a 100k-member network made every
-// step a hash lookup: 10 ms a query), and remembers what privacy decided for each member and tie, so
-// the k searches of one request ask may_see_node / may_see_edge once per member and tie at most.
+// step a hash lookup: 10 ms a query), and remembers each member's visibility (looked up once per member)
+// and what privacy decided for each tie, so the k searches of one request decide each at most once.
 class ChainSearch {
  public:
   ChainSearch(const Snapshot& snapshot, const ViewerScope& scope)
@@ -43,7 +43,7 @@ class ChainSearch {
         depth_{std::vector<std::uint32_t>(input_.nodes.size(), kUnseen),
                std::vector<std::uint32_t>(input_.nodes.size(), kUnseen)},
         parent_{std::vector<std::uint32_t>(input_.nodes.size(), 0), std::vector<std::uint32_t>(input_.nodes.size(), 0)},
-        node_allowed_(input_.nodes.size(), kUnknown),
+        node_visibility_(input_.nodes.size(), kUnknown),
         edge_allowed_(input_.edges.size(), kUnknown) {}
 
   std::vector<std::size_t> shortest(std::size_t from, std::size_t to, const std::unordered_set<std::size_t>& banned_nodes,
@@ -66,7 +66,7 @@ class ChainSearch {
         for (std::uint32_t at = ties_.offsets[u]; at < ties_.offsets[u + 1]; ++at) {
           const std::size_t v = ties_.neighbours[at];
           if (depth_[side][v] != kUnseen || banned_nodes.contains(v) || is_banned(banned_pairs, u, v)) continue;
-          if (!usable(v, ties_.edges[at])) continue;
+          if (!usable(u, v, ties_.edges[at])) continue;
           visit(side, v, u, depth + 1);
           if (depth_[other][v] != kUnseen) {
             const std::uint32_t length = depth + 1 + depth_[other][v];
@@ -94,9 +94,7 @@ class ChainSearch {
     return {};
   }
 
-  bool visible_node(std::size_t node) {
-    return remembered(node_allowed_[node], [&] { return may_see_node(scope_, input_.nodes[node].account_id); });
-  }
+  bool visible_node(std::size_t node) { return scope_.member && visibility_at(node).has_value(); }
 
  private:
   static constexpr std::uint32_t kUnseen = std::numeric_limits<std::uint32_t>::max();
@@ -130,9 +128,26 @@ class ChainSearch {
     }
     return false;
   }
-  bool usable(std::size_t node, std::uint32_t edge) {
-    return visible_node(node) &&
-           remembered(edge_allowed_[edge], [&] { return may_see_edge(scope_, input_.edges[edge]); });
+  // The edge between `from` and `node` (positions; the edge's ends in either order).
+  bool usable(std::size_t from, std::size_t node, std::uint32_t edge) {
+    return visible_node(node) && remembered(edge_allowed_[edge], [&] {
+             const Edge& tie = input_.edges[edge];
+             const bool from_is_a = input_.nodes[from].account_id == tie.a;
+             return may_see_edge_between(scope_, tie, visibility_at(from_is_a ? from : node),
+                                         visibility_at(from_is_a ? node : from));
+           });
+  }
+
+  // A member's visibility_of, remembered by position (0: not looked up yet, 1: not in the atlas,
+  // else the visibility + 2).
+  std::optional<TieVisibility> visibility_at(std::size_t node) {
+    std::uint8_t& slot = node_visibility_[node];
+    if (slot == kUnknown) {
+      const std::optional<TieVisibility> found = visibility_of(scope_, input_.nodes[node].account_id);
+      slot = found ? static_cast<std::uint8_t>(static_cast<std::uint8_t>(*found) + 2) : 1;
+    }
+    if (slot == 1) return std::nullopt;
+    return static_cast<TieVisibility>(slot - 2);
   }
 
   const GraphInput& input_;
@@ -141,7 +156,7 @@ class ChainSearch {
   std::vector<std::uint32_t> depth_[2];   // per member, from each end; kUnseen: not reached
   std::vector<std::uint32_t> parent_[2];  // per member reached: where it was reached from
   std::vector<std::size_t> touched_;      // the members reached by the last search
-  std::vector<std::uint8_t> node_allowed_;
+  std::vector<std::uint8_t> node_visibility_;
   std::vector<std::uint8_t> edge_allowed_;
 };
 
