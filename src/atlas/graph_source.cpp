@@ -59,22 +59,39 @@ bool ended_order(const EndedEdge& x, const EndedEdge& y) {
          std::tuple(y.edge.a, y.edge.b, static_cast<int>(y.edge.kind), y.until);
 }
 
+// The input's edge of this declared tie (a pair's edges are adjacent), or edges.end().
+std::vector<Edge>::const_iterator held_edge(const GraphInput& input, const Edge& edge) {
+  const auto by_pair = [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); };
+  const auto [pair_begin, pair_end] = std::equal_range(input.edges.begin(), input.edges.end(), edge, by_pair);
+  const auto held = std::find_if(pair_begin, pair_end, [&](const Edge& x) { return x.tie_id == edge.tie_id; });
+  return held == pair_end ? input.edges.end() : held;
+}
+
+bool between_members_of(const GraphInput& input, const Tie& tie) {
+  return find_node(input, tie.from_account) != nullptr && find_node(input, tie.to_account) != nullptr;
+}
+
 }  // namespace
 
+bool input_shows_tie(const GraphInput& input, const Tie& tie) {
+  if (!between_members_of(input, tie)) return true;  // load_graph_input leaves it out too
+  const Edge edge = declared_edge(tie);
+  const auto held = held_edge(input, edge);
+  const auto ended = std::find_if(input.ended.begin(), input.ended.end(),
+                                  [&](const EndedEdge& e) { return e.edge.tie_id == tie.id; });
+  const bool has_edge = held != input.edges.end() && *held == edge;
+  const bool has_ended = ended != input.ended.end() && ended->edge == edge && tie.ended_at == ended->until;
+  if (tie.state == TieState::Confirmed) return has_edge && ended == input.ended.end();
+  if (tie.state == TieState::Ended && tie.ended_at) return has_ended && held == input.edges.end();
+  return held == input.edges.end() && ended == input.ended.end();
+}
+
 void apply_tie_changes(GraphInput& input, const std::vector<Tie>& changed) {
-  const auto in_input = [&](std::int64_t account_id) {
-    const auto found = std::lower_bound(input.nodes.begin(), input.nodes.end(), account_id,
-                                        [](const Node& node, std::int64_t id) { return node.account_id < id; });
-    return found != input.nodes.end() && found->account_id == account_id;
-  };
   for (const Tie& tie : changed) {
-    if (!in_input(tie.from_account) || !in_input(tie.to_account)) continue;
+    if (input_shows_tie(input, tie)) continue;
     const Edge edge = declared_edge(tie);
-    // Whatever the input holds of this tie goes first: a pair's edges are adjacent.
-    const auto by_pair = [](const Edge& x, const Edge& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); };
-    const auto [pair_begin, pair_end] = std::equal_range(input.edges.begin(), input.edges.end(), edge, by_pair);
-    const auto held = std::find_if(pair_begin, pair_end, [&](const Edge& x) { return x.tie_id == tie.id; });
-    if (held != pair_end) input.edges.erase(held);
+    // Whatever the input holds of this tie goes first.
+    if (const auto held = held_edge(input, edge); held != input.edges.end()) input.edges.erase(held);
     std::erase_if(input.ended, [&](const EndedEdge& ended) { return ended.edge.tie_id == tie.id; });
 
     if (tie.state == TieState::Confirmed) {

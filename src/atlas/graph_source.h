@@ -32,5 +32,9 @@ GraphInput load_graph_input(db::Session& session, std::int64_t network_id);
 // not touched: their changes need load_graph_input. At 100k members this is milliseconds where
 // load_graph_input takes seconds.
 void apply_tie_changes(GraphInput& input, const std::vector<Tie>& changed);
+// True when `input` already shows `tie` as load_graph_input would now (apply_tie_changes would change
+// nothing for it): the refresh skips copying a large input for a tie that is still pending or was
+// applied before.
+bool input_shows_tie(const GraphInput& input, const Tie& tie);
 
 }  // namespace atlas

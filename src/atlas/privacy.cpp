@@ -20,10 +20,9 @@ bool endpoint_allows(const ViewerScope& scope, std::int64_t endpoint, TieVisibil
 }
 
 std::optional<TieVisibility> visibility_in(const GraphInput& input, std::int64_t account_id) {
-  const auto it = std::lower_bound(input.nodes.begin(), input.nodes.end(), account_id,
-                                   [](const Node& node, std::int64_t id) { return node.account_id < id; });
-  if (it == input.nodes.end() || it->account_id != account_id) return std::nullopt;
-  return it->ties_visibility;
+  const Node* node = find_node(input, account_id);
+  if (node == nullptr) return std::nullopt;
+  return node->ties_visibility;
 }
 
 // The viewer's part of a scope: membership of the network, coordinator, connections. False for a

@@ -1,6 +1,8 @@
 // Names of the atlas value types as stored and as the JSON API and URLs spell them.
 #include "atlas/types.h"
 
+#include <algorithm>
+
 namespace atlas {
 
 std::string_view to_string(TieKind kind) {
@@ -62,6 +64,12 @@ std::optional<TieState> tie_state_from_string(std::string_view text) {
     if (to_string(state) == text) return state;
   }
   return std::nullopt;
+}
+
+const Node* find_node(const GraphInput& input, std::int64_t account_id) {
+  const auto found = std::lower_bound(input.nodes.begin(), input.nodes.end(), account_id,
+                                      [](const Node& node, std::int64_t id) { return node.account_id < id; });
+  return found != input.nodes.end() && found->account_id == account_id ? &*found : nullptr;
 }
 
 }  // namespace atlas

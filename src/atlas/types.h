@@ -122,4 +122,7 @@ struct GraphInput {
   std::vector<EndedEdge> ended;  // by (a, b, kind, until); both endpoints are in nodes
 };
 
+// The member's node in `input` (searched by halving: nodes are sorted), or nullptr.
+const Node* find_node(const GraphInput& input, std::int64_t account_id);
+
 }  // namespace atlas
